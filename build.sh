@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# RegistryCredentials build script.
+#   ./build.sh restore   restore NuGet packages
+#   ./build.sh build     build everything (warnings are errors)
+#   ./build.sh test      install what the tests need (apt) if missing, then run every test
+#   ./build.sh bench     run the BenchmarkDotNet suite (extra arguments go to BenchmarkDotNet)
+#   ./build.sh pack      pack the library packages into ./artifacts
+set -euo pipefail
+cd "$(dirname "$0")"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+configuration="${CONFIGURATION:-Release}"
+
+# Debian packages the tests need; later issues add theirs here (docker-registry, postgresql, skopeo, ...).
+apt_packages=()
+
+install_test_dependencies() {
+  local missing=()
+  for package in "${apt_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "Installing test dependencies: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+}
+
+restore() { dotnet restore RegistryCredentials.sln; }
+build() { restore; dotnet build RegistryCredentials.sln --no-restore -c "$configuration"; }
+
+run_tests() {
+  install_test_dependencies
+  build
+  local log
+  log=$(mktemp)
+  set +e
+  dotnet test RegistryCredentials.sln --no-build -c "$configuration" --logger "console;verbosity=normal" 2>&1 | tee "$log"
+  local status=${PIPESTATUS[0]}
+  set -e
+  # One plain summary line over every test project: "N passed, N failed, N skipped".
+  awk '
+    /^(Passed|Failed)! +- +Failed:/ {
+      gsub(/,/, "");
+      for (i = 1; i <= NF; i++) {
+        if ($i == "Failed:") f += $(i + 1);
+        if ($i == "Passed:") p += $(i + 1);
+        if ($i == "Skipped:") s += $(i + 1);
+      }
+    }
+    END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s; if (p + f == 0) exit 3 }
+  ' "$log" || { echo "No test ran." >&2; status=1; }
+  rm -f "$log"
+  return "$status"
+}
+
+bench() {
+  dotnet run -c Release --project tests/RegistryCredentials.Benchmarks -- "$@"
+}
+
+pack() {
+  build
+  dotnet pack RegistryCredentials.sln --no-build -c "$configuration" -o artifacts
+}
+
+command="${1:-build}"
+shift || true
+case "$command" in
+  restore) restore ;;
+  build) build ;;
+  test) run_tests ;;
+  bench) bench "$@" ;;
+  pack) pack ;;
+  *) echo "usage: $0 {restore|build|test|bench|pack}" >&2; exit 2 ;;
+esac

@@ -1,0 +1,15 @@
+namespace RegistryCredentials;
+
+/// <summary>
+/// The hot path: given an image reference, the credential to pull it with, anonymous, or denied with a reason.
+/// Thread-safe; a resolve on a pre-parsed reference allocates nothing once the credential is cached.
+/// </summary>
+public interface IRegistryCredentialResolver
+{
+    /// <summary>Resolves a reference.</summary>
+    /// <param name="image">The parsed reference.</param>
+    /// <param name="account">The account whose entries apply; null for <see cref="RegistryCredentialsOptions.Account"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The resolution.</returns>
+    ValueTask<RegistryResolution> ResolveAsync(ImageReference image, string? account = null, CancellationToken cancellationToken = default);
+}

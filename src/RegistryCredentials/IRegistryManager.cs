@@ -1,0 +1,75 @@
+namespace RegistryCredentials;
+
+/// <summary>
+/// The management API (anchorectl's <c>registry add|list|get|update|delete</c> plus activate, deactivate and validate).
+/// Nothing it returns holds a password: secrets are write-only.
+/// </summary>
+public interface IRegistryManager
+{
+    /// <summary>Adds an entry, after checking the credential against the registry unless <see cref="RegistryAddRequest.Validate"/> is false.</summary>
+    /// <param name="request">What to add.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored entry.</returns>
+    /// <exception cref="RegistryScopeFormatException">The scope is not valid.</exception>
+    /// <exception cref="ArgumentException">Another field is not valid.</exception>
+    /// <exception cref="RegistryConflictException">The scope exists and <see cref="RegistryAddRequest.Replace"/> is false.</exception>
+    /// <exception cref="RegistryValidationException">The registry rejected the credential or could not be checked.</exception>
+    /// <exception cref="RegistryTypeNotSupportedException">No provider handles the type.</exception>
+    Task<RegistryEntry> AddAsync(RegistryAddRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the entries of an account, ordered by scope.</summary>
+    /// <param name="account">The account; null for the configured one.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The entries.</returns>
+    Task<IReadOnlyList<RegistryEntry>> ListAsync(string? account = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets one entry.</summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="account">The account; null for the configured one.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The entry.</returns>
+    /// <exception cref="RegistryNotFoundException">No such entry.</exception>
+    Task<RegistryEntry> GetAsync(RegistryScope scope, string? account = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Updates an entry; the scope never changes and an omitted password keeps the stored one.</summary>
+    /// <param name="request">What to change.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored entry.</returns>
+    /// <exception cref="RegistryNotFoundException">No such entry.</exception>
+    /// <exception cref="RegistryConcurrencyException">The entry changed since <see cref="RegistryUpdateRequest.ExpectedVersion"/>, or while this update ran.</exception>
+    /// <exception cref="RegistryValidationException">The registry rejected the credential or could not be checked.</exception>
+    Task<RegistryEntry> UpdateAsync(RegistryUpdateRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes an entry and its secret; cached credentials for it are dropped.</summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="account">The account; null for the configured one.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the entry is gone.</returns>
+    /// <exception cref="RegistryNotFoundException">No such entry.</exception>
+    Task DeleteAsync(RegistryScope scope, string? account = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Activates an entry; no password is needed.</summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="account">The account; null for the configured one.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored entry.</returns>
+    /// <exception cref="RegistryNotFoundException">No such entry.</exception>
+    Task<RegistryEntry> ActivateAsync(RegistryScope scope, string? account = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Deactivates an entry, keeping it and its secret; it then denies the pulls it matches unless configured to be skipped.</summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="account">The account; null for the configured one.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored entry.</returns>
+    /// <exception cref="RegistryNotFoundException">No such entry.</exception>
+    Task<RegistryEntry> DeactivateAsync(RegistryScope scope, string? account = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Checks a stored entry's credential against its registry, changing nothing.</summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="account">The account; null for the configured one.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>What the check found.</returns>
+    /// <exception cref="RegistryNotFoundException">No such entry.</exception>
+    /// <exception cref="InvalidOperationException">No <see cref="IRegistryCredentialValidator"/> is registered.</exception>
+    Task<RegistryValidationResult> ValidateAsync(RegistryScope scope, string? account = null, CancellationToken cancellationToken = default);
+}

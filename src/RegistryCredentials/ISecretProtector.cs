@@ -1,0 +1,25 @@
+namespace RegistryCredentials;
+
+/// <summary>
+/// Authenticated encryption of secrets at rest. The entry's identity (account and scope) is bound to the
+/// ciphertext, so a ciphertext copied onto another entry does not decrypt. The key is never stored beside the data.
+/// </summary>
+public interface ISecretProtector
+{
+    /// <summary>Encrypts a secret for one entry.</summary>
+    /// <param name="secret">The secret.</param>
+    /// <param name="account">The entry's account.</param>
+    /// <param name="scope">The entry's scope.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The protected bytes a store keeps.</returns>
+    ValueTask<byte[]> ProtectAsync(RegistrySecret secret, string account, RegistryScope scope, CancellationToken cancellationToken = default);
+
+    /// <summary>Decrypts a secret protected for the same entry.</summary>
+    /// <param name="protectedSecret">The bytes from <see cref="ProtectAsync"/>.</param>
+    /// <param name="account">The entry's account.</param>
+    /// <param name="scope">The entry's scope.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The secret.</returns>
+    /// <exception cref="System.Security.Cryptography.CryptographicException">The bytes were not protected for this entry with a known key, or were altered.</exception>
+    ValueTask<RegistrySecret> UnprotectAsync(ReadOnlyMemory<byte> protectedSecret, string account, RegistryScope scope, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace RegistryCredentials.Internal;
+
+/// <summary>Every log message of the core package. None takes a secret.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Debug, "Resolver index rebuilt with {Count} entries in {ElapsedMilliseconds} ms")]
+    public static partial void IndexRebuilt(ILogger logger, int count, double elapsedMilliseconds);
+
+    [LoggerMessage(2, LogLevel.Information, "Registry entry {Scope} added to account {Account} (type {Type}, user {Username})")]
+    public static partial void EntryAdded(ILogger logger, string scope, string account, string type, string username);
+
+    [LoggerMessage(3, LogLevel.Information, "Registry entry {Scope} in account {Account} updated to version {Version}")]
+    public static partial void EntryUpdated(ILogger logger, string scope, string account, long version);
+
+    [LoggerMessage(4, LogLevel.Information, "Registry entry {Scope} deleted from account {Account}")]
+    public static partial void EntryDeleted(ILogger logger, string scope, string account);
+
+    [LoggerMessage(5, LogLevel.Information, "Registry entry {Scope} in account {Account} {State}")]
+    public static partial void EntryStateChanged(ILogger logger, string scope, string account, string state);
+
+    [LoggerMessage(6, LogLevel.Warning, "Credential for {Scope} in account {Account} refused by validation: {Outcome}: {Reason}")]
+    public static partial void ValidationFailed(ILogger logger, string scope, string account, RegistryValidationOutcome outcome, string reason);
+
+    [LoggerMessage(7, LogLevel.Debug, "Pull of {Image} denied: {Reason}")]
+    public static partial void ResolutionDenied(ILogger logger, string image, RegistryDenialReason reason);
+
+    [LoggerMessage(8, LogLevel.Information, "Registry entry {Scope} in account {Account} replaced (newest credential wins)")]
+    public static partial void EntryReplaced(ILogger logger, string scope, string account);
+}

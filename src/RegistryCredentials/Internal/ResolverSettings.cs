@@ -1,0 +1,95 @@
+namespace RegistryCredentials.Internal;
+
+/// <summary><see cref="RegistryCredentialsOptions"/> parsed once for the hot path.</summary>
+internal sealed class ResolverSettings
+{
+    private ResolverSettings(RegistryScope? defaultRegistry, RegistryScope[] allowed, bool skipInactive, string account)
+    {
+        DefaultRegistry = defaultRegistry;
+        Allowed = allowed;
+        SkipInactive = skipInactive;
+        Account = account;
+    }
+
+    /// <summary>The default registry, or null for Docker Hub.</summary>
+    public RegistryScope? DefaultRegistry { get; }
+
+    public RegistryScope[] Allowed { get; }
+
+    public bool SkipInactive { get; }
+
+    public string Account { get; }
+
+    /// <summary>Parses options, collecting every error.</summary>
+    public static ResolverSettings Create(RegistryCredentialsOptions options, List<string>? errors)
+    {
+        RegistryScope? defaultRegistry = null;
+        if (!string.IsNullOrEmpty(options.DefaultRegistry))
+        {
+            if (!RegistryScope.TryParse(options.DefaultRegistry, out var scope))
+            {
+                errors?.Add(Describe(nameof(options.DefaultRegistry), options.DefaultRegistry));
+            }
+            else if (scope.IsGlob || scope.Path.Length > 0)
+            {
+                errors?.Add($"{nameof(options.DefaultRegistry)} '{options.DefaultRegistry}' must be a registry host[:port], without '*' or a path.");
+            }
+            else if (scope.Registry != Grammar.DockerHub)
+            {
+                defaultRegistry = scope;
+            }
+        }
+
+        var allowed = new List<RegistryScope>();
+        for (var i = 0; i < options.AllowedRegistries.Count; i++)
+        {
+            var item = options.AllowedRegistries[i];
+            if (RegistryScope.TryParse(item, out var scope))
+            {
+                allowed.Add(scope);
+            }
+            else
+            {
+                errors?.Add(Describe($"{nameof(options.AllowedRegistries)}[{i}]", item));
+            }
+        }
+
+        if (!RegistryAccounts.IsValid(options.Account))
+        {
+            errors?.Add($"{nameof(options.Account)} '{options.Account}' is not a valid account name: use 1-128 letters, digits, '.', '_', '-' or '@'.");
+        }
+
+        return new ResolverSettings(defaultRegistry, [.. allowed], options.SkipInactiveEntries, options.Account);
+    }
+
+    private static string Describe(string option, string? value)
+    {
+        try
+        {
+            RegistryScope.Parse(value ?? string.Empty);
+            return $"{option} '{value}' is not valid.";
+        }
+        catch (RegistryScopeFormatException e)
+        {
+            return $"{option}: {e.Message}";
+        }
+    }
+
+    public bool IsAllowed(string host, int? port, string repository)
+    {
+        if (Allowed.Length == 0)
+        {
+            return true;
+        }
+
+        foreach (var scope in Allowed)
+        {
+            if (scope.Matches(host, port, repository))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,34 @@
+namespace RegistryCredentials;
+
+/// <summary>
+/// Turns an entry and its secret into a usable <see cref="RegistryCredential"/>: one provider per
+/// <see cref="RegistryType"/>. <see cref="DockerV2CredentialProvider"/> is built in; the ECR, Google and
+/// ACR providers come in their packages. Register more with <see cref="RegistryCredentialsBuilder.AddProvider{TProvider}"/>.
+/// </summary>
+public abstract class RegistryCredentialProvider
+{
+    /// <summary>The type this provider handles.</summary>
+    public abstract RegistryType Type { get; }
+
+    /// <summary>
+    /// Makes the credential for a pull. Called by the resolver; a credential without
+    /// <see cref="RegistryCredential.ExpiresOn"/> is cached until the entry changes, others are asked for again on
+    /// every resolve (a provider caches its tokens itself).
+    /// </summary>
+    /// <param name="entry">The entry.</param>
+    /// <param name="secret">Its secret, decrypted.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The credential.</returns>
+    public abstract ValueTask<RegistryCredential> GetCredentialAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Checks an entry before it is stored (on add and update), for settings the provider refuses whatever the
+    /// registry says. The default accepts everything.
+    /// </summary>
+    /// <param name="entry">The entry about to be stored.</param>
+    /// <param name="secret">Its secret.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the check passed.</returns>
+    /// <exception cref="ArgumentException">The entry's settings are not usable with this type.</exception>
+    public virtual ValueTask CheckEntryAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+}

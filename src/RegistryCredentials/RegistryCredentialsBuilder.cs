@@ -1,0 +1,63 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace RegistryCredentials;
+
+/// <summary>
+/// Returned by <see cref="RegistryCredentialsServiceCollectionExtensions.AddRegistryCredentials"/>: chooses the store and
+/// adds providers. Other packages extend it (<c>UseSqliteStore</c>, <c>AddAwsEcr</c>, …).
+/// </summary>
+public sealed class RegistryCredentialsBuilder
+{
+    internal RegistryCredentialsBuilder(IServiceCollection services) => Services = services;
+
+    /// <summary>The service collection, for extensions from other packages.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>Keeps entries in process memory (the default when no store is chosen).</summary>
+    /// <returns>This builder.</returns>
+    public RegistryCredentialsBuilder UseInMemoryStore() => UseStore<InMemoryRegistryStore>();
+
+    /// <summary>Uses a store type, replacing any store chosen before.</summary>
+    /// <typeparam name="TStore">The store; resolved as a singleton.</typeparam>
+    /// <returns>This builder.</returns>
+    public RegistryCredentialsBuilder UseStore<TStore>()
+        where TStore : class, IRegistryStore
+    {
+        Services.RemoveAll<IRegistryStore>();
+        Services.AddSingleton<TStore>();
+        Services.AddSingleton<IRegistryStore>(sp => sp.GetRequiredService<TStore>());
+        return this;
+    }
+
+    /// <summary>Uses a store instance, replacing any store chosen before.</summary>
+    /// <param name="store">The store.</param>
+    /// <returns>This builder.</returns>
+    public RegistryCredentialsBuilder UseStore(IRegistryStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        Services.RemoveAll<IRegistryStore>();
+        Services.AddSingleton(store);
+        return this;
+    }
+
+    /// <summary>Adds a credential provider for a registry type; a provider added later wins for the same type.</summary>
+    /// <typeparam name="TProvider">The provider; resolved as a singleton.</typeparam>
+    /// <returns>This builder.</returns>
+    public RegistryCredentialsBuilder AddProvider<TProvider>()
+        where TProvider : RegistryCredentialProvider
+    {
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<RegistryCredentialProvider, TProvider>());
+        return this;
+    }
+
+    /// <summary>Configures the options (in addition to any configuration binding).</summary>
+    /// <param name="configure">Changes the options.</param>
+    /// <returns>This builder.</returns>
+    public RegistryCredentialsBuilder Configure(Action<RegistryCredentialsOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure(configure);
+        return this;
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using RegistryCredentials.Internal;
+
+namespace RegistryCredentials;
+
+/// <summary>Registers RegistryCredentials in a service collection.</summary>
+public static class RegistryCredentialsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the resolver (<see cref="IRegistryCredentialResolver"/>), the manager (<see cref="IRegistryManager"/>), the
+    /// <c>docker_v2</c> provider and, unless replaced, an in-memory store and a per-process secret protector.
+    /// Options are validated when the host starts (and at the latest when the resolver or manager is first created),
+    /// with every error reported at once.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Changes the options; optional.</param>
+    /// <returns>A builder to choose the store and add providers.</returns>
+    public static RegistryCredentialsBuilder AddRegistryCredentials(this IServiceCollection services, Action<RegistryCredentialsOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var optionsBuilder = services.AddOptions<RegistryCredentialsOptions>();
+        optionsBuilder.ValidateOnStart();
+        if (configure is not null)
+        {
+            optionsBuilder.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryCredentialsOptions>, RegistryCredentialsOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IRegistryStore, InMemoryRegistryStore>();
+        services.TryAddSingleton<ISecretProtector, EphemeralSecretProtector>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<RegistryCredentialProvider, DockerV2CredentialProvider>());
+        services.TryAddSingleton<IRegistryCredentialResolver>(sp => new RegistryCredentialResolver(
+            sp.GetRequiredService<IRegistryStore>(),
+            sp.GetRequiredService<ISecretProtector>(),
+            sp.GetServices<RegistryCredentialProvider>(),
+            ValidatedOptions(sp),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RegistryCredentialResolver>>()));
+        services.TryAddSingleton<IRegistryManager>(sp => new RegistryManager(
+            sp.GetRequiredService<IRegistryStore>(),
+            sp.GetRequiredService<ISecretProtector>(),
+            sp.GetServices<IRegistryCredentialValidator>(),
+            sp.GetServices<RegistryCredentialProvider>(),
+            ValidatedOptions(sp),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RegistryManager>>()));
+        return new RegistryCredentialsBuilder(services);
+    }
+
+    private static IOptionsMonitor<RegistryCredentialsOptions> ValidatedOptions(IServiceProvider services)
+    {
+        var monitor = services.GetRequiredService<IOptionsMonitor<RegistryCredentialsOptions>>();
+        _ = monitor.CurrentValue; // throws OptionsValidationException with every failure
+        return monitor;
+    }
+}

@@ -1,0 +1,1 @@
+namespace RegistryCredentials.Tests; public class Smoke { [Test] public void Ok() => Assert.Pass(); }
