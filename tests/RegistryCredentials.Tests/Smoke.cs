@@ -1,1 +1,0 @@
-namespace RegistryCredentials.Tests; public class Smoke { [Test] public void Ok() => Assert.Pass(); }
