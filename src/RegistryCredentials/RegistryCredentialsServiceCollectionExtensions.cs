@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using RegistryCredentials.Internal;
 
@@ -38,7 +40,7 @@ public static class RegistryCredentialsServiceCollectionExtensions
             sp.GetServices<RegistryCredentialProvider>(),
             ValidatedOptions(sp),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RegistryCredentialResolver>>()));
+            Logger<RegistryCredentialResolver>(sp)));
         services.TryAddSingleton<IRegistryManager>(sp => new RegistryManager(
             sp.GetRequiredService<IRegistryStore>(),
             sp.GetRequiredService<ISecretProtector>(),
@@ -46,9 +48,13 @@ public static class RegistryCredentialsServiceCollectionExtensions
             sp.GetServices<RegistryCredentialProvider>(),
             ValidatedOptions(sp),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RegistryManager>>()));
+            Logger<RegistryManager>(sp)));
         return new RegistryCredentialsBuilder(services);
     }
+
+    /// <summary>The logger when logging is registered; the library works without it.</summary>
+    private static ILogger<T> Logger<T>(IServiceProvider services) =>
+        services.GetService<ILogger<T>>() ?? NullLogger<T>.Instance;
 
     private static IOptionsMonitor<RegistryCredentialsOptions> ValidatedOptions(IServiceProvider services)
     {

@@ -103,4 +103,18 @@ public class DependencyInjectionTests
         var startup = provider.GetRequiredService<IStartupValidator>();
         Assert.Throws<OptionsValidationException>(startup.Validate);
     }
+
+    [Test]
+    public async Task Works_without_logging_registered()
+    {
+        var services = new ServiceCollection();
+        services.AddRegistryCredentials();
+        using var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<IRegistryManager>().AddAsync(new RegistryAddRequest
+        {
+            Scope = "reg.example.com", Username = "u", Password = "p", Validate = false,
+        });
+        var resolution = await provider.GetRequiredService<IRegistryCredentialResolver>().ResolveAsync("reg.example.com/app");
+        Assert.That(resolution.HasCredential, Is.True);
+    }
 }
