@@ -41,15 +41,11 @@ run_tests() {
   local status=${PIPESTATUS[0]}
   set -e
   # One plain summary line over every test project: "N passed, N failed, N skipped".
+  # vstest prints "     Passed: N" / "     Failed: N" / "    Skipped: N" after each project's run.
   awk '
-    /^(Passed|Failed)! +- +Failed:/ {
-      gsub(/,/, "");
-      for (i = 1; i <= NF; i++) {
-        if ($i == "Failed:") f += $(i + 1);
-        if ($i == "Passed:") p += $(i + 1);
-        if ($i == "Skipped:") s += $(i + 1);
-      }
-    }
+    /^ +Passed: +[0-9]+$/ { p += $2 }
+    /^ +Failed: +[0-9]+$/ { f += $2 }
+    /^ +Skipped: +[0-9]+$/ { s += $2 }
     END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s; if (p + f == 0) exit 3 }
   ' "$log" || { echo "No test ran." >&2; status=1; }
   rm -f "$log"
