@@ -1,0 +1,54 @@
+using BenchmarkDotNet.Attributes;
+
+namespace RegistryCredentials.Benchmarks;
+
+/// <summary>
+/// <see cref="IRegistryCredentialResolver.ResolveAsync"/> on pre-parsed references against an index of
+/// <see cref="EntryCount"/> entries, with the index built and the credentials cached in setup.
+/// Targets: ≤ 1 µs median, 0 B allocated, and 100,000 entries within 2× of 10 entries.
+/// </summary>
+[MemoryDiagnoser]
+[MedianColumn]
+public class ResolveBenchmarks
+{
+    private ResolverFixture _fixture = null!;
+    private IRegistryCredentialResolver _resolver = null!;
+    private ImageReference _deepPath = null!;
+    private ImageReference _miss = null!;
+    private ImageReference _globHost = null!;
+
+    [Params(10, 1_000, 100_000)]
+    public int EntryCount { get; set; }
+
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        _fixture = await ResolverFixture.CreateAsync(EntryCount);
+        _resolver = _fixture.Resolver;
+        _deepPath = _fixture.DeepPath;
+        _miss = _fixture.Miss;
+        _globHost = _fixture.GlobHost;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _fixture.Dispose();
+
+    /// <summary><c>reg5.example.com/team3/app/sub/img:1</c> → the credential of <c>reg5.example.com/team3</c>.</summary>
+    [Benchmark]
+    public RegistryResolution DeepPathHit() => Resolve(_deepPath);
+
+    /// <summary><c>unknown.example.org/x/y</c> → anonymous.</summary>
+    [Benchmark]
+    public RegistryResolution Miss() => Resolve(_miss);
+
+    /// <summary><c>eu.region0.example.net/app/img:2</c> → the credential of <c>*.region0.example.net</c>.</summary>
+    [Benchmark]
+    public RegistryResolution GlobHostHit() => Resolve(_globHost);
+
+    /// <summary>Takes the synchronous result, so that the async machinery is measured only if the resolver really goes async.</summary>
+    private RegistryResolution Resolve(ImageReference image)
+    {
+        var pending = _resolver.ResolveAsync(image);
+        return pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+    }
+}

@@ -1,0 +1,71 @@
+using System.Diagnostics.Metrics;
+using BenchmarkDotNet.Attributes;
+
+namespace RegistryCredentials.Benchmarks;
+
+/// <summary>
+/// The resolve hot path while a <see cref="MeterListener"/> records the <c>RegistryCredentials</c> meter, as an
+/// OpenTelemetry exporter would: shows what <c>registrycredentials.resolutions</c> costs when someone listens
+/// (<see cref="ResolveBenchmarks"/> runs with no listener).
+/// </summary>
+[MemoryDiagnoser]
+[MedianColumn]
+public class ResolveWithMeterListenerBenchmarks
+{
+    private ResolverFixture _fixture = null!;
+    private MeterListener _listener = null!;
+    private IRegistryCredentialResolver _resolver = null!;
+    private ImageReference _deepPath = null!;
+    private ImageReference _miss = null!;
+    private long _measurements;
+
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        _listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "RegistryCredentials")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            if (tags.Length > 0)
+            {
+                Interlocked.Add(ref _measurements, value);
+            }
+        });
+        _listener.Start();
+        _fixture = await ResolverFixture.CreateAsync(1_000);
+        _resolver = _fixture.Resolver;
+        _deepPath = _fixture.DeepPath;
+        _miss = _fixture.Miss;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _listener.Dispose();
+        _fixture.Dispose();
+        if (Interlocked.Read(ref _measurements) == 0)
+        {
+            throw new InvalidOperationException("The listener saw no resolution: the benchmark measured nothing.");
+        }
+    }
+
+    [Benchmark]
+    public RegistryResolution DeepPathHitListened() => Resolve(_deepPath);
+
+    [Benchmark]
+    public RegistryResolution MissListened() => Resolve(_miss);
+
+    private RegistryResolution Resolve(ImageReference image)
+    {
+        var pending = _resolver.ResolveAsync(image);
+        return pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+    }
+}
