@@ -122,7 +122,6 @@ public sealed class ImageReference : IEquatable<ImageReference>
 
         if (Grammar.HasScheme(s, out var scheme))
         {
-            part = ImageReferencePart.Registry;
             reason = $"drop the scheme '{scheme}://' and write the registry as host[:port]/repository";
             return false;
         }
@@ -193,9 +192,10 @@ public sealed class ImageReference : IEquatable<ImageReference>
             }
             else
             {
-                // Lower-casing a single-label host without port would turn it into a Docker Hub path on re-parse.
+                // Lower-casing a single-label host without port would turn it into a Docker Hub path on re-parse;
+                // with a port the ':' keeps it a registry, so it is lower-cased like any other DNS host.
                 var lower = host.ToLowerInvariant();
-                if (lower != host && !IsRegistrySegment(lower) )
+                if (lower != host && port is null && !IsRegistrySegment(lower))
                 {
                     lower = host;
                 }
@@ -228,6 +228,7 @@ public sealed class ImageReference : IEquatable<ImageReference>
             : pathAsWritten;
         if (registry.Length + 1 + repository.Length > Grammar.NameTotalLengthMax)
         {
+            part = ImageReferencePart.Reference;
             reason = $"the name '{registry}/{repository}' is longer than {Grammar.NameTotalLengthMax} characters";
             return false;
         }

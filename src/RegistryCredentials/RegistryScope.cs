@@ -161,7 +161,10 @@ public sealed class RegistryScope : IEquatable<RegistryScope>
         }
 
         var normalisedPath = path.ToString();
-        if (host.Length + 1 + normalisedPath.Length > Grammar.NameTotalLengthMax)
+
+        // The name limit covers the whole registry/repository, port included, as for an image reference.
+        var nameLength = Grammar.FormatRegistry(host, port).Length + (normalisedPath.Length == 0 ? 0 : 1 + normalisedPath.Length);
+        if (nameLength > Grammar.NameTotalLengthMax)
         {
             reason = $"it is longer than {Grammar.NameTotalLengthMax} characters without '/*'";
             return false;
