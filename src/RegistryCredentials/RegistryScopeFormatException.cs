@@ -27,7 +27,7 @@ public sealed class RegistryScopeFormatException : FormatException
     /// <summary>Creates an exception for <paramref name="scope"/> with the reason it was refused.</summary>
     /// <param name="scope">The text that failed to parse.</param>
     /// <param name="reason">What is wrong with it.</param>
-    /// <param name="paramName">Unused; kept so callers can name the argument that held the scope.</param>
+    /// <param name="paramName">The argument or option that held the scope, if any.</param>
     public RegistryScopeFormatException(string scope, string reason, string? paramName)
         : base($"Invalid registry scope '{scope}': {reason}.")
     {

@@ -6,13 +6,14 @@ namespace RegistryCredentials.Internal;
 /// <summary>
 /// AES-256-GCM with a random key that lives only in this process: right for the in-memory store, whose
 /// data dies with the process too. Layout: version (1) | nonce (12) | tag (16) | ciphertext.
+/// An <see cref="AesGcm"/> instance is not safe for concurrent use, so each call makes its own.
 /// </summary>
 internal sealed class EphemeralSecretProtector : ISecretProtector, IDisposable
 {
     private const byte FormatVersion = 1;
     private const int NonceSize = 12;
     private const int TagSize = 16;
-    private readonly AesGcm _aes = new(RandomNumberGenerator.GetBytes(32), TagSize);
+    private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
 
     public ValueTask<byte[]> ProtectAsync(RegistrySecret secret, string account, RegistryScope scope, CancellationToken cancellationToken = default)
     {
@@ -22,7 +23,8 @@ internal sealed class EphemeralSecretProtector : ISecretProtector, IDisposable
         output[0] = FormatVersion;
         var nonce = output.AsSpan(1, NonceSize);
         RandomNumberGenerator.Fill(nonce);
-        _aes.Encrypt(nonce, plain, output.AsSpan(1 + NonceSize + TagSize), output.AsSpan(1 + NonceSize, TagSize), AssociatedData(account, scope));
+        using var aes = new AesGcm(_key, TagSize);
+        aes.Encrypt(nonce, plain, output.AsSpan(1 + NonceSize + TagSize), output.AsSpan(1 + NonceSize, TagSize), AssociatedData(account, scope));
         CryptographicOperations.ZeroMemory(plain);
         return ValueTask.FromResult(output);
     }
@@ -38,7 +40,8 @@ internal sealed class EphemeralSecretProtector : ISecretProtector, IDisposable
         var plain = new byte[data.Length - 1 - NonceSize - TagSize];
         try
         {
-            _aes.Decrypt(data.Slice(1, NonceSize), data[(1 + NonceSize + TagSize)..], data.Slice(1 + NonceSize, TagSize), plain, AssociatedData(account, scope));
+            using var aes = new AesGcm(_key, TagSize);
+            aes.Decrypt(data.Slice(1, NonceSize), data[(1 + NonceSize + TagSize)..], data.Slice(1 + NonceSize, TagSize), plain, AssociatedData(account, scope));
             return ValueTask.FromResult(RegistrySecret.FromString(Encoding.UTF8.GetString(plain)));
         }
         finally
@@ -49,5 +52,5 @@ internal sealed class EphemeralSecretProtector : ISecretProtector, IDisposable
 
     private static byte[] AssociatedData(string account, RegistryScope scope) => Encoding.UTF8.GetBytes(account + "\n" + scope.Value);
 
-    public void Dispose() => _aes.Dispose();
+    public void Dispose() => CryptographicOperations.ZeroMemory(_key);
 }

@@ -24,13 +24,10 @@ internal sealed class ResolverSettings
     public static ResolverSettings Create(RegistryCredentialsOptions options, List<string>? errors)
     {
         RegistryScope? defaultRegistry = null;
-        if (!string.IsNullOrEmpty(options.DefaultRegistry))
+        if (!string.IsNullOrEmpty(options.DefaultRegistry)
+            && ParseScope(nameof(options.DefaultRegistry), options.DefaultRegistry, errors) is { } scope)
         {
-            if (!RegistryScope.TryParse(options.DefaultRegistry, out var scope))
-            {
-                errors?.Add(Describe(nameof(options.DefaultRegistry), options.DefaultRegistry));
-            }
-            else if (scope.IsGlob || scope.Path.Length > 0)
+            if (scope.IsGlob || scope.Path.Length > 0)
             {
                 errors?.Add($"{nameof(options.DefaultRegistry)} '{options.DefaultRegistry}' must be a registry host[:port], without '*' or a path.");
             }
@@ -43,14 +40,9 @@ internal sealed class ResolverSettings
         var allowed = new List<RegistryScope>();
         for (var i = 0; i < options.AllowedRegistries.Count; i++)
         {
-            var item = options.AllowedRegistries[i];
-            if (RegistryScope.TryParse(item, out var scope))
+            if (ParseScope($"{nameof(options.AllowedRegistries)}[{i}]", options.AllowedRegistries[i], errors) is { } item)
             {
-                allowed.Add(scope);
-            }
-            else
-            {
-                errors?.Add(Describe($"{nameof(options.AllowedRegistries)}[{i}]", item));
+                allowed.Add(item);
             }
         }
 
@@ -62,16 +54,16 @@ internal sealed class ResolverSettings
         return new ResolverSettings(defaultRegistry, [.. allowed], options.SkipInactiveEntries, options.Account);
     }
 
-    private static string Describe(string option, string? value)
+    private static RegistryScope? ParseScope(string option, string? value, List<string>? errors)
     {
         try
         {
-            RegistryScope.Parse(value ?? string.Empty);
-            return $"{option} '{value}' is not valid.";
+            return RegistryScope.Parse(value ?? string.Empty);
         }
         catch (RegistryScopeFormatException e)
         {
-            return $"{option}: {e.Message}";
+            errors?.Add($"{option}: {e.Message}");
+            return null;
         }
     }
 
