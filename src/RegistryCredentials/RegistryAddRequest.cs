@@ -27,6 +27,12 @@ public sealed class RegistryAddRequest
     /// <summary>Whether TLS certificates are verified (anchorectl's <c>--secure-connection</c>). Default true.</summary>
     public bool VerifyTls { get; init; } = true;
 
+    /// <summary>Whether the registry is reached over plain HTTP (never implied). Default false.</summary>
+    public bool InsecureHttp { get; init; }
+
+    /// <summary>PEM CA certificates to trust for this registry instead of the system store; null for none.</summary>
+    public string? CaCertificates { get; init; }
+
     /// <summary>Whether the entry starts active. Default true.</summary>
     public bool IsActive { get; init; } = true;
 

@@ -30,6 +30,9 @@ public sealed class RegistryCredentialsOptions
     /// </summary>
     public bool SkipInactiveEntries { get; set; }
 
+    /// <summary>How long one credential check against a registry may take, token request included. Default 10 seconds.</summary>
+    public TimeSpan ValidationTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The account resolved and managed when a call names none. Default <see cref="RegistryAccounts.Default"/>.</summary>
     public string Account { get; set; } = RegistryAccounts.Default;
 }

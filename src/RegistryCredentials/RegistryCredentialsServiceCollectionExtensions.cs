@@ -12,7 +12,8 @@ public static class RegistryCredentialsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the resolver (<see cref="IRegistryCredentialResolver"/>), the manager (<see cref="IRegistryManager"/>), the
-    /// <c>docker_v2</c> provider and, unless replaced, an in-memory store and a per-process secret protector.
+    /// <c>docker_v2</c> provider, the Docker Registry v2 credential validator, the token cache
+    /// (<see cref="RegistryTokenCache"/>) and, unless replaced, an in-memory store and a per-process secret protector.
     /// Options are validated when the host starts (and at the latest when the resolver or manager is first created),
     /// with every error reported at once.
     /// </summary>
@@ -34,6 +35,12 @@ public static class RegistryCredentialsServiceCollectionExtensions
         services.TryAddSingleton<IRegistryStore, InMemoryRegistryStore>();
         services.TryAddSingleton<ISecretProtector, EphemeralSecretProtector>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<RegistryCredentialProvider, DockerV2CredentialProvider>());
+        services.TryAddSingleton(sp => new RegistryTokenCache(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<RegistryTransport>();
+        services.TryAddSingleton<RegistryHttp>();
+        services.TryAddSingleton<RegistryTokenClient>();
+        services.TryAddSingleton<RegistryAuthenticator>();
+        services.TryAddSingleton<IRegistryCredentialValidator, RegistryV2Validator>();
         services.TryAddSingleton<IRegistryCredentialResolver>(sp => new RegistryCredentialResolver(
             sp.GetRequiredService<IRegistryStore>(),
             sp.GetRequiredService<ISecretProtector>(),
@@ -44,7 +51,8 @@ public static class RegistryCredentialsServiceCollectionExtensions
         services.TryAddSingleton<IRegistryManager>(sp => new RegistryManager(
             sp.GetRequiredService<IRegistryStore>(),
             sp.GetRequiredService<ISecretProtector>(),
-            sp.GetServices<IRegistryCredentialValidator>(),
+            sp.GetService<IRegistryCredentialValidator>(),
+            sp.GetRequiredService<RegistryTokenCache>(),
             sp.GetServices<RegistryCredentialProvider>(),
             ValidatedOptions(sp),
             sp.GetRequiredService<TimeProvider>(),

@@ -30,6 +30,18 @@ public sealed record class RegistryEntry
     /// <summary>Whether TLS certificates are verified when talking to the registry. True unless turned off.</summary>
     public bool VerifyTls { get; init; } = true;
 
+    /// <summary>
+    /// Whether the registry is reached over plain HTTP. False unless explicitly set: credentials are never sent
+    /// over plain HTTP otherwise, and an HTTPS registry is never silently downgraded.
+    /// </summary>
+    public bool InsecureHttp { get; init; }
+
+    /// <summary>
+    /// PEM certificates (one or more CA certificates) to trust for this registry and its token realm instead of the
+    /// system store, or null. Lets a private CA be trusted without turning <see cref="VerifyTls"/> off.
+    /// </summary>
+    public string? CaCertificates { get; init; }
+
     /// <summary>Whether the entry is used. A deactivated entry keeps its secret and, unless configured otherwise, denies pulls it matches.</summary>
     public bool IsActive { get; init; } = true;
 
@@ -54,6 +66,16 @@ public sealed record class RegistryEntry
         if (!VerifyTls)
         {
             text.Append(", TLS unverified");
+        }
+
+        if (InsecureHttp)
+        {
+            text.Append(", plain HTTP");
+        }
+
+        if (CaCertificates is not null)
+        {
+            text.Append(", own CA");
         }
 
         return text.Append(", v").Append(Version).Append(')').ToString();

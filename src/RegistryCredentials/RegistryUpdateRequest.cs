@@ -30,6 +30,12 @@ public sealed class RegistryUpdateRequest
     /// <summary>New TLS verification, or null to keep it.</summary>
     public bool? VerifyTls { get; init; }
 
+    /// <summary>New plain-HTTP setting, or null to keep it.</summary>
+    public bool? InsecureHttp { get; init; }
+
+    /// <summary>New PEM CA certificates, empty to remove them, or null to keep them.</summary>
+    public string? CaCertificates { get; init; }
+
     /// <summary>Whether the credential is checked against the registry before it is stored. Default true.</summary>
     public bool Validate { get; init; } = true;
 

@@ -152,13 +152,17 @@ public class RegistryManagerTests
     }
 
     [Test]
-    public async Task Validation_without_a_validator_is_a_clear_error()
+    public async Task Built_in_validator_is_used_when_none_is_registered()
     {
         _host.Dispose();
         _host = new TestHost(withValidator: false);
-        var error = Assert.ThrowsAsync<InvalidOperationException>(() =>
-            _host.Manager.AddAsync(new RegistryAddRequest { Scope = "reg.example.com", Username = "ci", Password = TestHost.NewSecret() }));
-        Assert.That(error!.Message, Does.Contain("Validate = false"));
+
+        // Nothing listens on port 1 of the loopback address: the Docker v2 validator reports it unreachable.
+        var error = Assert.ThrowsAsync<RegistryValidationException>(() =>
+            _host.Manager.AddAsync(new RegistryAddRequest { Scope = "127.0.0.1:1", Username = "ci", Password = TestHost.NewSecret() }));
+
+        Assert.That(error!.Outcome, Is.EqualTo(RegistryValidationOutcome.Unreachable));
+        Assert.That(error.Message, Does.Contain("127.0.0.1:1").And.Contain("refused"));
         Assert.That(await _host.Manager.ListAsync(), Is.Empty);
     }
 

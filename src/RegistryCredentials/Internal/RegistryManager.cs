@@ -15,6 +15,7 @@ internal sealed class RegistryManager : IRegistryManager
     private readonly IRegistryStore _store;
     private readonly ISecretProtector _protector;
     private readonly IRegistryCredentialValidator? _validator;
+    private readonly RegistryTokenCache _tokenCache;
     private readonly Dictionary<RegistryType, RegistryCredentialProvider> _providers;
     private readonly IOptionsMonitor<RegistryCredentialsOptions> _options;
     private readonly TimeProvider _time;
@@ -23,7 +24,8 @@ internal sealed class RegistryManager : IRegistryManager
     public RegistryManager(
         IRegistryStore store,
         ISecretProtector protector,
-        IEnumerable<IRegistryCredentialValidator> validators,
+        IRegistryCredentialValidator? validator,
+        RegistryTokenCache tokenCache,
         IEnumerable<RegistryCredentialProvider> providers,
         IOptionsMonitor<RegistryCredentialsOptions> options,
         TimeProvider time,
@@ -31,7 +33,8 @@ internal sealed class RegistryManager : IRegistryManager
     {
         _store = store;
         _protector = protector;
-        _validator = validators.LastOrDefault();
+        _validator = validator;
+        _tokenCache = tokenCache;
         _providers = ProviderMap.Create(providers);
         _options = options;
         _time = time;
@@ -55,6 +58,8 @@ internal sealed class RegistryManager : IRegistryManager
             Username = CheckUsername(request.Username, nameof(request.Username)),
             Email = CheckEmail(request.Email),
             VerifyTls = request.VerifyTls,
+            InsecureHttp = request.InsecureHttp,
+            CaCertificates = CheckCaCertificates(request.CaCertificates),
             IsActive = request.IsActive,
             CreatedOn = now,
             UpdatedOn = now,
@@ -74,6 +79,7 @@ internal sealed class RegistryManager : IRegistryManager
         else
         {
             stored = await _store.UpdateAsync(record.WithEntry(entry with { CreatedOn = existing.Entry.CreatedOn }), existing.Entry.Version, cancellationToken).ConfigureAwait(false);
+            _tokenCache.EvictByPrefix(TokenKeys.ForEntry(account, scope));
             Log.EntryReplaced(_logger, scope.Value, account);
         }
 
@@ -110,6 +116,8 @@ internal sealed class RegistryManager : IRegistryManager
             Username = request.Username is null ? old.Username : CheckUsername(request.Username, nameof(request.Username)),
             Email = request.Email is null ? old.Email : CheckEmail(request.Email),
             VerifyTls = request.VerifyTls ?? old.VerifyTls,
+            InsecureHttp = request.InsecureHttp ?? old.InsecureHttp,
+            CaCertificates = request.CaCertificates is null ? old.CaCertificates : CheckCaCertificates(request.CaCertificates),
             UpdatedOn = _time.GetUtcNow(),
         };
 
@@ -120,6 +128,7 @@ internal sealed class RegistryManager : IRegistryManager
             ? current.WithEntry(entry)
             : new RegistryRecord(entry, await _protector.ProtectAsync(request.Password, account, scope, cancellationToken).ConfigureAwait(false));
         var stored = await _store.UpdateAsync(record, old.Version, cancellationToken).ConfigureAwait(false);
+        _tokenCache.EvictByPrefix(TokenKeys.ForEntry(account, scope));
         Log.EntryUpdated(_logger, scope.Value, account, stored.Entry.Version);
         Count("update");
         return stored.Entry;
@@ -135,6 +144,7 @@ internal sealed class RegistryManager : IRegistryManager
             throw NotFound(name, scope);
         }
 
+        _tokenCache.EvictByPrefix(TokenKeys.ForEntry(name, scope));
         Log.EntryDeleted(_logger, scope.Value, name);
         Count("delete");
     }
@@ -171,6 +181,7 @@ internal sealed class RegistryManager : IRegistryManager
             current.WithEntry(current.Entry with { IsActive = active, UpdatedOn = _time.GetUtcNow() }),
             current.Entry.Version,
             cancellationToken).ConfigureAwait(false);
+        _tokenCache.EvictByPrefix(TokenKeys.ForEntry(name, scope));
         Log.EntryStateChanged(_logger, scope.Value, name, active ? "activated" : "deactivated");
         Count(active ? "activate" : "deactivate");
         return stored.Entry;
@@ -253,6 +264,40 @@ internal sealed class RegistryManager : IRegistryManager
         }
 
         return email;
+    }
+
+    private static string? CheckCaCertificates(string? pem)
+    {
+        if (string.IsNullOrWhiteSpace(pem))
+        {
+            return null;
+        }
+
+        if (pem.Length > 1024 * 1024)
+        {
+            throw new ArgumentException("The CA certificates are longer than 1 MiB.", nameof(pem));
+        }
+
+        try
+        {
+            var certificates = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            certificates.ImportFromPem(pem);
+            if (certificates.Count == 0)
+            {
+                throw new ArgumentException("The CA certificates hold no PEM 'CERTIFICATE' block.", nameof(pem));
+            }
+
+            foreach (var certificate in certificates)
+            {
+                certificate.Dispose();
+            }
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new ArgumentException("The CA certificates are not valid PEM: " + e.Message, nameof(pem), e);
+        }
+
+        return pem;
     }
 
     private static void CheckText(string value, string what, int maxLength, string paramName)

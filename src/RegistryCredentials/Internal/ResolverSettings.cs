@@ -46,6 +46,11 @@ internal sealed class ResolverSettings
             }
         }
 
+        if (options.ValidationTimeout <= TimeSpan.Zero || options.ValidationTimeout > TimeSpan.FromMinutes(10))
+        {
+            errors?.Add($"{nameof(options.ValidationTimeout)} must be more than zero and at most 10 minutes, not {options.ValidationTimeout}.");
+        }
+
         if (!RegistryAccounts.IsValid(options.Account))
         {
             errors?.Add($"{nameof(options.Account)} '{options.Account}' is not a valid account name: use 1-128 letters, digits, '.', '_', '-' or '@'.");

@@ -1,0 +1,121 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace RegistryCredentials.Internal;
+
+/// <summary>
+/// Authenticates requests to <c>/v2/&lt;repository&gt;/…</c>: resolves the credential, answers the registry's Basic or
+/// Bearer challenge (bearer tokens cached per registry, account and scope), retries once on 401 and on
+/// <c>insufficient_scope</c>, and follows redirects itself so that credentials never reach another host.
+/// </summary>
+internal sealed class RegistryAuthenticationHandler(
+    IRegistryCredentialResolver resolver,
+    RegistryAuthenticator authenticator,
+    IOptionsMonitor<RegistryCredentialsOptions> options) : DelegatingHandler
+{
+    /// <summary>The request option that tells the primary handler which entry's TLS settings apply.</summary>
+    public static readonly HttpRequestOptionsKey<RegistryEntry> EntryOption = new("RegistryCredentials.Entry");
+
+    private const int MaxRedirects = 5;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var uri = request.RequestUri;
+        if (uri is null || !TryGetRepository(uri, out var repository) || !ImageReference.TryParse(uri.Authority + "/" + repository, out var image))
+        {
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        var account = options.CurrentValue.Account;
+        var resolution = await resolver.ResolveAsync(image, account, cancellationToken).ConfigureAwait(false);
+        if (resolution.IsDenied)
+        {
+            throw new RegistryPullDeniedException(resolution);
+        }
+
+        var entry = resolution.Entry;
+        if (uri.Scheme == Uri.UriSchemeHttp && resolution.HasCredential && entry?.InsecureHttp != true)
+        {
+            throw new RegistryAuthenticationException(
+                RegistryValidationOutcome.ProtocolError,
+                $"Refused to send the credential of {entry?.Scope} over plain HTTP; mark the entry InsecureHttp if the registry has no TLS.");
+        }
+
+        if (entry is not null)
+        {
+            request.Options.Set(EntryOption, entry);
+        }
+
+        var actions = request.Method == HttpMethod.Get || request.Method == HttpMethod.Head ? "pull" : "pull,push";
+        var target = new RegistryAuthenticator.Target(
+            new Uri(uri.GetLeftPart(UriPartial.Authority)), account, $"repository:{repository}:{actions}", entry, resolution.Credential);
+
+        var sent = await authenticator.PreauthorizeAsync(target, cancellationToken).ConfigureAwait(false);
+        request.Headers.Authorization = sent;
+        var response = await SendFollowingRedirectsAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.Unauthorized || request.Content is not null)
+        {
+            return response;
+        }
+
+        var retry = await authenticator.AnswerAsync(target, response, sent, cancellationToken).ConfigureAwait(false);
+        if (retry is null)
+        {
+            return response;
+        }
+
+        response.Dispose();
+        using var again = RegistryHttp.Redirected(request, uri);
+        again.Headers.Authorization = retry;
+        response = await SendFollowingRedirectsAsync(again, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Unauthorized && retry.Scheme == "Bearer")
+        {
+            authenticator.Evict(target);
+        }
+
+        return response;
+    }
+
+    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        for (var redirects = 0; redirects < MaxRedirects && RegistryHttp.IsRedirect(response.StatusCode) && response.Headers.Location is { } location && request.Content is null; redirects++)
+        {
+            var next = new Uri(request.RequestUri!, location);
+            if (request.RequestUri!.Scheme == Uri.UriSchemeHttps && next.Scheme != Uri.UriSchemeHttps)
+            {
+                return response; // never downgrade; the caller sees the redirect
+            }
+
+            response.Dispose();
+            request = RegistryHttp.Redirected(request, next); // drops Authorization when the host changes
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        return response;
+    }
+
+    /// <summary>Finds the repository in <c>/v2/&lt;name&gt;/(manifests|blobs|tags|referrers)/…</c>.</summary>
+    internal static bool TryGetRepository(Uri uri, out string repository)
+    {
+        repository = string.Empty;
+        var path = uri.AbsolutePath;
+        if (!path.StartsWith("/v2/", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var marker in (ReadOnlySpan<string>)["/manifests/", "/blobs/", "/tags/", "/referrers/"])
+        {
+            var at = path.LastIndexOf(marker, StringComparison.Ordinal);
+            if (at > 4)
+            {
+                repository = path[4..at];
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

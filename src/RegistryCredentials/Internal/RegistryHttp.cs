@@ -1,0 +1,142 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Security.Authentication;
+
+namespace RegistryCredentials.Internal;
+
+/// <summary>
+/// Sends requests to registries and token realms through <see cref="RegistryTransport"/>: follows redirects itself
+/// (the <c>Authorization</c> header only while scheme, host and port stay the same; never from HTTPS to HTTP),
+/// reads bodies with a size limit, and turns transport failures into <see cref="RegistryAuthenticationException"/>
+/// with an outcome that names them.
+/// </summary>
+internal sealed class RegistryHttp(RegistryTransport transport)
+{
+    /// <summary>The largest token or error body read: 1 MiB.</summary>
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    private const int MaxRedirects = 5;
+
+    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, RegistryEntry? entry, CancellationToken cancellationToken)
+    {
+        var origin = request.RequestUri!;
+        for (var redirects = 0; ; redirects++)
+        {
+            var connection = transport.For(request.RequestUri!, entry);
+            HttpResponseMessage response;
+            try
+            {
+                response = await connection.Invoker.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException e)
+            {
+                throw Map(e, request.RequestUri!, connection.Policy);
+            }
+
+            if (!IsRedirect(response.StatusCode) || response.Headers.Location is null || request.Content is not null)
+            {
+                return response;
+            }
+
+            if (redirects == MaxRedirects)
+            {
+                response.Dispose();
+                throw new RegistryAuthenticationException(RegistryValidationOutcome.ProtocolError, $"More than {MaxRedirects} redirects from {origin.GetLeftPart(UriPartial.Path)}.");
+            }
+
+            var next = new Uri(request.RequestUri!, response.Headers.Location);
+            response.Dispose();
+            if (request.RequestUri!.Scheme == Uri.UriSchemeHttps && next.Scheme != Uri.UriSchemeHttps)
+            {
+                throw new RegistryAuthenticationException(RegistryValidationOutcome.ProtocolError, $"Refused a redirect from HTTPS to {next.Scheme}.");
+            }
+
+            request = Redirected(request, next);
+        }
+    }
+
+    /// <summary>Reads a body of at most <see cref="MaxBodyBytes"/>.</summary>
+    public static async Task<byte[]> ReadLimitedAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentLength > MaxBodyBytes)
+        {
+            throw TooLarge(what);
+        }
+
+        using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                throw TooLarge(what);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    public static bool IsRedirect(HttpStatusCode status) =>
+        status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
+            or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+
+    /// <summary>True when both URIs have the same scheme, host and port: only then may credentials follow.</summary>
+    public static bool SameOrigin(Uri a, Uri b) =>
+        a.Scheme == b.Scheme && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
+
+    /// <summary>A copy of a body-less request for a redirect target; credentials are dropped when the origin changes.</summary>
+    public static HttpRequestMessage Redirected(HttpRequestMessage request, Uri next)
+    {
+        var copy = new HttpRequestMessage(request.Method, next) { Version = request.Version, VersionPolicy = request.VersionPolicy };
+        foreach (var header in request.Headers)
+        {
+            copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        if (!SameOrigin(request.RequestUri!, next))
+        {
+            copy.Headers.Authorization = null;
+        }
+
+        foreach (var option in request.Options)
+        {
+            ((IDictionary<string, object?>)copy.Options)[option.Key] = option.Value;
+        }
+
+        return copy;
+    }
+
+    private static RegistryAuthenticationException Map(HttpRequestException e, Uri target, TlsPolicy policy)
+    {
+        var where = target.GetLeftPart(UriPartial.Authority);
+        if (e.HttpRequestError == HttpRequestError.SecureConnectionError || e.InnerException is AuthenticationException)
+        {
+            return new(RegistryValidationOutcome.TlsFailure, $"TLS with {where} failed: {policy.LastFailure ?? e.InnerException?.Message ?? e.Message}.", e);
+        }
+
+        var socket = e.InnerException as SocketException ?? e.InnerException?.InnerException as SocketException;
+        var detail = e.HttpRequestError switch
+        {
+            HttpRequestError.NameResolutionError => "DNS: the host name could not be resolved",
+            HttpRequestError.ConnectionError when socket?.SocketErrorCode == SocketError.ConnectionRefused => "TCP: connection refused",
+            HttpRequestError.ConnectionError => "TCP: " + (socket?.SocketErrorCode.ToString() ?? "the connection failed"),
+            HttpRequestError.InvalidResponse or HttpRequestError.ResponseEnded => "the connection was reset or the answer was not HTTP",
+            _ => e.Message,
+        };
+        return new(RegistryValidationOutcome.Unreachable, $"{where} could not be reached ({detail}).", e);
+    }
+
+    private static RegistryAuthenticationException TooLarge(string what) =>
+        new(RegistryValidationOutcome.ProtocolError, $"The {what} is larger than {MaxBodyBytes / 1024} KiB.");
+
+    /// <summary>The value of a Basic <c>Authorization</c> header for a credential, or null when it has no user name.</summary>
+    public static AuthenticationHeaderValue? Basic(RegistryCredential? credential) =>
+        credential?.Kind == RegistryCredentialKind.UsernamePassword
+            ? AuthenticationHeaderValue.Parse(credential.GetAuthorizationHeaderValue()!)
+            : null;
+}
