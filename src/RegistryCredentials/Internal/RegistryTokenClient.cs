@@ -20,9 +20,9 @@ internal sealed class RegistryTokenClient(RegistryHttp http, TimeProvider time)
     public async Task<RegistryCredential> FetchAsync(
         AuthenticationChallenge challenge, string? scope, RegistryCredential? credential, RegistryEntry? entry, Uri registry, CancellationToken cancellationToken)
     {
-        if (!Uri.TryCreate(challenge["realm"], UriKind.Absolute, out var realm))
+        if (!Uri.TryCreate(challenge["realm"], UriKind.Absolute, out var realm) || (realm.Scheme != Uri.UriSchemeHttps && realm.Scheme != Uri.UriSchemeHttp))
         {
-            throw new RegistryAuthenticationException(RegistryValidationOutcome.ProtocolError, "The registry's Bearer challenge has no absolute realm URL.");
+            throw new RegistryAuthenticationException(RegistryValidationOutcome.ProtocolError, "The registry's Bearer challenge has no absolute realm URL (http or https).");
         }
 
         await RealmGuard.CheckAsync(realm, registry, entry?.InsecureHttp ?? false, cancellationToken).ConfigureAwait(false);
