@@ -5,7 +5,7 @@ namespace RegistryCredentials.Internal;
 
 /// <summary>
 /// Authenticates requests to <c>/v2/&lt;repository&gt;/…</c>: resolves the credential, answers the registry's Basic or
-/// Bearer challenge (bearer tokens cached per registry, account and scope), retries once on 401 and on
+/// Bearer challenge (bearer tokens cached per registry, account and scope), retries once on 401 and once more on
 /// <c>insufficient_scope</c>, and follows redirects itself so that credentials never reach another host.
 /// </summary>
 internal sealed class RegistryAuthenticationHandler(
@@ -59,19 +59,25 @@ internal sealed class RegistryAuthenticationHandler(
             return response;
         }
 
-        var retry = await authenticator.AnswerAsync(target, response, sent, cancellationToken).ConfigureAwait(false);
-        if (retry is null)
+        // One retry after a 401, and one more when the registry then asks for another scope (insufficient_scope):
+        // never twice with the same header.
+        for (var retries = 0; retries < 2 && response.StatusCode == HttpStatusCode.Unauthorized; retries++)
         {
-            return response;
-        }
+            var retry = await authenticator.AnswerAsync(target, response, sent, cancellationToken).ConfigureAwait(false);
+            if (retry is null || (sent is not null && retry.ToString() == sent.ToString()))
+            {
+                if (sent?.Scheme == "Bearer")
+                {
+                    authenticator.Evict(target);
+                }
 
-        response.Dispose();
-        using var again = RegistryHttp.Redirected(request, uri);
-        again.Headers.Authorization = retry;
-        response = await SendFollowingRedirectsAsync(again, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.Unauthorized && retry.Scheme == "Bearer")
-        {
-            authenticator.Evict(target);
+                return response;
+            }
+
+            response.Dispose();
+            using var again = RegistryHttp.Redirected(request, uri);
+            again.Headers.Authorization = sent = retry;
+            response = await SendFollowingRedirectsAsync(again, cancellationToken).ConfigureAwait(false);
         }
 
         return response;
