@@ -58,7 +58,7 @@ public sealed class InMemoryRegistryStore : IRegistryStore, IDisposable
             var key = (entry.Account, entry.Scope.Value);
             if (_records.ContainsKey(key))
             {
-                throw new RegistryConflictException(entry.Account, entry.Scope, $"Registry entry {entry.Scope} already exists in account '{entry.Account}'.");
+                throw new RegistryConflictException(entry.Account, entry.Scope);
             }
 
             stored = record.WithEntry(entry with { Version = 1 });
@@ -81,7 +81,7 @@ public sealed class InMemoryRegistryStore : IRegistryStore, IDisposable
             var key = (entry.Account, entry.Scope.Value);
             if (!_records.TryGetValue(key, out var current))
             {
-                throw new RegistryNotFoundException(entry.Account, entry.Scope, $"Registry entry {entry.Scope} does not exist in account '{entry.Account}'.");
+                throw new RegistryNotFoundException(entry.Account, entry.Scope);
             }
 
             if (current.Entry.Version != expectedVersion)

@@ -23,6 +23,14 @@ public class RegistryConflictException : RegistryEntryException
     {
     }
 
+    /// <summary>Creates the exception for an entry, with the standard message (the entry already exists).</summary>
+    /// <param name="account">The entry's account.</param>
+    /// <param name="scope">The entry's scope.</param>
+    public RegistryConflictException(string account, RegistryScope scope)
+        : base(account, scope, $"Registry entry {scope} already exists in account '{account}'.")
+    {
+    }
+
     /// <summary>Creates the exception for an entry.</summary>
     /// <param name="account">The entry's account.</param>
     /// <param name="scope">The entry's scope.</param>

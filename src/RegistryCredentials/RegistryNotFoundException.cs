@@ -23,6 +23,14 @@ public sealed class RegistryNotFoundException : RegistryEntryException
     {
     }
 
+    /// <summary>Creates the exception for an entry, with the standard message (the entry does not exist).</summary>
+    /// <param name="account">The entry's account.</param>
+    /// <param name="scope">The entry's scope.</param>
+    public RegistryNotFoundException(string account, RegistryScope scope)
+        : base(account, scope, $"Registry entry {scope} does not exist in account '{account}'.")
+    {
+    }
+
     /// <summary>Creates the exception for an entry.</summary>
     /// <param name="account">The entry's account.</param>
     /// <param name="scope">The entry's scope.</param>

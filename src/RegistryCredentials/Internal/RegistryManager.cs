@@ -141,7 +141,7 @@ internal sealed class RegistryManager : IRegistryManager
         var name = Account(account);
         if (!await _store.DeleteAsync(name, scope, null, cancellationToken).ConfigureAwait(false))
         {
-            throw NotFound(name, scope);
+            throw new RegistryNotFoundException(name, scope);
         }
 
         _tokenCache.EvictByPrefix(TokenKeys.ForEntry(name, scope));
@@ -216,11 +216,8 @@ internal sealed class RegistryManager : IRegistryManager
     private async Task<RegistryRecord> GetRecordAsync(RegistryScope scope, string account, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        return await _store.GetAsync(account, scope, cancellationToken).ConfigureAwait(false) ?? throw NotFound(account, scope);
+        return await _store.GetAsync(account, scope, cancellationToken).ConfigureAwait(false) ?? throw new RegistryNotFoundException(account, scope);
     }
-
-    private static RegistryNotFoundException NotFound(string account, RegistryScope scope) =>
-        new(account, scope, $"Registry entry {scope} does not exist in account '{account}'.");
 
     private string Account(string? account) => RegistryAccounts.Normalize(account ?? _options.CurrentValue.Account);
 
