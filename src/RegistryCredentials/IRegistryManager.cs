@@ -72,4 +72,14 @@ public interface IRegistryManager
     /// <exception cref="RegistryNotFoundException">No such entry.</exception>
     /// <exception cref="InvalidOperationException">No <see cref="IRegistryCredentialValidator"/> is registered.</exception>
     Task<RegistryValidationResult> ValidateAsync(RegistryScope scope, string? account = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Re-encrypts, in every account, each stored secret that is not under the secret protector's current key (after a
+    /// key change with the old key kept in <see cref="SecretProtectionOptions.RetiredKeys"/>). Entries keep their fields;
+    /// their version goes up. Safe to run again after an interruption.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the operation between entries.</param>
+    /// <returns>How many secrets were re-encrypted.</returns>
+    /// <exception cref="RegistrySecretKeyException">A secret is under a key that is not configured; that entry is left as it was.</exception>
+    Task<int> RotateKeyAsync(CancellationToken cancellationToken = default);
 }

@@ -22,4 +22,9 @@ public interface ISecretProtector
     /// <returns>The secret.</returns>
     /// <exception cref="System.Security.Cryptography.CryptographicException">The bytes were not protected for this entry with a known key, or were altered.</exception>
     ValueTask<RegistrySecret> UnprotectAsync(ReadOnlyMemory<byte> protectedSecret, string account, RegistryScope scope, CancellationToken cancellationToken = default);
+
+    /// <summary>Whether a protected secret is under the current key; <see cref="IRegistryManager.RotateKeyAsync"/> re-encrypts those that are not. The default says yes.</summary>
+    /// <param name="protectedSecret">Bytes from <see cref="ProtectAsync"/>.</param>
+    /// <returns>True when no re-encryption is needed.</returns>
+    bool IsCurrent(ReadOnlyMemory<byte> protectedSecret) => true;
 }

@@ -51,6 +51,38 @@ public sealed class RegistryCredentialsBuilder
         return this;
     }
 
+    /// <summary>
+    /// Protects secrets at rest with <see cref="AesGcmSecretProtector"/> (a key from options, an environment variable or a
+    /// key file), replacing any protector registered before. The durable stores turn this on by themselves.
+    /// </summary>
+    /// <param name="configure">Where the key comes from; optional.</param>
+    /// <returns>This builder.</returns>
+    public RegistryCredentialsBuilder UseSecretProtection(Action<SecretProtectionOptions>? configure = null)
+    {
+        var options = Services.AddOptions<SecretProtectionOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        Services.RemoveAll<ISecretProtector>();
+        Services.AddSingleton<ISecretProtector, AesGcmSecretProtector>();
+        return this;
+    }
+
+    /// <summary>
+    /// For store packages: switches to <see cref="AesGcmSecretProtector"/> when the protector is still the per-process
+    /// default of the in-memory store (whose key dies with the process), and leaves any other protector alone.
+    /// </summary>
+    /// <returns>This builder.</returns>
+    public RegistryCredentialsBuilder EnsureDurableSecretProtection()
+    {
+        var current = Services.LastOrDefault(d => d.ServiceType == typeof(ISecretProtector));
+        return current is null || current.ImplementationType == typeof(Internal.EphemeralSecretProtector)
+            ? UseSecretProtection()
+            : this;
+    }
+
     /// <summary>Configures the options (in addition to any configuration binding).</summary>
     /// <param name="configure">Changes the options.</param>
     /// <returns>This builder.</returns>

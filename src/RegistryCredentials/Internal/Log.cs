@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Information, "Registry entry {Scope} in account {Account} replaced (newest credential wins)")]
     public static partial void EntryReplaced(ILogger logger, string scope, string account);
+
+    [LoggerMessage(9, LogLevel.Information, "Secret key rotation re-encrypted {Count} secrets")]
+    public static partial void KeyRotated(ILogger logger, int count);
 }

@@ -167,6 +167,40 @@ internal sealed class RegistryManager : IRegistryManager
             cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<int> RotateKeyAsync(CancellationToken cancellationToken = default)
+    {
+        using var activity = Telemetry.ActivitySource.StartActivity("RegistryCredentials.RotateKey");
+        var rotated = 0;
+        foreach (var listed in await _store.ListAsync(null, cancellationToken).ConfigureAwait(false))
+        {
+            var record = listed;
+            for (var attempt = 0; record is not null && !_protector.IsCurrent(record.ProtectedSecret); attempt++)
+            {
+                var entry = record.Entry;
+                var secret = await _protector.UnprotectAsync(record.ProtectedSecret, entry.Account, entry.Scope, cancellationToken).ConfigureAwait(false);
+                var reprotected = await _protector.ProtectAsync(secret, entry.Account, entry.Scope, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await _store.UpdateAsync(new RegistryRecord(entry, reprotected), entry.Version, cancellationToken).ConfigureAwait(false);
+                    rotated++;
+                    break;
+                }
+                catch (RegistryConcurrencyException) when (attempt < 5)
+                {
+                    // Changed meanwhile (maybe re-encrypted by another node): read it again.
+                    record = await _store.GetAsync(entry.Account, entry.Scope, cancellationToken).ConfigureAwait(false);
+                }
+                catch (RegistryNotFoundException)
+                {
+                    break;
+                }
+            }
+        }
+
+        Log.KeyRotated(_logger, rotated);
+        return rotated;
+    }
+
     private async Task<RegistryEntry> SetActiveAsync(RegistryScope scope, string? account, bool active, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);

@@ -1,0 +1,201 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace RegistryCredentials;
+
+/// <summary>
+/// The durable <see cref="ISecretProtector"/>: AES-256-GCM with a key from <see cref="SecretProtectionOptions"/>, the
+/// entry's account and scope bound as associated data. Each ciphertext names its key id, so keys rotate: configure the new
+/// key with the old one in <see cref="SecretProtectionOptions.RetiredKeys"/>, run <see cref="IRegistryManager.RotateKeyAsync"/>,
+/// then drop the old key. Layout: version 2 (1 byte) | key id (8) | nonce (12) | tag (16) | ciphertext.
+/// </summary>
+public sealed class AesGcmSecretProtector : ISecretProtector
+{
+    private const byte FormatVersion = 2;
+    private const int KeyIdSize = 8;
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+    private const int HeaderSize = 1 + KeyIdSize + NonceSize + TagSize;
+
+    private readonly byte[] _currentKey;
+    private readonly byte[] _currentKeyId;
+    private readonly Dictionary<string, byte[]> _keys = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the protector, reading (or creating) its key at once.</summary>
+    /// <param name="options">Where the key comes from.</param>
+    /// <exception cref="RegistrySecretKeyException">No key could be found or made, or a key is not base64 of 32 bytes.</exception>
+    public AesGcmSecretProtector(IOptions<SecretProtectionOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var settings = options.Value;
+        _currentKey = LoadCurrentKey(settings);
+        _currentKeyId = KeyId(_currentKey);
+        _keys[Convert.ToHexStringLower(_currentKeyId)] = _currentKey;
+        foreach (var retired in settings.RetiredKeys)
+        {
+            var key = Decode(retired, "a retired key");
+            _keys.TryAdd(Convert.ToHexStringLower(KeyId(key)), key);
+        }
+    }
+
+    /// <summary>The id of the key new secrets are protected with (first 8 bytes of its SHA-256, hex).</summary>
+    public string CurrentKeyId => Convert.ToHexStringLower(_currentKeyId);
+
+    /// <summary>Makes a new random key, base64, for <see cref="SecretProtectionOptions.Key"/> or a key file.</summary>
+    /// <returns>Base64 of 32 random bytes.</returns>
+    public static string GenerateKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    /// <inheritdoc />
+    public ValueTask<byte[]> ProtectAsync(RegistrySecret secret, string account, RegistryScope scope, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(scope);
+        var plain = Encoding.UTF8.GetBytes(secret.Reveal());
+        try
+        {
+            var output = new byte[HeaderSize + plain.Length];
+            output[0] = FormatVersion;
+            _currentKeyId.CopyTo(output.AsSpan(1));
+            var nonce = output.AsSpan(1 + KeyIdSize, NonceSize);
+            RandomNumberGenerator.Fill(nonce);
+            using var aes = new AesGcm(_currentKey, TagSize);
+            aes.Encrypt(nonce, plain, output.AsSpan(HeaderSize), output.AsSpan(1 + KeyIdSize + NonceSize, TagSize), AssociatedData(account, scope));
+            return ValueTask.FromResult(output);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plain);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<RegistrySecret> UnprotectAsync(ReadOnlyMemory<byte> protectedSecret, string account, RegistryScope scope, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(scope);
+        var data = protectedSecret.Span;
+        if (data.Length < HeaderSize || data[0] != FormatVersion)
+        {
+            throw new RegistrySecretKeyException($"The stored secret of {scope} in account '{account}' is not in the format this protector writes.", keyId: null);
+        }
+
+        var keyId = Convert.ToHexStringLower(data.Slice(1, KeyIdSize));
+        if (!_keys.TryGetValue(keyId, out var key))
+        {
+            throw new RegistrySecretKeyException(
+                $"The secret of {scope} in account '{account}' was protected with key {keyId}, which is not configured (wrong key, or a retired key removed before rotation finished).",
+                keyId);
+        }
+
+        var plain = new byte[data.Length - HeaderSize];
+        try
+        {
+            using var aes = new AesGcm(key, TagSize);
+            aes.Decrypt(data.Slice(1 + KeyIdSize, NonceSize), data[HeaderSize..], data.Slice(1 + KeyIdSize + NonceSize, TagSize), plain, AssociatedData(account, scope));
+            return ValueTask.FromResult(RegistrySecret.FromString(Encoding.UTF8.GetString(plain)));
+        }
+        catch (CryptographicException e)
+        {
+            throw new RegistrySecretKeyException(
+                $"The secret of {scope} in account '{account}' does not decrypt with key {keyId}: it was altered or belongs to another entry.", keyId, e);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plain);
+        }
+    }
+
+    /// <inheritdoc />
+    public bool IsCurrent(ReadOnlyMemory<byte> protectedSecret)
+    {
+        var data = protectedSecret.Span;
+        return data.Length >= HeaderSize && data[0] == FormatVersion && data.Slice(1, KeyIdSize).SequenceEqual(_currentKeyId);
+    }
+
+    private static byte[] LoadCurrentKey(SecretProtectionOptions options)
+    {
+        if (!string.IsNullOrEmpty(options.Key))
+        {
+            return Decode(options.Key, nameof(options.Key));
+        }
+
+        if (!string.IsNullOrEmpty(options.KeyEnvironmentVariable)
+            && Environment.GetEnvironmentVariable(options.KeyEnvironmentVariable) is { Length: > 0 } fromEnvironment)
+        {
+            return Decode(fromEnvironment, "the environment variable " + options.KeyEnvironmentVariable);
+        }
+
+        var path = options.KeyFile ?? SecretProtectionOptions.DefaultKeyFile();
+        if (File.Exists(path))
+        {
+            return Decode(File.ReadAllText(path).Trim(), "the key file " + path);
+        }
+
+        if (!options.CreateKeyFile)
+        {
+            throw new RegistrySecretKeyException($"No secret key: set SecretProtectionOptions.Key, the environment variable {options.KeyEnvironmentVariable}, or the key file {path}.", keyId: null);
+        }
+
+        return CreateKeyFile(path);
+    }
+
+    private static byte[] CreateKeyFile(string path)
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        try
+        {
+            var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
+            var streamOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                streamOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using var stream = new FileStream(path, streamOptions);
+            using var writer = new StreamWriter(stream);
+            writer.Write(Convert.ToBase64String(key));
+            return key;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another process created it first: use theirs.
+            return Decode(File.ReadAllText(path).Trim(), "the key file " + path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RegistrySecretKeyException($"The key file {path} could not be created: {e.Message}", null, e);
+        }
+    }
+
+    private static byte[] Decode(string value, string source)
+    {
+        try
+        {
+            var key = Convert.FromBase64String(value);
+            if (key.Length == 32)
+            {
+                return key;
+            }
+        }
+        catch (FormatException)
+        {
+        }
+
+        throw new RegistrySecretKeyException($"The key from {source} is not base64 of 32 bytes.", keyId: null);
+    }
+
+    private static byte[] KeyId(byte[] key) => SHA256.HashData(key)[..KeyIdSize];
+
+    private static byte[] AssociatedData(string account, RegistryScope scope) => Encoding.UTF8.GetBytes(account + "\n" + scope.Value);
+}
