@@ -12,4 +12,13 @@ public interface IRegistryCredentialResolver
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The resolution.</returns>
     ValueTask<RegistryResolution> ResolveAsync(ImageReference image, string? account = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reports that the registry refused the credential of a resolution (HTTP 401): the resolver drops what it cached for
+    /// the entry and the entry's provider drops its tokens, so the next resolve makes a fresh credential.
+    /// </summary>
+    /// <param name="resolution">A resolution with <see cref="RegistryResolution.HasCredential"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when caches are cleared.</returns>
+    ValueTask ReportRejectedAsync(RegistryResolution resolution, CancellationToken cancellationToken = default);
 }

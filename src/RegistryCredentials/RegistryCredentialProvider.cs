@@ -31,4 +31,13 @@ public abstract class RegistryCredentialProvider
     /// <returns>A task that completes when the check passed.</returns>
     /// <exception cref="ArgumentException">The entry's settings are not usable with this type.</exception>
     public virtual ValueTask CheckEntryAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// Tells the provider that a registry refused a credential it made for <paramref name="entry"/> (HTTP 401), so that
+    /// it drops any cached token and makes a fresh one next time. The default does nothing.
+    /// </summary>
+    /// <param name="entry">The entry whose credential was refused.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when caches are cleared.</returns>
+    public virtual ValueTask InvalidateAsync(RegistryEntry entry, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 }

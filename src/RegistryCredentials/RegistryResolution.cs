@@ -14,8 +14,10 @@ public readonly struct RegistryResolution : IEquatable<RegistryResolution>
         string repository,
         RegistryEntry? entry,
         RegistryCredential? credential,
-        RegistryDenialReason denialReason)
+        RegistryDenialReason denialReason,
+        object? source = null)
     {
+        Source = source;
         Kind = kind;
         Image = image;
         Registry = registry;
@@ -24,6 +26,9 @@ public readonly struct RegistryResolution : IEquatable<RegistryResolution>
         Credential = credential;
         DenialReason = denialReason;
     }
+
+    /// <summary>The resolver's own record of the entry that produced the credential, for <see cref="IRegistryCredentialResolver.ReportRejectedAsync"/>.</summary>
+    internal object? Source { get; }
 
     /// <summary>The outcome.</summary>
     public RegistryResolutionKind Kind { get; }

@@ -31,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Information, "Secret key rotation re-encrypted {Count} secrets")]
     public static partial void KeyRotated(ILogger logger, int count);
+
+    [LoggerMessage(10, LogLevel.Warning, "The registry refused the credential of {Scope} in account {Account}; cached credentials dropped")]
+    public static partial void CredentialRejected(ILogger logger, string scope, string account);
 }

@@ -51,6 +51,27 @@ internal sealed class RegistryAuthenticationHandler(
         var target = new RegistryAuthenticator.Target(
             new Uri(uri.GetLeftPart(UriPartial.Authority)), account, $"repository:{repository}:{actions}", entry, resolution.Credential);
 
+        try
+        {
+            var response = await SendAuthenticatedAsync(request, uri, target, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.Unauthorized && resolution.HasCredential && request.Headers.Authorization?.Scheme != "Bearer")
+            {
+                // The registry itself refused the stored credential (Basic): let its provider drop cached tokens.
+                await resolver.ReportRejectedAsync(resolution, cancellationToken).ConfigureAwait(false);
+            }
+
+            return response;
+        }
+        catch (RegistryAuthenticationException e) when (e.Outcome == RegistryValidationOutcome.Unauthorized && resolution.HasCredential)
+        {
+            // The token service refused the stored credential.
+            await resolver.ReportRejectedAsync(resolution, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAuthenticatedAsync(HttpRequestMessage request, Uri uri, RegistryAuthenticator.Target target, CancellationToken cancellationToken)
+    {
         var sent = await authenticator.PreauthorizeAsync(target, cancellationToken).ConfigureAwait(false);
         request.Headers.Authorization = sent;
         var response = await SendFollowingRedirectsAsync(request, cancellationToken).ConfigureAwait(false);
@@ -76,7 +97,7 @@ internal sealed class RegistryAuthenticationHandler(
 
             response.Dispose();
             using var again = RegistryHttp.Redirected(request, uri);
-            again.Headers.Authorization = sent = retry;
+            again.Headers.Authorization = request.Headers.Authorization = sent = retry;
             response = await SendFollowingRedirectsAsync(again, cancellationToken).ConfigureAwait(false);
         }
 

@@ -104,7 +104,7 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
         if (hit.Credential is { } cached)
         {
             Telemetry.Resolutions.Add(1, CredentialTag);
-            return new(new RegistryResolution(RegistryResolutionKind.Credential, image, registry, repository, entry, cached, RegistryDenialReason.None));
+            return new(new RegistryResolution(RegistryResolutionKind.Credential, image, registry, repository, entry, cached, RegistryDenialReason.None, hit));
         }
 
         if (!_providers.TryGetValue(entry.Type, out var provider))
@@ -113,6 +113,26 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
         }
 
         return MakeCredentialAsync(hit, provider, image, registry, repository, cancellationToken);
+    }
+
+    public async ValueTask ReportRejectedAsync(RegistryResolution resolution, CancellationToken cancellationToken = default)
+    {
+        if (resolution.Entry is not { } entry)
+        {
+            return;
+        }
+
+        if (resolution.Source is IndexEntry hit && ReferenceEquals(hit.Entry, entry))
+        {
+            hit.Credential = null;
+        }
+
+        if (_providers.TryGetValue(entry.Type, out var provider))
+        {
+            await provider.InvalidateAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+
+        Log.CredentialRejected(_logger, entry.Scope.Value, entry.Account);
     }
 
     private async ValueTask<RegistryResolution> MakeCredentialAsync(
@@ -127,7 +147,7 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
         }
 
         Telemetry.Resolutions.Add(1, CredentialTag);
-        return new RegistryResolution(RegistryResolutionKind.Credential, image, registry, repository, entry, credential, RegistryDenialReason.None);
+        return new RegistryResolution(RegistryResolutionKind.Credential, image, registry, repository, entry, credential, RegistryDenialReason.None, hit);
     }
 
     private RegistryResolution Denied(ImageReference image, string registry, string repository, RegistryEntry? entry, RegistryDenialReason reason)

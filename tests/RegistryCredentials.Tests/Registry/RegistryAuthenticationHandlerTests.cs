@@ -264,4 +264,52 @@ public class RegistryAuthenticationHandlerTests
         Assert.That(issued, Is.EqualTo(2));
         Assert.That(registry.Requests.Select(r => r.Authorization), Is.EqualTo(new[] { string.Empty, "Bearer tok1", "Bearer tok1", "Bearer tok2" }));
     }
+
+    [Test]
+    public async Task A_refused_stored_credential_is_reported_to_its_provider()
+    {
+        var provider = new CountingProvider();
+        _host.Dispose();
+        _host = new TestHost(withValidator: false, build: b =>
+        {
+            b.Services.AddSingleton<RegistryCredentialProvider>(provider);
+            b.Services.AddHttpClient("registry").AddRegistryAuthentication();
+        });
+        await using var registry = await LoopbackHttpServer.StartAsync(context =>
+        {
+            context.Response.StatusCode = 401;
+            context.Response.Headers.WWWAuthenticate = "Basic realm=\"r\"";
+            return Task.CompletedTask;
+        });
+        await _host.Manager.AddAsync(new RegistryAddRequest
+        {
+            Scope = registry.Authority, Username = "u", Password = TestHost.NewSecret(), Type = CountingProvider.Counting, InsecureHttp = true, Validate = false,
+        });
+        using var client = Client();
+
+        using var response = await client.GetAsync(registry.BaseUri + "v2/app/manifests/v1");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(provider.Invalidated, Is.EqualTo(1));
+        Assert.That(registry.Requests.Select(r => r.Authorization.Split(' ')[0]), Is.EqualTo(new[] { string.Empty, "Basic" }));
+    }
+
+    /// <summary>A provider of its own type that counts how often its credential was reported refused.</summary>
+    private sealed class CountingProvider : RegistryCredentialProvider
+    {
+        public static readonly RegistryType Counting = RegistryType.Parse("counting");
+
+        public int Invalidated { get; private set; }
+
+        public override RegistryType Type => Counting;
+
+        public override ValueTask<RegistryCredential> GetCredentialAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(RegistryCredential.FromUsernamePassword(entry.Username, secret));
+
+        public override ValueTask InvalidateAsync(RegistryEntry entry, CancellationToken cancellationToken = default)
+        {
+            Invalidated++;
+            return ValueTask.CompletedTask;
+        }
+    }
 }
