@@ -16,8 +16,6 @@ internal sealed class RegistryAuthenticationHandler(
     /// <summary>The request option that tells the primary handler which entry's TLS settings apply.</summary>
     public static readonly HttpRequestOptionsKey<RegistryEntry> EntryOption = new("RegistryCredentials.Entry");
 
-    private const int MaxRedirects = 5;
-
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -104,24 +102,9 @@ internal sealed class RegistryAuthenticationHandler(
         return response;
     }
 
-    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        for (var redirects = 0; redirects < MaxRedirects && RegistryHttp.IsRedirect(response.StatusCode) && response.Headers.Location is { } location && request.Content is null; redirects++)
-        {
-            var next = new Uri(request.RequestUri!, location);
-            if (request.RequestUri!.Scheme == Uri.UriSchemeHttps && next.Scheme != Uri.UriSchemeHttps)
-            {
-                return response; // never downgrade; the caller sees the redirect
-            }
-
-            response.Dispose();
-            request = RegistryHttp.Redirected(request, next); // drops Authorization when the host changes
-            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-
-        return response;
-    }
+    /// <summary>Follows redirects itself: the credential never reaches another host, and HTTPS is never downgraded.</summary>
+    private Task<HttpResponseMessage> SendFollowingRedirectsAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        RegistryHttp.FollowRedirectsAsync(request, base.SendAsync, cancellationToken);
 
     /// <summary>Finds the repository in <c>/v2/&lt;name&gt;/(manifests|blobs|tags|referrers)/…</c>.</summary>
     internal static bool TryGetRepository(Uri uri, out string repository)

@@ -21,39 +21,57 @@ internal sealed class RegistryHttp(RegistryTransport transport)
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, RegistryEntry? entry, CancellationToken cancellationToken)
     {
         var origin = request.RequestUri!;
-        for (var redirects = 0; ; redirects++)
+        var response = await FollowRedirectsAsync(request, SendOnceAsync, cancellationToken).ConfigureAwait(false);
+        if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location && request.Content is null)
         {
-            var connection = transport.For(request.RequestUri!, entry);
-            HttpResponseMessage response;
+            var next = new Uri(response.RequestMessage?.RequestUri ?? origin, location);
+            response.Dispose();
+            throw new RegistryAuthenticationException(
+                RegistryValidationOutcome.ProtocolError,
+                next.Scheme != Uri.UriSchemeHttps && origin.Scheme == Uri.UriSchemeHttps
+                    ? $"Refused a redirect from HTTPS to {next.Scheme}."
+                    : $"More than {MaxRedirects} redirects from {origin.GetLeftPart(UriPartial.Path)}.");
+        }
+
+        return response;
+
+        async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage message, CancellationToken token)
+        {
+            var connection = transport.For(message.RequestUri!, entry);
             try
             {
-                response = await connection.Invoker.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                return await connection.Invoker.SendAsync(message, token).ConfigureAwait(false);
             }
             catch (HttpRequestException e)
             {
-                throw Map(e, request.RequestUri!, connection.Policy);
+                throw Map(e, message.RequestUri!, connection.Policy);
             }
+        }
+    }
 
-            if (!IsRedirect(response.StatusCode) || response.Headers.Location is null || request.Content is not null)
+    /// <summary>
+    /// Sends a request and follows up to <see cref="MaxRedirects"/> redirects of a body-less request, dropping the
+    /// <c>Authorization</c> header when the origin changes. Stops, returning the redirect, at a downgrade from HTTPS or at
+    /// the limit.
+    /// </summary>
+    public static async Task<HttpResponseMessage> FollowRedirectsAsync(
+        HttpRequestMessage request, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
+    {
+        var response = await send(request, cancellationToken).ConfigureAwait(false);
+        for (var redirects = 0; redirects < MaxRedirects && IsRedirect(response.StatusCode) && response.Headers.Location is { } location && request.Content is null; redirects++)
+        {
+            var next = new Uri(request.RequestUri!, location);
+            if (request.RequestUri!.Scheme == Uri.UriSchemeHttps && next.Scheme != Uri.UriSchemeHttps)
             {
                 return response;
             }
 
-            if (redirects == MaxRedirects)
-            {
-                response.Dispose();
-                throw new RegistryAuthenticationException(RegistryValidationOutcome.ProtocolError, $"More than {MaxRedirects} redirects from {origin.GetLeftPart(UriPartial.Path)}.");
-            }
-
-            var next = new Uri(request.RequestUri!, response.Headers.Location);
             response.Dispose();
-            if (request.RequestUri!.Scheme == Uri.UriSchemeHttps && next.Scheme != Uri.UriSchemeHttps)
-            {
-                throw new RegistryAuthenticationException(RegistryValidationOutcome.ProtocolError, $"Refused a redirect from HTTPS to {next.Scheme}.");
-            }
-
             request = Redirected(request, next);
+            response = await send(request, cancellationToken).ConfigureAwait(false);
         }
+
+        return response;
     }
 
     /// <summary>Reads a body of at most <see cref="MaxBodyBytes"/>.</summary>
