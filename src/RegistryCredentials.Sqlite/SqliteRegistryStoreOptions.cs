@@ -1,0 +1,37 @@
+namespace RegistryCredentials.Sqlite;
+
+/// <summary>Settings of a <see cref="SqliteRegistryStore"/>.</summary>
+public sealed class SqliteRegistryStoreOptions
+{
+    /// <summary>
+    /// The database file. A relative path is resolved against the working folder when the store is created. A missing
+    /// or empty file is created with the schema; any other file must be a registry database, or the store refuses it
+    /// with a <see cref="SqliteStoreException"/> and leaves it untouched. Default <c>registries.db</c>.
+    /// </summary>
+    public string Path { get; set; } = "registries.db";
+
+    /// <summary>
+    /// How long one statement waits for a lock held by another connection or process before it is retried
+    /// (SQLite's <c>busy_timeout</c>). Default 5 seconds.
+    /// </summary>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How often the store checks whether another process changed the file, to fire the token from
+    /// <see cref="SqliteRegistryStore.Watch"/>. Changes made through the store itself fire it at once. Default 1 second.
+    /// </summary>
+    public TimeSpan ChangePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How many times an operation that still found the file locked after <see cref="BusyTimeout"/> is retried, with
+    /// growing delays, before it fails with a <see cref="SqliteStoreException"/> of kind
+    /// <see cref="SqliteStoreErrorKind.Locked"/>. Default 5.
+    /// </summary>
+    public int MaxRetries { get; set; } = 5;
+
+    /// <summary>
+    /// Whether the file is checked with SQLite's <c>quick_check</c> when it is opened, so that a damaged file is
+    /// refused before it is used. Costs about a full read of the file once per store. Default true.
+    /// </summary>
+    public bool CheckIntegrityOnOpen { get; set; } = true;
+}

@@ -1,0 +1,46 @@
+namespace RegistryCredentials.Sqlite;
+
+/// <summary>
+/// The SQLite registry database could not be used: it is not a database, damaged, truncated, someone else's, written by
+/// a newer version, or stayed locked. The message names the file; the file is never changed by the failed call.
+/// </summary>
+public sealed class SqliteStoreException : RegistryCredentialsException
+{
+    /// <summary>Creates the exception with a default message.</summary>
+    public SqliteStoreException()
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    /// <param name="message">What happened.</param>
+    public SqliteStoreException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and a cause.</summary>
+    /// <param name="message">What happened.</param>
+    /// <param name="innerException">The cause.</param>
+    public SqliteStoreException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception for a database file.</summary>
+    /// <param name="databasePath">The full path of the database file.</param>
+    /// <param name="kind">Why the file could not be used.</param>
+    /// <param name="message">What happened; it should name the file.</param>
+    /// <param name="innerException">The cause, or null.</param>
+    public SqliteStoreException(string databasePath, SqliteStoreErrorKind kind, string message, Exception? innerException = null)
+        : base(message, innerException!)
+    {
+        DatabasePath = databasePath;
+        Kind = kind;
+    }
+
+    /// <summary>The full path of the database file, if known.</summary>
+    public string? DatabasePath { get; }
+
+    /// <summary>Why the file could not be used.</summary>
+    public SqliteStoreErrorKind Kind { get; }
+}
