@@ -1,22 +1,24 @@
-// Quickstart: reference RegistryCredentials, store a few credentials, resolve real-world image references.
+// Quickstart: reference RegistryCredentials, store a few credentials in registries.db, resolve real-world image references.
 using Microsoft.Extensions.DependencyInjection;
 using RegistryCredentials;
+using RegistryCredentials.Sqlite;
 
 var services = new ServiceCollection();
 services.AddRegistryCredentials(o => o.DefaultRegistry = "docker.io")
-        .UseInMemoryStore();
+        .UseSqliteStore("registries.db"); // secrets encrypted with a key kept in ~/.config/registry-credentials/
 await using var provider = services.BuildServiceProvider();
 var manager = provider.GetRequiredService<IRegistryManager>();
 var resolver = provider.GetRequiredService<IRegistryCredentialResolver>();
 
-// Secrets would come from a vault or the environment; these are throwaway values for the demo.
-await manager.AddAsync(new() { Scope = "docker.io", Username = "hub-reader", Password = Guid.NewGuid().ToString(), Validate = false });
-await manager.AddAsync(new() { Scope = "docker.io/acme/*", Username = "acme-ci", Password = Guid.NewGuid().ToString(), Validate = false });
-await manager.AddAsync(new() { Scope = "quay.io/partner", Username = "partner", Password = Guid.NewGuid().ToString(), Validate = false });
-await manager.AddAsync(new() { Scope = "*.example.com", Username = "corp", Password = Guid.NewGuid().ToString(), Validate = false });
+// Secrets would come from a vault or the environment; these are throwaway values. Replace = true: rerunning is fine.
+foreach (var (scope, user) in new[] { ("docker.io", "hub-reader"), ("docker.io/acme/*", "acme-ci"), ("quay.io/partner", "partner"), ("*.example.com", "corp") })
+{
+    await manager.AddAsync(new() { Scope = scope, Username = user, Password = Guid.NewGuid().ToString(), Validate = false, Replace = true });
+}
+
 await manager.DeactivateAsync("quay.io/partner");
-foreach (var image in new[] { "nginx", "acme/app:1.2", "quay.io/partner/tool@sha256:" + new string('0', 64), "reg.example.com/team/app", "ghcr.io/x/y" })
+foreach (var image in new[] { "nginx", "acme/app:1.2", "quay.io/partner/tool:3", "reg.example.com/team/app", "ghcr.io/x/y" })
 {
     var result = await resolver.ResolveAsync(image);
-    Console.WriteLine($"{image,-40} {result.Kind,-10} {result.Message}");
+    Console.WriteLine($"{image,-26} {result.Kind,-10} {result.Message}");
 }

@@ -9,7 +9,9 @@ public static class RegistryCredentialsSqliteBuilderExtensions
 {
     /// <summary>
     /// Keeps entries in a SQLite file (created when missing), replacing any store chosen before. The store is a
-    /// singleton, available as <see cref="IRegistryStore"/> and as <see cref="SqliteRegistryStore"/>.
+    /// singleton, available as <see cref="IRegistryStore"/> and as <see cref="SqliteRegistryStore"/>. Secrets are protected
+    /// with <see cref="AesGcmSecretProtector"/> (key from <see cref="SecretProtectionOptions"/>: by default a key file under
+    /// <c>~/.config/registry-credentials/</c>, created on first use) unless another protector is registered.
     /// </summary>
     /// <param name="builder">The builder from <c>AddRegistryCredentials</c>.</param>
     /// <param name="path">The database file, such as <c>registries.db</c>; relative to the working folder.</param>
@@ -30,6 +32,8 @@ public static class RegistryCredentialsSqliteBuilderExtensions
         services.RemoveAll<SqliteRegistryStore>();
         services.AddSingleton(sp => new SqliteRegistryStore(options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<SqliteRegistryStore>>()));
         services.AddSingleton<IRegistryStore>(sp => sp.GetRequiredService<SqliteRegistryStore>());
-        return builder;
+
+        // Secrets in a file outlive the process, so their key must too (unless a custom protector is registered).
+        return builder.EnsureDurableSecretProtection();
     }
 }

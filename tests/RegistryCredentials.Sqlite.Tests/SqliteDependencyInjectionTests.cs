@@ -18,7 +18,8 @@ public sealed class SqliteDependencyInjectionTests
     public async Task UseSqliteStoreServesTheManagerAndTheResolver()
     {
         var services = new ServiceCollection();
-        services.AddRegistryCredentials().UseSqliteStore(_db.Path, o => o.ChangePollInterval = TimeSpan.FromMilliseconds(100));
+        services.AddRegistryCredentials().UseSqliteStore(_db.Path, o => o.ChangePollInterval = TimeSpan.FromMilliseconds(100))
+            .UseSecretProtection(o => o.Key = AesGcmSecretProtector.GenerateKey());
         await using var provider = services.BuildServiceProvider();
 
         var store = provider.GetRequiredService<IRegistryStore>();
@@ -43,7 +44,8 @@ public sealed class SqliteDependencyInjectionTests
     public async Task AResolverSeesAnEntryAddedThroughAnotherStoreOnTheFile()
     {
         var services = new ServiceCollection();
-        services.AddRegistryCredentials().UseSqliteStore(_db.Path, o => o.ChangePollInterval = TimeSpan.FromMilliseconds(100));
+        services.AddRegistryCredentials().UseSqliteStore(_db.Path, o => o.ChangePollInterval = TimeSpan.FromMilliseconds(100))
+            .UseSecretProtection(o => o.Key = AesGcmSecretProtector.GenerateKey());
         await using var provider = services.BuildServiceProvider();
         var resolver = provider.GetRequiredService<IRegistryCredentialResolver>();
         var protector = provider.GetRequiredService<ISecretProtector>();
@@ -83,5 +85,37 @@ public sealed class SqliteDependencyInjectionTests
         var builder = new ServiceCollection().AddRegistryCredentials();
         Assert.Throws<ArgumentException>(() => builder.UseSqliteStore(""));
         Assert.Throws<ArgumentException>(() => builder.UseSqliteStore("x.db", o => o.BusyTimeout = TimeSpan.Zero));
+    }
+
+    [Test]
+    public async Task UseSqliteStoreProtectsSecretsWithADurableKeyThatSurvivesARestart()
+    {
+        var keyFolder = Directory.CreateTempSubdirectory("regcred-key-").FullName;
+        try
+        {
+            var keyFile = System.IO.Path.Combine(keyFolder, "secret.key");
+            ServiceProvider Build()
+            {
+                var services = new ServiceCollection();
+                services.Configure<SecretProtectionOptions>(o => o.KeyFile = keyFile);
+                services.AddRegistryCredentials().UseSqliteStore(_db.Path);
+                return services.BuildServiceProvider();
+            }
+
+            await using (var first = Build())
+            {
+                Assert.That(first.GetRequiredService<ISecretProtector>(), Is.InstanceOf<AesGcmSecretProtector>());
+                await first.GetRequiredService<IRegistryManager>().AddAsync(new RegistryAddRequest { Scope = "reg.example.com", Username = "u", Password = "kept", Validate = false });
+            }
+
+            Assert.That(File.Exists(keyFile), Is.True, "the key lives outside the database folder");
+            await using var second = Build();
+            var resolution = await second.GetRequiredService<IRegistryCredentialResolver>().ResolveAsync("reg.example.com/app");
+            Assert.That(resolution.Credential!.Secret.Reveal(), Is.EqualTo("kept"));
+        }
+        finally
+        {
+            Directory.Delete(keyFolder, recursive: true);
+        }
     }
 }

@@ -64,7 +64,7 @@ public sealed class SqliteSecretCanaryTests
     {
         var password = "hunter2-" + Guid.NewGuid().ToString("N");
         var services = new ServiceCollection();
-        services.AddRegistryCredentials().UseSqliteStore(_db.Path);
+        services.AddRegistryCredentials().UseSqliteStore(_db.Path).UseSecretProtection(o => o.Key = AesGcmSecretProtector.GenerateKey());
         await using (var provider = services.BuildServiceProvider())
         {
             var manager = provider.GetRequiredService<IRegistryManager>();
