@@ -12,7 +12,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 configuration="${CONFIGURATION:-Release}"
 
 # Debian packages the tests need; later issues add theirs here (docker-registry, postgresql, skopeo, ...).
-apt_packages=(docker-registry apache2-utils)
+apt_packages=(docker-registry apache2-utils postgresql)
 
 install_test_dependencies() {
   local missing=()

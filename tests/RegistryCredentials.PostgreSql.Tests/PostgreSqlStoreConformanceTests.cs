@@ -1,0 +1,28 @@
+using RegistryCredentials.Testing;
+
+namespace RegistryCredentials.PostgreSql.Tests;
+
+/// <summary>The conformance suite against PostgreSQL: each test on a fresh schema; the second view is another store (another node) on it.</summary>
+[TestFixture]
+public sealed class PostgreSqlStoreConformanceTests : RegistryStoreConformanceTests
+{
+    private readonly Dictionary<IRegistryStore, string> _schemas = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Fleet nodes must see a change within a second.</summary>
+    protected override TimeSpan ChangeSignalTimeout => TimeSpan.FromSeconds(1);
+
+    protected override async Task<IRegistryStore> CreateStoreAsync()
+    {
+        var server = await PostgreSqlServer.GetAsync();
+        var schema = PostgreSqlServer.NewName("conf_");
+        var store = new PostgreSqlRegistryStore(new PostgreSqlRegistryStoreOptions { ConnectionString = server.ConnectionString(), Schema = schema });
+        _schemas[store] = schema;
+        return store;
+    }
+
+    protected override async Task<IRegistryStore?> OpenSecondViewAsync(IRegistryStore store)
+    {
+        var server = await PostgreSqlServer.GetAsync();
+        return new PostgreSqlRegistryStore(new PostgreSqlRegistryStoreOptions { ConnectionString = server.ConnectionString(), Schema = _schemas[store] });
+    }
+}
