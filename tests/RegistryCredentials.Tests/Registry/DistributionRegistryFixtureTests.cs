@@ -25,7 +25,6 @@ public class DistributionRegistryFixtureTests
             Assert.That(registry.Registry, Does.StartWith("127.0.0.1:"));
             Assert.That(registry.BaseUri.Scheme, Is.EqualTo(registry.IsTls ? "https" : "http"));
             Assert.That(registry.HasImage, Is.True);
-            Assert.That(registry.StartupTime, Is.LessThan(TimeSpan.FromSeconds(2)));
             Assert.That(Directory.Exists(registry.DirectoryPath), Is.True);
         });
         TestContext.Out.WriteLine($"{mode}: registry answered /v2/ after {registry.StartupTime.TotalMilliseconds:F0} ms");
