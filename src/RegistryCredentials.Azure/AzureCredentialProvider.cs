@@ -1,0 +1,286 @@
+using Azure;
+using Azure.Core;
+using Azure.Identity;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using RegistryCredentials.Azure.Internal;
+
+namespace RegistryCredentials.Azure;
+
+/// <summary>
+/// The provider for <see cref="RegistryType.Azure"/> (<c>acr</c>) entries. The entry's user name chooses the mode
+/// (<see cref="AzureAuthenticationMode"/>):
+/// <list type="bullet">
+/// <item>the admin user, a service principal's application id, or an ACR token name: user name and password pass through as HTTP Basic;</item>
+/// <item><c>&lt;tenant-id&gt;/&lt;client-id&gt;</c> with the client secret as password: Entra ID <c>ClientSecretCredential</c>;</item>
+/// <item><c>managed-identity</c>, <c>managed-identity:&lt;client-id&gt;</c> or <c>managed-identity:&lt;resource-id&gt;</c>: <c>ManagedIdentityCredential</c>;</item>
+/// <item><c>workload-identity</c>: <c>WorkloadIdentityCredential</c> (AKS workload identity environment);</item>
+/// <item><c>default</c>: <c>DefaultAzureCredential</c>, only with <see cref="AzureOptions.AllowDefaultCredential"/>.</item>
+/// </list>
+/// In the Entra ID modes (the password is not used except by the client-secret mode) the provider gets a token for
+/// <see cref="AzureOptions.TokenScope"/>, exchanges it with <c>POST https://&lt;registry&gt;/oauth2/exchange</c> for an ACR
+/// refresh token, and hands out <see cref="RefreshTokenUsername"/> with the refresh token as password, cached in
+/// <see cref="RegistryTokenCache"/> until <see cref="AzureOptions.ExpiryMargin"/> before the token's <c>exp</c> and
+/// refreshed in the background <see cref="AzureOptions.RefreshMargin"/> before it.
+/// </summary>
+public sealed class AzureCredentialProvider : RegistryCredentialProvider, IDisposable
+{
+    /// <summary>The user name that goes with an ACR refresh token, as <c>az acr login</c> and Docker use it.</summary>
+    public const string RefreshTokenUsername = "00000000-0000-0000-0000-000000000000";
+
+    private readonly AzureOptions _options;
+    private readonly RegistryTokenCache _cache;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ExchangeConnections _connections = new();
+    private readonly AcrTokenExchange _exchange;
+
+    /// <summary>Creates the provider; <c>AddAzure()</c> registers it.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="tokenCache">The core token cache, where refresh tokens are kept.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="loggerFactory">Logging; optional.</param>
+    public AzureCredentialProvider(IOptions<AzureOptions> options, RegistryTokenCache tokenCache, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(tokenCache);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _options = options.Value;
+        var validation = new AzureOptionsValidator().Validate(null, _options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(AzureOptions), validation.Failures);
+        }
+
+        _cache = tokenCache;
+        _time = timeProvider;
+        _logger = (ILogger?)loggerFactory?.CreateLogger<AzureCredentialProvider>() ?? NullLogger.Instance;
+        _exchange = new AcrTokenExchange(_connections);
+    }
+
+    /// <inheritdoc />
+    public override RegistryType Type => RegistryType.Azure;
+
+    /// <summary>Tells which mode an <c>acr</c> user name selects.</summary>
+    /// <param name="username">The entry's user name.</param>
+    /// <returns>The mode.</returns>
+    /// <exception cref="ArgumentException">The user name is none of the forms (for example <c>a:b</c>, or <c>x/y</c> without a GUID client id).</exception>
+    public static AzureAuthenticationMode GetMode(string username) => AzureEntryIdentity.Parse(username).Mode;
+
+    /// <inheritdoc />
+    /// <exception cref="AzureCredentialException">Entra ID or the registry's exchange failed, or the entry's mode is not allowed.</exception>
+    public override async ValueTask<RegistryCredential> GetCredentialAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(secret);
+        AzureEntryIdentity identity;
+        try
+        {
+            identity = AzureEntryIdentity.Parse(entry.Username);
+            if (identity.IsEntra)
+            {
+                CheckEntra(entry, identity);
+            }
+        }
+        catch (ArgumentException e)
+        {
+            throw new AzureCredentialException(RegistryValidationOutcome.ProtocolError, $"The acr entry {entry.Scope} cannot be used: {e.Message}", e);
+        }
+
+        if (!identity.IsEntra)
+        {
+            return RegistryCredential.FromUsernamePassword(entry.Username, secret);
+        }
+
+        return await _cache.GetOrCreateAsync(
+            CacheKeys.For(entry, secret),
+            token => FetchAsync(entry, identity, secret, token),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">
+    /// The user name is none of the forms; or an Entra ID entry uses <c>default</c> without
+    /// <see cref="AzureOptions.AllowDefaultCredential"/>, has a <c>*</c> host (the exchange needs one registry), or is plain HTTP.
+    /// </exception>
+    public override ValueTask CheckEntryAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var identity = AzureEntryIdentity.Parse(entry.Username);
+        if (identity.IsEntra)
+        {
+            CheckEntra(entry, identity);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override ValueTask InvalidateAsync(RegistryEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (_cache.EvictByPrefix(CacheKeys.ProviderPrefix(entry)) > 0)
+        {
+            Log.RefreshTokensDropped(_logger, entry.Scope.Value, entry.Account);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Closes the connections used for the exchange.</summary>
+    public void Dispose() => _connections.Dispose();
+
+    private void CheckEntra(RegistryEntry entry, AzureEntryIdentity identity)
+    {
+        if (identity.Mode == AzureAuthenticationMode.DefaultCredential && !_options.AllowDefaultCredential)
+        {
+            throw new ArgumentException(
+                "The user name 'default' selects DefaultAzureCredential, which takes whatever identity this process has; it is off. Set AzureOptions.AllowDefaultCredential to allow it, or name the identity (managed-identity, workload-identity or <tenant-id>/<client-id>).",
+                nameof(entry));
+        }
+
+        if (entry.Scope.IsGlob)
+        {
+            throw new ArgumentException(
+                $"The Entra ID entry {entry.Scope} has a '*' host: an ACR refresh token is made by and for one registry, so give its login server (such as myregistry.azurecr.io).",
+                nameof(entry));
+        }
+
+        if (entry.InsecureHttp)
+        {
+            throw new ArgumentException($"The Entra ID entry {entry.Scope} is plain HTTP: Entra ID and ACR tokens are only sent over HTTPS.", nameof(entry));
+        }
+    }
+
+    private async Task<RegistryCredential> FetchAsync(RegistryEntry entry, AzureEntryIdentity identity, RegistrySecret secret, CancellationToken cancellationToken)
+    {
+        using var activity = Telemetry.ActivitySource.StartActivity("RegistryCredentials.Azure.Exchange");
+        activity?.SetTag("registrycredentials.scope", entry.Scope.Value);
+        activity?.SetTag("registrycredentials.azure.mode", identity.Mode.ToString());
+        using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            Log.GettingEntraToken(_logger, identity.Mode, entry.Scope.Value, entry.Account);
+            var accessToken = await GetEntraTokenAsync(entry, identity, secret, linked.Token).ConfigureAwait(false);
+            var tenant = JwtClaims.TryReadTenant(accessToken) ?? identity.TenantId;
+            var refreshToken = await _exchange.ExchangeAsync(entry, accessToken, tenant, linked.Token).ConfigureAwait(false);
+            var credential = MakeCredential(refreshToken);
+            Log.RefreshTokenIssued(_logger, entry.Scope.Registry, entry.Scope.Value, entry.Account, identity.Mode, credential.ExpiresOn!.Value, credential.RefreshOn!.Value);
+            Count(identity, "success");
+            return credential;
+        }
+        catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw Failed(entry, identity, new AzureCredentialException(
+                RegistryValidationOutcome.Timeout,
+                $"Getting an ACR refresh token for {entry.Scope} took longer than {_options.RequestTimeout.TotalSeconds:0.###} s.",
+                e));
+        }
+        catch (AzureCredentialException e)
+        {
+            throw Failed(entry, identity, e);
+        }
+    }
+
+    private async Task<string> GetEntraTokenAsync(RegistryEntry entry, AzureEntryIdentity identity, RegistrySecret secret, CancellationToken cancellationToken)
+    {
+        var request = new AzureCredentialRequest(
+            entry,
+            identity.Mode,
+            identity.TenantId,
+            identity.ClientId,
+            identity.ResourceId,
+            identity.Mode == AzureAuthenticationMode.ClientSecret ? secret : null,
+            EntraCredentials.AuthorityHostFor(entry, _options));
+        try
+        {
+            var credential = _options.CredentialFactory?.Invoke(request) ?? EntraCredentials.Create(request, _options);
+            var token = await credential.GetTokenAsync(new TokenRequestContext([_options.TokenScope]), cancellationToken).ConfigureAwait(false);
+            if (string.IsNullOrEmpty(token.Token))
+            {
+                throw new AzureCredentialException(RegistryValidationOutcome.ProtocolError, $"Entra ID ({identity.Mode}) returned an empty token for {entry.Scope}.");
+            }
+
+            return token.Token;
+        }
+        catch (CredentialUnavailableException e)
+        {
+            throw new AzureCredentialException(
+                RegistryValidationOutcome.Unreachable, $"The Entra ID credential ({identity.Mode}) for {entry.Scope} is not available here: {Describe(e)}", e);
+        }
+        catch (AuthenticationFailedException e)
+        {
+            throw new AzureCredentialException(
+                RegistryValidationOutcome.Unauthorized, $"Entra ID refused the credential ({identity.Mode}) for {entry.Scope}: {Describe(e)}", e);
+        }
+        catch (RequestFailedException e)
+        {
+            throw new AzureCredentialException(
+                e.Status is 401 or 403 ? RegistryValidationOutcome.Unauthorized : e.Status == 0 ? RegistryValidationOutcome.Unreachable : RegistryValidationOutcome.ProtocolError,
+                $"Getting an Entra ID token ({identity.Mode}) for {entry.Scope} failed ({e.Status}): {Describe(e)}",
+                e);
+        }
+        catch (ArgumentException e)
+        {
+            throw new AzureCredentialException(
+                RegistryValidationOutcome.ProtocolError, $"The Entra ID credential ({identity.Mode}) for {entry.Scope} could not be made: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The credential for a refresh token: expires <see cref="AzureOptions.ExpiryMargin"/> before its <c>exp</c>, refreshed ahead.</summary>
+    private RegistryCredential MakeCredential(string refreshToken)
+    {
+        var exp = JwtClaims.ReadExpiry(refreshToken, "ACR refresh token");
+        var now = _time.GetUtcNow();
+        var expiresOn = exp - _options.ExpiryMargin;
+        if (expiresOn <= now)
+        {
+            throw new AzureCredentialException(
+                RegistryValidationOutcome.ProtocolError,
+                $"The ACR refresh token expires at {exp:O}, within {_options.ExpiryMargin.TotalSeconds:0.###} s of now ({now:O}); check the clock.");
+        }
+
+        var halfway = now + ((expiresOn - now) / 2);
+        var refreshOn = exp - _options.RefreshMargin;
+        if (refreshOn < halfway)
+        {
+            refreshOn = halfway;
+        }
+
+        if (refreshOn > expiresOn)
+        {
+            refreshOn = expiresOn;
+        }
+
+        return RegistryCredential.FromUsernamePassword(RefreshTokenUsername, refreshToken, expiresOn, refreshOn);
+    }
+
+    /// <summary>The messages of an Azure.Identity exception and its causes (MSAL puts Entra ID's AADSTS error in the inner one), short.</summary>
+    private static string Describe(Exception e)
+    {
+        var messages = new List<string>();
+        for (var current = e; current is not null && messages.Count < 4; current = current.InnerException)
+        {
+            var message = current.Message.Trim();
+            if (message.Length > 0 && !messages.Exists(m => m.Contains(message, StringComparison.Ordinal)))
+            {
+                messages.Add(message);
+            }
+        }
+
+        var text = string.Join(" ", messages).ReplaceLineEndings(" ");
+        return text.Length > 600 ? text[..600] + "…" : text;
+    }
+
+    private AzureCredentialException Failed(RegistryEntry entry, AzureEntryIdentity identity, AzureCredentialException e)
+    {
+        Log.RefreshTokenFailed(_logger, entry.Scope.Value, entry.Account, e.Outcome, e.Message);
+        Count(identity, e.Outcome.ToString());
+        return e;
+    }
+
+    private static void Count(AzureEntryIdentity identity, string result) =>
+        Telemetry.Exchanges.Add(1, new KeyValuePair<string, object?>("mode", identity.Mode.ToString()), new KeyValuePair<string, object?>("result", result));
+}
