@@ -38,6 +38,7 @@ public static class RegistryCredentialsServiceCollectionExtensions
         services.TryAddSingleton(sp => new RegistryTokenCache(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<RegistryTransport>();
         services.TryAddSingleton<RegistryHttp>();
+        services.TryAddSingleton<IRegistryHttpSender>(sp => sp.GetRequiredService<RegistryHttp>());
         services.TryAddSingleton<RegistryTokenClient>();
         services.TryAddSingleton<RegistryAuthenticator>();
         services.TryAddSingleton<IRegistryCredentialValidator, RegistryV2Validator>();

@@ -24,6 +24,18 @@ public sealed class RegistryTokenCache : IDisposable
         _time = timeProvider;
     }
 
+    /// <summary>
+    /// The prefix that every key made for <paramref name="entry"/> must start with: the manager drops all keys with it
+    /// (<see cref="EvictByPrefix"/>) when the entry is updated, deactivated or deleted.
+    /// </summary>
+    /// <param name="entry">The entry.</param>
+    /// <returns><c>account</c>, a line feed, the scope and a line feed.</returns>
+    public static string EntryKeyPrefix(RegistryEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return Internal.TokenKeys.ForEntry(entry.Account, entry.Scope);
+    }
+
     /// <summary>How many keys hold a credential or a call in flight.</summary>
     public int Count => _slots.Count;
 

@@ -11,15 +11,16 @@ namespace RegistryCredentials.Internal;
 /// reads bodies with a size limit, and turns transport failures into <see cref="RegistryAuthenticationException"/>
 /// with an outcome that names them.
 /// </summary>
-internal sealed class RegistryHttp(RegistryTransport transport)
+internal sealed class RegistryHttp(RegistryTransport transport) : IRegistryHttpSender
 {
     /// <summary>The largest token or error body read: 1 MiB.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
 
     private const int MaxRedirects = 5;
 
-    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, RegistryEntry? entry, CancellationToken cancellationToken)
+    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, RegistryEntry? entry, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var origin = request.RequestUri!;
         var response = await FollowRedirectsAsync(request, SendOnceAsync, cancellationToken).ConfigureAwait(false);
         if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location && request.Content is null)
@@ -72,6 +73,12 @@ internal sealed class RegistryHttp(RegistryTransport transport)
         }
 
         return response;
+    }
+
+    public Task<byte[]> ReadBodyAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        return ReadLimitedAsync(response, what, cancellationToken);
     }
 
     /// <summary>Reads a body of at most <see cref="MaxBodyBytes"/>.</summary>
