@@ -24,7 +24,7 @@ namespace RegistryCredentials.Azure;
 /// <see cref="RegistryTokenCache"/> until <see cref="AzureOptions.ExpiryMargin"/> before the token's <c>exp</c> and
 /// refreshed in the background <see cref="AzureOptions.RefreshMargin"/> before it.
 /// </summary>
-public sealed class AzureCredentialProvider : RegistryCredentialProvider, IDisposable
+public sealed class AzureCredentialProvider : RegistryCredentialProvider
 {
     /// <summary>The user name that goes with an ACR refresh token, as <c>az acr login</c> and Docker use it.</summary>
     public const string RefreshTokenUsername = "00000000-0000-0000-0000-000000000000";
@@ -33,15 +33,15 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider, IDispo
     private readonly RegistryTokenCache _cache;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ExchangeConnections _connections = new();
     private readonly AcrTokenExchange _exchange;
 
     /// <summary>Creates the provider; <c>AddAzure()</c> registers it.</summary>
     /// <param name="options">The options.</param>
     /// <param name="tokenCache">The core token cache, where refresh tokens are kept.</param>
     /// <param name="timeProvider">The clock.</param>
+    /// <param name="httpSender">The core's HTTP path to registries, for the exchange (the entry's TLS settings apply).</param>
     /// <param name="loggerFactory">Logging; optional.</param>
-    public AzureCredentialProvider(IOptions<AzureOptions> options, RegistryTokenCache tokenCache, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null)
+    public AzureCredentialProvider(IOptions<AzureOptions> options, RegistryTokenCache tokenCache, TimeProvider timeProvider, IRegistryHttpSender httpSender, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(tokenCache);
@@ -56,7 +56,8 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider, IDispo
         _cache = tokenCache;
         _time = timeProvider;
         _logger = (ILogger?)loggerFactory?.CreateLogger<AzureCredentialProvider>() ?? NullLogger.Instance;
-        _exchange = new AcrTokenExchange(_connections);
+        ArgumentNullException.ThrowIfNull(httpSender);
+        _exchange = new AcrTokenExchange(httpSender);
     }
 
     /// <inheritdoc />
@@ -128,8 +129,6 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider, IDispo
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Closes the connections used for the exchange.</summary>
-    public void Dispose() => _connections.Dispose();
 
     private void CheckEntra(RegistryEntry entry, AzureEntryIdentity identity)
     {

@@ -140,7 +140,7 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider
     /// The cache-key prefix of an entry's tokens. It starts with the core's per-entry prefix (account, newline, scope,
     /// newline), so the manager's eviction on update, deactivate and delete drops them too.
     /// </summary>
-    internal static string EntryPrefix(RegistryEntry entry) => entry.Account + "\n" + entry.Scope.Value + "\ngcr\n";
+    internal static string EntryPrefix(RegistryEntry entry) => RegistryTokenCache.EntryKeyPrefix(entry) + "gcr\n";
 
     private static GoogleCredentialException UnsupportedUsername(string username) => new(
         GoogleCredentialError.UnsupportedUsername,

@@ -1,8 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
-using System.Security.Authentication;
-using System.Text;
 using System.Text.Json;
 
 namespace RegistryCredentials.Azure.Internal;
@@ -10,14 +7,11 @@ namespace RegistryCredentials.Azure.Internal;
 /// <summary>
 /// ACR's <c>POST https://&lt;registry&gt;/oauth2/exchange</c> (what <c>az acr login</c> does): the form
 /// <c>grant_type=access_token</c>, <c>service</c>, <c>tenant</c> and <c>access_token</c> (an Entra ID token) answers
-/// <c>{"refresh_token": "…"}</c>. Sent only over HTTPS to the entry's own host with the entry's TLS policy; a redirect is
-/// never followed.
+/// <c>{"refresh_token": "…"}</c>. Sent only over HTTPS to the entry's own host through the core's
+/// <see cref="IRegistryHttpSender"/> (the entry's TLS policy; a request with a body is never redirected).
 /// </summary>
-internal sealed class AcrTokenExchange(ExchangeConnections connections)
+internal sealed class AcrTokenExchange(IRegistryHttpSender http)
 {
-    /// <summary>The largest answer read: 1 MiB.</summary>
-    public const int MaxBodyBytes = 1024 * 1024;
-
     public static Uri EndpointFor(RegistryEntry entry) => new("https://" + entry.Scope.Registry + "/oauth2/exchange");
 
     public async Task<string> ExchangeAsync(RegistryEntry entry, string accessToken, string? tenant, CancellationToken cancellationToken)
@@ -37,20 +31,20 @@ internal sealed class AcrTokenExchange(ExchangeConnections connections)
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new FormUrlEncodedContent(fields) };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
-        var connection = connections.For(entry);
         HttpResponseMessage response;
+        byte[] body;
         try
         {
-            response = await connection.Invoker.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await http.SendAsync(request, entry, cancellationToken).ConfigureAwait(false);
+            body = await http.ReadBodyAsync(response, "answer of /oauth2/exchange", cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException e)
+        catch (RegistryAuthenticationException e)
         {
-            throw Map(e, endpoint, connection.Policy);
+            throw new AzureCredentialException(e.Outcome, e.Message, e);
         }
 
         using (response)
         {
-            var body = await ReadLimitedAsync(response, cancellationToken).ConfigureAwait(false);
             var where = endpoint.GetLeftPart(UriPartial.Path);
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
@@ -126,52 +120,5 @@ internal sealed class AcrTokenExchange(ExchangeConnections connections)
         }
 
         return string.Empty;
-    }
-
-    private static async Task<byte[]> ReadLimitedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        if (response.Content.Headers.ContentLength > MaxBodyBytes)
-        {
-            throw TooLarge();
-        }
-
-        using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                throw TooLarge();
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
-
-    private static AzureCredentialException TooLarge() =>
-        new(RegistryValidationOutcome.ProtocolError, $"The answer of /oauth2/exchange is larger than {MaxBodyBytes / 1024} KiB.");
-
-    private static AzureCredentialException Map(HttpRequestException e, Uri target, ExchangeTlsPolicy policy)
-    {
-        var where = target.GetLeftPart(UriPartial.Authority);
-        if (e.HttpRequestError == HttpRequestError.SecureConnectionError || e.InnerException is AuthenticationException)
-        {
-            return new(RegistryValidationOutcome.TlsFailure, $"TLS with {where} failed: {policy.LastFailure ?? e.InnerException?.Message ?? e.Message}.", e);
-        }
-
-        var socket = e.InnerException as SocketException ?? e.InnerException?.InnerException as SocketException;
-        var detail = e.HttpRequestError switch
-        {
-            HttpRequestError.NameResolutionError => "DNS: the host name could not be resolved",
-            HttpRequestError.ConnectionError when socket?.SocketErrorCode == SocketError.ConnectionRefused => "TCP: connection refused",
-            HttpRequestError.ConnectionError => "TCP: " + (socket?.SocketErrorCode.ToString() ?? "the connection failed"),
-            HttpRequestError.InvalidResponse or HttpRequestError.ResponseEnded => "the connection was reset or the answer was not HTTP",
-            _ => e.Message,
-        };
-        return new(RegistryValidationOutcome.Unreachable, new StringBuilder().Append(where).Append(" could not be reached (").Append(detail).Append(").").ToString(), e);
     }
 }

@@ -14,11 +14,8 @@ internal static class CacheKeys
 {
     private static readonly byte[] HashKey = RandomNumberGenerator.GetBytes(32);
 
-    /// <summary>The core's prefix of every token made for an entry.</summary>
-    public static string ForEntry(RegistryEntry entry) => entry.Account + "\n" + entry.Scope.Value + "\n";
-
-    /// <summary>The prefix of this provider's tokens for an entry.</summary>
-    public static string ProviderPrefix(RegistryEntry entry) => ForEntry(entry) + "acr\n";
+    /// <summary>The prefix of this provider's tokens for an entry, under the core's per-entry prefix.</summary>
+    public static string ProviderPrefix(RegistryEntry entry) => RegistryTokenCache.EntryKeyPrefix(entry) + "acr\n";
 
     public static string For(RegistryEntry entry, RegistrySecret secret)
     {
