@@ -11,8 +11,8 @@ cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 configuration="${CONFIGURATION:-Release}"
 
-# Debian packages the tests need; later issues add theirs here (docker-registry, postgresql, skopeo, ...).
-apt_packages=(docker-registry apache2-utils postgresql)
+# Debian packages the tests need: the registry fixture, htpasswd, the PostgreSQL store tests, the regcred end-to-end tests.
+apt_packages=(docker-registry apache2-utils postgresql skopeo)
 
 install_test_dependencies() {
   local missing=()
