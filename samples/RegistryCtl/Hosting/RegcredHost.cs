@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RegistryCredentials;
+using RegistryCredentials.Aws;
 using RegistryCredentials.Azure;
 using RegistryCredentials.Google;
 
@@ -62,9 +63,9 @@ internal sealed class RegcredHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// THE place where credential providers are registered. The core registers <c>docker_v2</c>; here the Google
-    /// (<c>gcr</c>) and Azure (<c>acr</c>) providers join. Until the ECR package lands, <c>awsecr</c> entries are refused
-    /// with "no credential provider is registered".
+    /// THE place where credential providers are registered. The core registers <c>docker_v2</c>; here the ECR
+    /// (<c>awsecr</c>), Google (<c>gcr</c>) and Azure (<c>acr</c>) providers join, with their default options
+    /// (<c>awsauto</c> and Application Default Credentials stay refused).
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
@@ -72,8 +73,8 @@ internal sealed class RegcredHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        // The native providers: gcr and acr entries get their token flows (ECR joins when its package lands).
-        return builder.AddGoogle().AddAzure();
+        // The native providers: awsecr, gcr and acr entries get their token flows.
+        return builder.AddAwsEcr().AddGoogle().AddAzure();
     }
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();

@@ -1,0 +1,275 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using RegistryCredentials.Aws.Internal;
+
+namespace RegistryCredentials.Aws;
+
+/// <summary>
+/// The provider for <see cref="RegistryType.AwsEcr"/> entries (Anchore's <c>awsecr</c>): turns AWS credentials into the
+/// 12-hour ECR registry credential (user <c>AWS</c>, the token as password) with one SigV4-signed
+/// <c>GetAuthorizationToken</c> call. An entry's credentials are one of:
+/// <list type="bullet">
+/// <item><description>user name = access key id, password = secret access key;</description></item>
+/// <item><description>user name <c>_iam_role</c>, password <c>&lt;role_arn&gt;[;&lt;external_id&gt;]</c>: the role is assumed through STS with
+/// <see cref="AwsEcrOptions.BaseCredentials"/> or the machine's identity, and the session renewed before it ends;</description></item>
+/// <item><description>user name and password <c>awsauto</c>: the machine's identity through the AWS default credential chain
+/// (environment, profile, web identity as in EKS service-account roles, ECS task role, EC2 instance profile), only when
+/// <see cref="AwsEcrOptions.AllowIamRoleAuto"/> is true.</description></item>
+/// </list>
+/// Tokens are cached in <see cref="RegistryTokenCache"/> by partition, region, registry account and a SHA-256 of the
+/// identity, refreshed in the background at half their life (about 6 h), fetched once for all concurrent callers, served
+/// until they expire and never after, and dropped when a pull reports them refused.
+/// </summary>
+public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvider, IDisposable
+{
+    /// <summary>The user name (and password) that selects the machine's identity: <c>awsauto</c>.</summary>
+    public const string AutoUsername = "awsauto";
+
+    /// <summary>The user name that selects an assumed role: <c>_iam_role</c> (password <c>&lt;role_arn&gt;[;&lt;external_id&gt;]</c>).</summary>
+    public const string IamRoleUsername = "_iam_role";
+
+    private readonly IOptionsMonitor<AwsEcrOptions> _options;
+    private readonly RegistryTokenCache _tokenCache;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly EcrTokenClient _client;
+    private readonly AwsCredentialSource _credentials;
+    private readonly ConditionalWeakTable<RegistryEntry, EcrEntryState> _states = [];
+    private readonly ConcurrentDictionary<string, string> _keysByEntry = new(StringComparer.Ordinal);
+    private int _disposed;
+
+    /// <summary>Creates the provider; <see cref="RegistryCredentialsAwsBuilderExtensions.AddAwsEcr"/> registers it.</summary>
+    /// <param name="options">The ECR settings.</param>
+    /// <param name="tokenCache">The token cache shared with the rest of the library.</param>
+    /// <param name="httpClientFactory">Gives the <see cref="AwsEcrOptions.HttpClientName"/> client for the ECR and STS APIs.</param>
+    /// <param name="timeProvider">The clock for token lifetimes, signatures, timeouts and retry delays.</param>
+    /// <param name="logger">The logger; optional.</param>
+    public AwsEcrCredentialProvider(
+        IOptionsMonitor<AwsEcrOptions> options,
+        RegistryTokenCache tokenCache,
+        IHttpClientFactory httpClientFactory,
+        TimeProvider timeProvider,
+        ILogger<AwsEcrCredentialProvider>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(tokenCache);
+        ArgumentNullException.ThrowIfNull(httpClientFactory);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _options = options;
+        _tokenCache = tokenCache;
+        _time = timeProvider;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _client = new EcrTokenClient(httpClientFactory, options, timeProvider, _logger);
+        _credentials = new AwsCredentialSource(httpClientFactory, options, timeProvider, _logger);
+    }
+
+    /// <inheritdoc />
+    public override RegistryType Type => RegistryType.AwsEcr;
+
+    /// <summary>Returns the ECR credential for the entry: from the cache, or from one <c>GetAuthorizationToken</c> call shared by all concurrent callers.</summary>
+    /// <param name="entry">The entry.</param>
+    /// <param name="secret">Its secret: the secret access key, the role ARN (and external id), or <c>awsauto</c>.</param>
+    /// <param name="cancellationToken">Stops this caller's wait (not the call others share).</param>
+    /// <returns>User <c>AWS</c> and the token, with <see cref="RegistryCredential.ExpiresOn"/> from <c>expiresAt</c> and <see cref="RegistryCredential.RefreshOn"/> at half-life.</returns>
+    /// <exception cref="AwsEcrException">The entry is unusable, <c>awsauto</c> is not allowed, or AWS refused or failed the call.</exception>
+    public override ValueTask<RegistryCredential> GetCredentialAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(secret);
+        var state = GetState(entry, secret);
+        return _tokenCache.GetOrCreateAsync(state.CacheKey, state.Factory!, cancellationToken);
+    }
+
+    /// <summary>
+    /// Refuses, before anything is stored, an entry that cannot work: a host that is neither an ECR host nor an alias in
+    /// <see cref="AwsEcrOptions.RegistryAliases"/>, a malformed access key id or <c>_iam_role</c> password, or
+    /// <c>awsauto</c> while <see cref="AwsEcrOptions.AllowIamRoleAuto"/> is false.
+    /// </summary>
+    /// <param name="entry">The entry about to be stored.</param>
+    /// <param name="secret">Its secret.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the check passed.</returns>
+    /// <exception cref="AwsEcrException">The entry is refused; <see cref="AwsEcrException.Kind"/> says why.</exception>
+    public override ValueTask CheckEntryAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(secret);
+        _ = Describe(entry, secret, _options.CurrentValue);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Drops the cached token of the entry after a registry refused it, so the next resolve fetches a fresh one.</summary>
+    /// <param name="entry">The entry whose credential was refused.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A completed task.</returns>
+    public override ValueTask InvalidateAsync(RegistryEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (_keysByEntry.TryGetValue(EntryKey(entry), out var key) && _tokenCache.Evict(key))
+        {
+            AwsLog.TokenEvicted(_logger, entry.Scope.Value, entry.Account);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Stops calls in flight (role sessions) and releases the default credential chain.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _credentials.Dispose();
+        }
+    }
+
+    private static string EntryKey(RegistryEntry entry) => RegistryTokenCache.EntryKeyPrefix(entry);
+
+    private EcrEntryState GetState(RegistryEntry entry, RegistrySecret secret)
+    {
+        var options = _options.CurrentValue;
+        if (!_states.TryGetValue(entry, out var state) || !ReferenceEquals(state.Secret, secret) || !ReferenceEquals(state.Options, options))
+        {
+            state = CreateState(entry, secret, options);
+        }
+
+        if (state.Kind == EcrIdentityKind.Auto && !options.AllowIamRoleAuto)
+        {
+            throw AutoRefused(entry);
+        }
+
+        return state;
+    }
+
+    /// <summary>Describes the entry once per entry instance, secret and options, with the factory the token cache calls.</summary>
+    private EcrEntryState CreateState(RegistryEntry entry, RegistrySecret secret, AwsEcrOptions options)
+    {
+        var state = Describe(entry, secret, options);
+        state.Factory = cancellationToken => FetchAsync(state, cancellationToken);
+        _states.AddOrUpdate(entry, state);
+        _keysByEntry[state.EntryKey] = state.CacheKey;
+        return state;
+    }
+
+    private async Task<RegistryCredential> FetchAsync(EcrEntryState state, CancellationToken cancellationToken)
+    {
+        using var activity = AwsTelemetry.ActivitySource.StartActivity("RegistryCredentials.Aws.GetAuthorizationToken");
+        activity?.SetTag("aws.region", state.Target.Region);
+        activity?.SetTag("registrycredentials.registry", state.Target.Host.Host);
+        var credentials = await _credentials.GetAsync(state, cancellationToken).ConfigureAwait(false);
+        var token = await _client.GetAuthorizationTokenAsync(state.Target, credentials, cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        var refreshOn = now + ((token.ExpiresAt - now) / 2);
+        AwsLog.TokenReceived(_logger, state.Target.Host.Host, state.Target.Region, state.Describe(), token.ExpiresAt, refreshOn);
+        return RegistryCredential.FromUsernamePassword(token.Username, token.Password, token.ExpiresAt, refreshOn);
+    }
+
+    private AwsEcrException AutoRefused(RegistryEntry entry)
+    {
+        AwsLog.AutoRefused(_logger, entry.Scope.Value, entry.Account);
+        return new AwsEcrException(
+            AwsEcrErrorKind.IamRoleAutoNotAllowed,
+            $"The entry {entry.Scope} uses 'awsauto' (this machine's AWS identity), which is turned off: set AwsEcrOptions.AllowIamRoleAuto = true "
+            + "(Anchore's allow_awsecr_iam_auto) to allow it, or give an access key id and secret access key, or '_iam_role' and a role ARN.");
+    }
+
+    /// <summary>Works out everything about an entry, or refuses it.</summary>
+    private EcrEntryState Describe(RegistryEntry entry, RegistrySecret secret, AwsEcrOptions options)
+    {
+        var host = ResolveHost(entry, options);
+        var region = host.IsPublic ? EcrRegistryHost.PublicRegion : options.Region ?? host.Region ?? throw Invalid(
+            entry, $"its region is '*', so the region to ask for tokens is unknown: set AwsEcrOptions.Region.");
+        var target = new EcrTarget(host, region, options.ServiceUrl ?? host.ApiEndpointFor(region));
+        var password = secret.Reveal();
+        var entryKey = EntryKey(entry);
+        switch (entry.Username)
+        {
+            case AutoUsername:
+                if (!string.Equals(password, AutoUsername, StringComparison.Ordinal))
+                {
+                    throw Invalid(entry, "with the user name 'awsauto' the password must be 'awsauto' too.");
+                }
+
+                if (!options.AllowIamRoleAuto)
+                {
+                    throw AutoRefused(entry);
+                }
+
+                return new EcrEntryState
+                {
+                    Secret = secret, Options = options, Kind = EcrIdentityKind.Auto, Target = target,
+                    CacheKey = RegistryTokenCache.EntryKeyPrefix(entry) + "ecr\n" + EcrEntryState.Key(target, "auto"), EntryKey = entryKey, Scope = entry.Scope.Value,
+                };
+            case IamRoleUsername:
+                var separator = password.IndexOf(';', StringComparison.Ordinal);
+                var roleArn = (separator < 0 ? password : password[..separator]).Trim();
+                var externalId = separator < 0 ? null : password[(separator + 1)..].Trim();
+                if (!RoleArn().IsMatch(roleArn))
+                {
+                    throw Invalid(entry, "with the user name '_iam_role' the password must be '<role_arn>[;<external_id>]', such as arn:aws:iam::123456789012:role/ecr-pull;my-external-id.");
+                }
+
+                if (externalId is not null && !ExternalId().IsMatch(externalId))
+                {
+                    throw Invalid(entry, "the external id after ';' must be 2 to 1,224 characters of letters, digits and +=,.@:/-.");
+                }
+
+                return new EcrEntryState
+                {
+                    Secret = secret, Options = options, Kind = EcrIdentityKind.IamRole, Target = target,
+                    RoleArn = roleArn, ExternalId = externalId,
+                    RoleKey = EcrEntryState.Hash("role", roleArn, externalId ?? string.Empty, region, target.Host.Partition),
+                    CacheKey = RegistryTokenCache.EntryKeyPrefix(entry) + "ecr\n" + EcrEntryState.Key(target, EcrEntryState.Hash("role", roleArn, externalId ?? string.Empty)),
+                    EntryKey = entryKey, Scope = entry.Scope.Value,
+                };
+            default:
+                if (!AccessKeyId().IsMatch(entry.Username))
+                {
+                    throw Invalid(entry, "the user name must be an AWS access key id (16 to 128 letters and digits, such as AKIA…), '_iam_role' or 'awsauto'.");
+                }
+
+                return new EcrEntryState
+                {
+                    Secret = secret, Options = options, Kind = EcrIdentityKind.AccessKey, Target = target,
+                    AccessKeyId = entry.Username, SecretAccessKey = password,
+
+                    // The secret is part of the hash: an entry that knows only an access key id (which is not secret)
+                    // must not get the token another entry fetched with the real secret key.
+                    CacheKey = RegistryTokenCache.EntryKeyPrefix(entry) + "ecr\n" + EcrEntryState.Key(target, EcrEntryState.Hash("key", entry.Username, password)),
+                    EntryKey = entryKey, Scope = entry.Scope.Value,
+                };
+        }
+    }
+
+    private static EcrRegistryHost ResolveHost(RegistryEntry entry, AwsEcrOptions options)
+    {
+        if (options.RegistryAliases.TryGetValue(entry.Scope.Registry, out var alias))
+        {
+            return EcrRegistryHost.TryParse(alias, out var aliased)
+                ? aliased
+                : throw Invalid(entry, $"its alias '{alias}' in AwsEcrOptions.RegistryAliases is not an ECR registry host.");
+        }
+
+        return EcrRegistryHost.TryParse(entry.Scope.Registry, out var host)
+            ? host
+            : throw Invalid(
+                entry,
+                $"'{entry.Scope.Registry}' is not an Amazon ECR registry host (<account>.dkr.ecr.<region>.amazonaws.com, its FIPS, China, "
+                + "dual-stack, EU and ISO forms, or public.ecr.aws); a proxy or private name for ECR must be listed in AwsEcrOptions.RegistryAliases.");
+    }
+
+    private static AwsEcrException Invalid(RegistryEntry entry, string why) =>
+        new(AwsEcrErrorKind.InvalidEntry, $"The awsecr entry {entry.Scope} cannot be used: {why}");
+
+    [GeneratedRegex(@"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$", RegexOptions.CultureInvariant)]
+    private static partial Regex RoleArn();
+
+    [GeneratedRegex(@"^[\w+=,.@:/-]{2,1224}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ExternalId();
+
+    [GeneratedRegex(@"^[A-Za-z0-9]{16,128}$", RegexOptions.CultureInvariant)]
+    private static partial Regex AccessKeyId();
+}

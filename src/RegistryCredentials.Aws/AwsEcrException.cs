@@ -1,0 +1,68 @@
+using System.Net;
+
+namespace RegistryCredentials.Aws;
+
+/// <summary>
+/// Getting an ECR token failed. <see cref="Kind"/> says how, <see cref="ErrorCode"/> carries AWS's own error code (such
+/// as <c>InvalidSignatureException</c>) when AWS answered with one, and <see cref="Outcome"/> is the matching
+/// validation outcome. The message never contains a secret.
+/// </summary>
+public sealed class AwsEcrException : RegistryCredentialsException
+{
+    /// <summary>Creates the exception with a default message.</summary>
+    public AwsEcrException()
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    /// <param name="message">What happened.</param>
+    public AwsEcrException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and a cause.</summary>
+    /// <param name="message">What happened.</param>
+    /// <param name="innerException">The cause.</param>
+    public AwsEcrException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception for a failure of a known kind.</summary>
+    /// <param name="kind">What kind of failure it is.</param>
+    /// <param name="message">What happened, without secrets.</param>
+    /// <param name="errorCode">AWS's error code (<c>__type</c> or <c>Code</c>), if AWS answered with one.</param>
+    /// <param name="statusCode">The HTTP status of AWS's answer, if there was one.</param>
+    /// <param name="innerException">The cause, if any.</param>
+    public AwsEcrException(AwsEcrErrorKind kind, string message, string? errorCode = null, HttpStatusCode? statusCode = null, Exception? innerException = null)
+        : base(message, innerException!)
+    {
+        Kind = kind;
+        ErrorCode = errorCode;
+        StatusCode = statusCode;
+    }
+
+    /// <summary>What kind of failure it is.</summary>
+    public AwsEcrErrorKind Kind { get; } = AwsEcrErrorKind.ServiceError;
+
+    /// <summary>AWS's error code, such as <c>UnrecognizedClientException</c>, <c>InvalidSignatureException</c>, <c>AccessDeniedException</c> or <c>ThrottlingException</c>; null when AWS did not answer with one.</summary>
+    public string? ErrorCode { get; }
+
+    /// <summary>The HTTP status of AWS's answer, or null when there was none.</summary>
+    public HttpStatusCode? StatusCode { get; }
+
+    /// <summary>
+    /// The failure as a validation outcome: <see cref="RegistryValidationOutcome.Unauthorized"/> for refused credentials and
+    /// a refused <c>awsauto</c>, <see cref="RegistryValidationOutcome.Unreachable"/> for throttling and unreachable APIs,
+    /// <see cref="RegistryValidationOutcome.NotARegistry"/> for an entry that is not usable with ECR,
+    /// <see cref="RegistryValidationOutcome.ProtocolError"/> otherwise.
+    /// </summary>
+    public RegistryValidationOutcome Outcome => Kind switch
+    {
+        AwsEcrErrorKind.Unauthorized or AwsEcrErrorKind.IamRoleAutoNotAllowed or AwsEcrErrorKind.NoCredentials => RegistryValidationOutcome.Unauthorized,
+        AwsEcrErrorKind.Throttled or AwsEcrErrorKind.Unreachable => RegistryValidationOutcome.Unreachable,
+        AwsEcrErrorKind.InvalidEntry => RegistryValidationOutcome.NotARegistry,
+        _ => RegistryValidationOutcome.ProtocolError,
+    };
+}

@@ -1,0 +1,161 @@
+using System.Net;
+using Amazon.Runtime;
+using Amazon.Runtime.Credentials;
+using Amazon.SecurityToken;
+using Amazon.SecurityToken.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace RegistryCredentials.Aws.Internal;
+
+/// <summary>
+/// The AWS credentials an ECR call is signed with: an entry's access keys (<see cref="BasicAWSCredentials"/>), the
+/// machine's identity through the SDK's default credential chain (<see cref="DefaultAWSCredentialsIdentityResolver"/>:
+/// environment, shared profile, web identity, ECS/EKS container credentials, EC2 instance metadata), or an
+/// <c>_iam_role</c> session assumed through STS with the configured or the machine's base credentials.
+/// </summary>
+internal sealed class AwsCredentialSource(
+    IHttpClientFactory httpClientFactory,
+    IOptionsMonitor<AwsEcrOptions> options,
+    TimeProvider time,
+    ILogger logger) : IDisposable
+{
+    private static readonly HashSet<string> StsUnauthorizedCodes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "AccessDenied", "AccessDeniedException", "InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken",
+        "ExpiredTokenException", "UnrecognizedClientException", "InvalidSignatureException", "IncompleteSignature",
+        "MissingAuthenticationToken", "RegionDisabledException",
+    };
+
+    private readonly DefaultAWSCredentialsIdentityResolver _chain = new();
+    private readonly RoleSessionCache _roles = new(time);
+    private readonly CancellationTokenSource _disposed = new();
+
+    /// <summary>The credentials to sign with for an entry.</summary>
+    public async Task<ImmutableCredentials> GetAsync(EcrEntryState state, CancellationToken cancellationToken)
+    {
+        switch (state.Kind)
+        {
+            case EcrIdentityKind.AccessKey:
+                return new ImmutableCredentials(state.AccessKeyId, state.SecretAccessKey, null);
+            case EcrIdentityKind.Auto:
+                return await ResolveAsync(await MachineAsync(cancellationToken).ConfigureAwait(false), "the machine's identity").ConfigureAwait(false);
+            default:
+                var session = await _roles.GetAsync(state.RoleKey!, () => AssumeAsync(state, _disposed.Token), cancellationToken).ConfigureAwait(false);
+                return session.Credentials;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_disposed.IsCancellationRequested)
+        {
+            _disposed.Cancel();
+            _disposed.Dispose();
+            _chain.Dispose();
+        }
+    }
+
+    private async Task<AWSCredentials> MachineAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _chain.ResolveIdentityAsync(null!, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonClientException e)
+        {
+            throw new AwsEcrException(
+                AwsEcrErrorKind.NoCredentials,
+                "The AWS default credential chain found no credentials for this machine (environment, shared profile, web identity, container credentials, EC2 instance metadata): "
+                + Compact(e.Message),
+                innerException: e);
+        }
+    }
+
+    private static async Task<ImmutableCredentials> ResolveAsync(AWSCredentials credentials, string what)
+    {
+        try
+        {
+            return await credentials.GetCredentialsAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AmazonClientException or AmazonServiceException or HttpRequestException or InvalidOperationException)
+        {
+            throw new AwsEcrException(AwsEcrErrorKind.NoCredentials, $"The credentials of {what} could not be loaded: {FirstLine(e.Message)}", innerException: e);
+        }
+    }
+
+    private async Task<RoleSession> AssumeAsync(EcrEntryState state, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        var baseCredentials = settings.BaseCredentials ?? await MachineAsync(cancellationToken).ConfigureAwait(false);
+        var config = new AmazonSecurityTokenServiceConfig
+        {
+            HttpClientFactory = new SdkHttpClientFactory(httpClientFactory),
+            MaxErrorRetry = settings.MaxRetries,
+            Timeout = settings.RequestTimeout,
+        };
+        if (settings.StsServiceUrl is { } stsUrl)
+        {
+            config.ServiceURL = stsUrl.AbsoluteUri;
+            config.AuthenticationRegion = state.Target.Region;
+        }
+        else
+        {
+            config.RegionEndpoint = state.Target.RegionEndpoint;
+        }
+
+        var request = new AssumeRoleRequest
+        {
+            RoleArn = state.RoleArn,
+            RoleSessionName = settings.RoleSessionName,
+            DurationSeconds = (int)settings.RoleSessionDuration.TotalSeconds,
+        };
+        if (state.ExternalId is { } externalId)
+        {
+            request.ExternalId = externalId;
+        }
+
+        try
+        {
+            using var sts = new AmazonSecurityTokenServiceClient(baseCredentials, config);
+            var response = await sts.AssumeRoleAsync(request, cancellationToken).ConfigureAwait(false);
+            var credentials = response.Credentials ?? throw new AwsEcrException(
+                AwsEcrErrorKind.ServiceError, $"STS AssumeRole for the _iam_role role of {state.Scope} answered without credentials.");
+            var expiration = credentials.Expiration is { } expires
+                ? new DateTimeOffset(DateTime.SpecifyKind(expires.ToUniversalTime(), DateTimeKind.Utc))
+                : time.GetUtcNow() + settings.RoleSessionDuration;
+            AwsTelemetry.RoleSessions.Add(1, new KeyValuePair<string, object?>("result", "success"));
+            AwsLog.RoleAssumed(logger, state.Scope, expiration);
+            return new RoleSession(new ImmutableCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken), expiration);
+        }
+        catch (AmazonServiceException e) when (e.StatusCode != 0 || e.ErrorCode is not null)
+        {
+            var kind = e.ErrorCode is { } code && StsUnauthorizedCodes.Contains(code) ? AwsEcrErrorKind.Unauthorized
+                : e.ErrorCode is "Throttling" or "ThrottlingException" || e.StatusCode == HttpStatusCode.TooManyRequests ? AwsEcrErrorKind.Throttled
+                : (int)e.StatusCode >= 500 ? AwsEcrErrorKind.Unreachable
+                : AwsEcrErrorKind.ServiceError;
+            AwsTelemetry.RoleSessions.Add(1, new KeyValuePair<string, object?>("result", kind.ToString()));
+            // AWS's message may quote the role ARN, which is part of the entry's password: only the code is kept.
+            throw new AwsEcrException(kind, $"STS refused to assume the _iam_role role of {state.Scope} ({e.ErrorCode ?? "HTTP " + ((int)e.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)}).", e.ErrorCode, e.StatusCode);
+        }
+        catch (Exception e) when (e is AmazonClientException or AmazonServiceException or HttpRequestException)
+        {
+            AwsTelemetry.RoleSessions.Add(1, new KeyValuePair<string, object?>("result", nameof(AwsEcrErrorKind.Unreachable)));
+            throw new AwsEcrException(AwsEcrErrorKind.Unreachable, $"STS could not be reached to assume the _iam_role role of {state.Scope}: {FirstLine(e.Message)}", innerException: e);
+        }
+    }
+
+    /// <summary>A multi-line SDK message (the chain lists one error per provider) on one line, at most 1,000 characters.</summary>
+    private static string Compact(string message)
+    {
+        var text = string.Join("; ", message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return text.Length <= 1000 ? text : text[..1000] + "…";
+    }
+
+    private static string FirstLine(string message)
+    {
+        var trimmed = message.Trim();
+        var end = trimmed.IndexOfAny(['\r', '\n']);
+        return end < 0 ? trimmed : trimmed[..end];
+    }
+}

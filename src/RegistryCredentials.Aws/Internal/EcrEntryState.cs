@@ -1,0 +1,58 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace RegistryCredentials.Aws.Internal;
+
+/// <summary>
+/// Everything derived from an entry and its secret once, so a warm resolve is a lookup: the identity, the ECR target,
+/// the token-cache key and the factory delegate handed to <see cref="RegistryTokenCache"/>.
+/// </summary>
+internal sealed class EcrEntryState
+{
+    public required RegistrySecret Secret { get; init; }
+
+    public required AwsEcrOptions Options { get; init; }
+
+    public required EcrIdentityKind Kind { get; init; }
+
+    public required EcrTarget Target { get; init; }
+
+    /// <summary>
+    /// <see cref="RegistryTokenCache"/> key: the core's per-entry prefix (so that updating, deactivating or deleting the
+    /// entry drops its token), then partition, region, account and SHA-256 of the identity (or <c>auto</c>).
+    /// </summary>
+    public required string CacheKey { get; init; }
+
+    /// <summary>Account and scope of the entry, to find <see cref="CacheKey"/> when a pull reports the token refused.</summary>
+    public required string EntryKey { get; init; }
+
+    /// <summary>The entry's scope, for messages (which name the entry, never the role ARN or external id of its password).</summary>
+    public required string Scope { get; init; }
+
+    public string? AccessKeyId { get; init; }
+
+    public string? SecretAccessKey { get; init; }
+
+    public string? RoleArn { get; init; }
+
+    public string? ExternalId { get; init; }
+
+    /// <summary><see cref="RoleSessionCache"/> key of an <c>_iam_role</c> entry.</summary>
+    public string? RoleKey { get; init; }
+
+    public Func<CancellationToken, Task<RegistryCredential>>? Factory { get; set; }
+
+    /// <summary>What the logs may say about the identity: its kind only, never a key id or role ARN.</summary>
+    public string Describe() => Kind switch
+    {
+        EcrIdentityKind.AccessKey => "access key",
+        EcrIdentityKind.Auto => "awsauto",
+        _ => "_iam_role",
+    };
+
+    public static string Key(EcrTarget target, string identity) =>
+        "awsecr|" + target.Host.Partition + "|" + target.Region + "|" + (target.Host.IsPublic ? "public" : target.Host.AccountId ?? "*") + "|" + identity;
+
+    public static string Hash(params string[] parts) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', parts))));
+}

@@ -1,0 +1,16 @@
+using System.Net;
+
+namespace RegistryCredentials.Aws.Tests.Support;
+
+/// <summary>One <c>GetAuthorizationToken</c> request as <see cref="FakeEcrEndpoint"/> saw it.</summary>
+public sealed record EcrCall(
+    DateTimeOffset At,
+    string Target,
+    string? AccessKeyId,
+    string? Region,
+    string? Service,
+    string? SessionToken,
+    IReadOnlyList<string> RegistryIds,
+    IReadOnlyList<string> SignedHeaders,
+    HttpStatusCode Status,
+    string? ErrorCode);
