@@ -141,6 +141,23 @@ public class TokenLifetimeTests
         Assert.That(_ecr.TokensIssued, Is.EqualTo(2));
     }
 
+    [Test]
+    public async Task Deactivating_or_deleting_the_entry_drops_its_token()
+    {
+        await _host.ResolveCredentialAsync(_image);
+        var cache = (RegistryTokenCache)_host.Services.GetService(typeof(RegistryTokenCache))!;
+        Assert.That(cache.Count, Is.EqualTo(1));
+
+        await _host.Manager.DeactivateAsync(_registry);
+        Assert.That(cache.Count, Is.Zero, "deactivate drops the token");
+
+        await _host.Manager.ActivateAsync(_registry);
+        await _host.ResolveCredentialAsync(_image);
+        await _host.Manager.DeleteAsync(_registry);
+        Assert.That(cache.Count, Is.Zero, "delete drops the token");
+        Assert.That(_ecr.TokensIssued, Is.EqualTo(2));
+    }
+
     private int FailuresLogged() => _host.Logs.Lines.Count(l => l.Contains("could not be fetched", StringComparison.Ordinal));
 
     /// <summary>Lets a background refresh that already reached the endpoint finish before the clock moves on.</summary>
