@@ -11,8 +11,9 @@ cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 configuration="${CONFIGURATION:-Release}"
 
-# Debian packages the tests need: the registry fixture, htpasswd, the PostgreSQL store tests, the regcred end-to-end tests.
-apt_packages=(docker-registry apache2-utils postgresql skopeo)
+# Debian packages the tests need: the registry fixture, htpasswd, the PostgreSQL store tests, the regcred end-to-end
+# tests (skopeo) and the management page's browser tests (chromium).
+apt_packages=(docker-registry apache2-utils postgresql skopeo chromium)
 
 install_test_dependencies() {
   local missing=()
