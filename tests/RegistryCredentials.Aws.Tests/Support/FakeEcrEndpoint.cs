@@ -7,6 +7,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using RegistryCredentials.Tests.Support.Registry;
 
+using RegistryCredentials.Tests.Support;
+
 namespace RegistryCredentials.Aws.Tests.Support;
 
 /// <summary>
@@ -25,7 +27,7 @@ public sealed class FakeEcrEndpoint : IAsyncDisposable
 
     private readonly ConcurrentDictionary<string, AwsTestKeys> _keys = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
-    private AwsHttpServer _server = null!;
+    private LoopbackHttpServer _server = null!;
     private int _requestCount;
     private int _throttleNext;
 
@@ -60,7 +62,7 @@ public sealed class FakeEcrEndpoint : IAsyncDisposable
     public static async Task<FakeEcrEndpoint> StartAsync(TimeProvider time, TestCertificates? certificates = null)
     {
         var endpoint = new FakeEcrEndpoint(time);
-        endpoint._server = await AwsHttpServer.StartAsync(endpoint.HandleAsync, (certificates ?? TestCertificates.Shared).Server.Certificate);
+        endpoint._server = await LoopbackHttpServer.StartAsync(endpoint.HandleAsync, (certificates ?? TestCertificates.Shared).Server.Certificate);
         return endpoint;
     }
 

@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
+using RegistryCredentials.Tests.Support;
+
 namespace RegistryCredentials.Aws.Tests.Support;
 
 /// <summary>
@@ -18,7 +20,7 @@ public sealed class FakeImdsEndpoint : IAsyncDisposable
     public const string RoleName = "ecr-node-role";
 
     private readonly string _token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-    private AwsHttpServer _server = null!;
+    private LoopbackHttpServer _server = null!;
 
     private FakeImdsEndpoint(AwsTestKeys keys) => Keys = keys;
 
@@ -34,7 +36,7 @@ public sealed class FakeImdsEndpoint : IAsyncDisposable
     public static async Task<FakeImdsEndpoint> StartAsync()
     {
         var endpoint = new FakeImdsEndpoint(AwsTestKeys.NewSession());
-        endpoint._server = await AwsHttpServer.StartAsync(endpoint.HandleAsync);
+        endpoint._server = await LoopbackHttpServer.StartAsync(endpoint.HandleAsync);
         return endpoint;
     }
 

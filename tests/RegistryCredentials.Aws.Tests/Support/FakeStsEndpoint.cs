@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using RegistryCredentials.Tests.Support.Registry;
 
+using RegistryCredentials.Tests.Support;
+
 namespace RegistryCredentials.Aws.Tests.Support;
 
 /// <summary>
@@ -15,7 +17,7 @@ namespace RegistryCredentials.Aws.Tests.Support;
 public sealed class FakeStsEndpoint : IAsyncDisposable
 {
     private readonly TimeProvider _time;
-    private AwsHttpServer _server = null!;
+    private LoopbackHttpServer _server = null!;
 
     private FakeStsEndpoint(TimeProvider time, AwsTestKeys baseKeys, string roleArn, string? externalId)
     {
@@ -42,7 +44,7 @@ public sealed class FakeStsEndpoint : IAsyncDisposable
     public static async Task<FakeStsEndpoint> StartAsync(TimeProvider time, AwsTestKeys baseKeys, string roleArn, string? externalId)
     {
         var endpoint = new FakeStsEndpoint(time, baseKeys, roleArn, externalId);
-        endpoint._server = await AwsHttpServer.StartAsync(endpoint.HandleAsync, TestCertificates.Shared.Server.Certificate);
+        endpoint._server = await LoopbackHttpServer.StartAsync(endpoint.HandleAsync, TestCertificates.Shared.Server.Certificate);
         return endpoint;
     }
 

@@ -32,6 +32,18 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
+    /// <summary>Starts a server whose handler also gets the exact request body (for checks such as SigV4 that need the payload).</summary>
+    public static Task<LoopbackHttpServer> StartAsync(Func<HttpContext, byte[], Task> handler, X509Certificate2? certificate = null, string address = "127.0.0.1") =>
+        StartAsync(
+            async context =>
+            {
+                using var body = new MemoryStream();
+                await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+                await handler(context, body.ToArray());
+            },
+            certificate,
+            address);
+
     public static async Task<LoopbackHttpServer> StartAsync(Func<HttpContext, Task> handler, X509Certificate2? certificate = null, string address = "127.0.0.1")
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -51,8 +63,11 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
             string? form = null;
             if (request.HasFormContentType)
             {
+                // Buffered and rewound, so the handler can still read the body (as a form or as bytes).
+                request.EnableBuffering();
                 var fields = await request.ReadFormAsync();
                 form = string.Join("&", fields.Select(f => f.Key + "=" + f.Value));
+                request.Body.Position = 0;
             }
 
             server!.Requests.Enqueue(new RecordedRequest(request.Method, request.Path, request.QueryString.Value ?? string.Empty, request.Headers.Authorization.ToString(), form));
