@@ -112,7 +112,10 @@ public sealed class RegistryCommandTests
     [Test]
     public async Task Password_stdin_takes_a_multi_line_json_key_and_trims_one_trailing_line_break()
     {
-        const string key = "{\n  \"type\": \"service_account\",\n  \"project_id\": \"demo\",\n  \"private_key\": \"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----\\n\",\n  \"client_email\": \"ci@demo.iam.gserviceaccount.com\"\n}";
+        // Shaped like a service-account key; the key material is random per run, not a key.
+        var key = "{\n  \"type\": \"service_account\",\n  \"project_id\": \"demo\",\n  \"private_key\": \"-----BEGIN PRIVATE KEY-----\\n"
+            + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))
+            + "\\n-----END PRIVATE KEY-----\\n\",\n  \"client_email\": \"ci@demo.iam.gserviceaccount.com\"\n}";
         var add = await _sandbox.RunAsync(["registry", "add", "registry.example.com/demo", "--username", "_json_key", "--password-stdin", "--validate=false"], key + "\n");
         var addTwo = await _sandbox.RunAsync(["registry", "add", "other.example.com", "--username", "_json_key", "--password-stdin", "--validate=false"], key + "\n\n");
         var addCrLf = await _sandbox.RunAsync(["registry", "add", "crlf.example.com", "--username", "_json_key", "--password-stdin", "--validate=false"], key + "\r\n");
