@@ -20,7 +20,10 @@ public interface ISecretProtector
     /// <param name="scope">The entry's scope.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The secret.</returns>
-    /// <exception cref="System.Security.Cryptography.CryptographicException">The bytes were not protected for this entry with a known key, or were altered.</exception>
+    /// <exception cref="RegistrySecretKeyException">
+    /// The bytes were not protected for this entry with a configured key, or were altered (<see cref="AesGcmSecretProtector"/>).
+    /// </exception>
+    /// <exception cref="System.Security.Cryptography.CryptographicException">The same, from the per-process protector of the in-memory store.</exception>
     ValueTask<RegistrySecret> UnprotectAsync(ReadOnlyMemory<byte> protectedSecret, string account, RegistryScope scope, CancellationToken cancellationToken = default);
 
     /// <summary>Whether a protected secret is under the current key; <see cref="IRegistryManager.RotateKeyAsync"/> re-encrypts those that are not. The default says yes.</summary>
