@@ -32,6 +32,12 @@ public sealed class ImageReference : IEquatable<ImageReference>
     /// <summary>The registry as <c>host[:port]</c>, normalised: Docker Hub aliases become <c>docker.io</c>, DNS hosts are lower-case, IPv6 hosts are bracketed.</summary>
     public string Registry { get; }
 
+    /// <summary>
+    /// The <c>host[:port]</c> that serves the registry's HTTP API: <c>registry-1.docker.io</c> for Docker Hub, otherwise
+    /// <see cref="Registry"/>.
+    /// </summary>
+    public string ApiHost => Internal.Grammar.ApiHostOf(Registry);
+
     /// <summary>The registry host without the port (an IPv6 host keeps its brackets).</summary>
     public string Host { get; }
 

@@ -39,6 +39,12 @@ public readonly struct RegistryResolution : IEquatable<RegistryResolution>
     /// <summary>The registry the pull goes to (<c>host[:port]</c>): the reference's, or the configured default registry for a reference that named none.</summary>
     public string? Registry { get; }
 
+    /// <summary>
+    /// The <c>host[:port]</c> to send the pull's Registry API requests to: <c>registry-1.docker.io</c> when
+    /// <see cref="Registry"/> is Docker Hub, otherwise <see cref="Registry"/>; null when there is no registry.
+    /// </summary>
+    public string? ApiHost => Registry is null ? null : Internal.Grammar.ApiHostOf(Registry);
+
     /// <summary>The repository path at <see cref="Registry"/>.</summary>
     public string? Repository { get; }
 

@@ -38,6 +38,12 @@ public sealed class RegistryScope : IEquatable<RegistryScope>
     /// <summary><c>host[:port]</c>.</summary>
     public string Registry { get; }
 
+    /// <summary>
+    /// The <c>host[:port]</c> that serves the registry's HTTP API: <c>registry-1.docker.io</c> for Docker Hub (whose scope
+    /// is <c>docker.io</c>), otherwise <see cref="Registry"/>.
+    /// </summary>
+    public string ApiHost => Internal.Grammar.ApiHostOf(Registry);
+
     /// <summary>The repository path prefix without a trailing <c>/*</c>, or empty for a whole registry.</summary>
     public string Path { get; }
 

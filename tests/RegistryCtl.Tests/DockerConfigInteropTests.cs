@@ -195,6 +195,9 @@ public sealed class DockerConfigInteropTests
                 ["registry.example.com:5000"] = "plain-user",
             }));
             Assert.That(acme.Text("password"), Is.EqualTo("acme-secret"));
+
+            // Docker Hub's Registry API host, not docker.io (issue 12 §2); the scope stays docker.io/acme.
+            Assert.That(acme.Text("serveraddress"), Is.EqualTo("registry-1.docker.io"));
         });
     }
 

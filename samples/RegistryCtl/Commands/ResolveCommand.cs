@@ -38,7 +38,7 @@ internal sealed class ResolveCommand
                     break;
                 }
 
-                terminal.Out.Write((resolution.Credential?.GetRegistryAuthHeaderValue(resolution.Registry) ?? AnonymousRegistryAuth) + "\n");
+                terminal.Out.Write((resolution.Credential?.GetRegistryAuthHeaderValue(resolution.ApiHost) ?? AnonymousRegistryAuth) + "\n");
                 break;
             case OutputFormat.Json:
                 terminal.Out.Write(JsonOutput.Write(json => WriteJson(json, image, resolution), JsonOutput.Indented) + "\n");

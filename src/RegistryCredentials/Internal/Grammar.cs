@@ -20,6 +20,16 @@ internal static class Grammar
     /// <summary>The canonical name of Docker Hub.</summary>
     public const string DockerHub = "docker.io";
 
+    /// <summary>
+    /// The host that serves Docker Hub's Registry HTTP API: what Docker, containerd and skopeo send <c>/v2/</c> requests
+    /// to (<c>docker.io</c> itself is not a registry API endpoint).
+    /// </summary>
+    public const string DockerHubApiHost = "registry-1.docker.io";
+
+    /// <summary>The <c>host[:port]</c> to send Registry API requests to for a normalised registry name.</summary>
+    public static string ApiHostOf(string registry) =>
+        string.Equals(registry, DockerHub, StringComparison.Ordinal) ? DockerHubApiHost : registry;
+
     public static bool IsDockerHubAlias(ReadOnlySpan<char> registry) =>
         registry.Equals("docker.io", StringComparison.OrdinalIgnoreCase)
         || registry.Equals("index.docker.io", StringComparison.OrdinalIgnoreCase)

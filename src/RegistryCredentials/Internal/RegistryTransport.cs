@@ -14,7 +14,8 @@ internal sealed class RegistryTransport : IDisposable
     /// <summary>Chooses the connection for a request to <paramref name="target"/> made on behalf of <paramref name="entry"/>.</summary>
     public Connection For(Uri target, RegistryEntry? entry)
     {
-        var skip = entry is not null && !entry.VerifyTls && entry.Scope.HostMatches(HostOf(target));
+        var host = HostOf(target);
+        var skip = entry is not null && !entry.VerifyTls && (entry.Scope.HostMatches(host) || host == entry.Scope.ApiHost);
         var ca = entry?.CaCertificates;
         var key = target.Scheme + "://" + target.Authority + "|" + TlsPolicy.Key(skip, ca);
         return _connections.GetOrAdd(key, _ => new Lazy<Connection>(() => new Connection(TlsPolicy.Create(skip, ca)))).Value;

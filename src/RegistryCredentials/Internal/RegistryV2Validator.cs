@@ -9,7 +9,7 @@ namespace RegistryCredentials.Internal;
 /// challenge it answers with, then <c>GET /v2/</c> again with the credential or token.
 /// </summary>
 internal sealed class RegistryV2Validator(
-    RegistryHttp http,
+    IRegistryHttpSender http,
     RegistryTokenClient tokens,
     IOptionsMonitor<RegistryCredentialsOptions> options,
     TimeProvider time) : IRegistryCredentialValidator
@@ -30,7 +30,7 @@ internal sealed class RegistryV2Validator(
         var timeoutAfter = options.CurrentValue.ValidationTimeout;
         using var timeout = new CancellationTokenSource(timeoutAfter, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var ping = new Uri((entry.InsecureHttp ? "http" : "https") + "://" + entry.Scope.Registry + "/v2/");
+        var ping = new Uri((entry.InsecureHttp ? "http" : "https") + "://" + entry.Scope.ApiHost + "/v2/");
         try
         {
             return await ValidateCoreAsync(entry, credential, ping, linked.Token).ConfigureAwait(false);
