@@ -45,15 +45,17 @@ public class RejectedCredentialTests
         await context.Response.WriteAsync(Expired);
     }
 
-    [Test]
-    public async Task A_403_to_a_revoked_provider_token_drops_it_and_retries_once_with_a_fresh_one()
+    [TestCase(403)]
+    [TestCase(401)]
+    public async Task A_revoked_provider_token_is_dropped_and_the_pull_retried_once_with_a_fresh_one(int refusal)
     {
-        // ECR's shape: a Basic challenge, the provider's token as the password, 403 once that token is revoked.
+        // ECR's shape: a Basic challenge, the provider's token as the password, 403 once that token is revoked (or a
+        // registry that answers 401 to it).
         var accepted = Basic("AWS", _provider.TokenOf(1));
         await using var registry = await LoopbackHttpServer.StartAsync(context =>
         {
             var authorization = context.Request.Headers.Authorization.ToString();
-            if (authorization.Length == 0)
+            if (authorization.Length == 0 || (authorization != accepted && refusal == 401))
             {
                 context.Response.StatusCode = 401;
                 context.Response.Headers.WWWAuthenticate = "Basic realm=\"ecr\",service=\"ecr.amazonaws.com\"";
