@@ -1,4 +1,4 @@
-namespace RegistryCredentials.Tests.Support.Registry;
+namespace RegistryCredentials.Tests.Support;
 
 /// <summary>How a <see cref="FakeBlobStorage"/> answers a blob request that a registry redirected to it.</summary>
 public enum BlobStorageBehaviour

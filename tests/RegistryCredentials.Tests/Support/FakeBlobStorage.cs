@@ -1,12 +1,12 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http;
 
-namespace RegistryCredentials.Tests.Support.Registry;
+namespace RegistryCredentials.Tests.Support;
 
 /// <summary>
 /// The storage a registry redirects blob downloads to, on its own loopback origin: it serves the blob files of a
-/// <see cref="DistributionRegistry"/> started with <c>blobRedirect</c> pointing here, from the registry's
-/// <see cref="DistributionRegistry.StorageDirectory"/>, at the paths distribution's <c>redirect</c> storage middleware
+/// <c>DistributionRegistry</c> started with <c>blobRedirect</c> pointing here, from the registry's
+/// <c>DistributionRegistry.StorageDirectory</c>, at the paths distribution's <c>redirect</c> storage middleware
 /// builds (<c>/docker/registry/v2/blobs/sha256/&lt;2 hex&gt;/&lt;hex&gt;/data</c>, from
 /// registry/storage/driver/middleware/redirect/middleware.go: <c>url.URL{Scheme, Host, Path: driver path}</c>).
 /// How it authorises is chosen by <see cref="BlobStorageBehaviour"/>. Every request is recorded, including those to
@@ -27,7 +27,7 @@ public sealed class FakeBlobStorage : IAsyncDisposable
     /// <summary>Its origin, <c>http(s)://address:port/</c>.</summary>
     public Uri BaseUri => _server.BaseUri;
 
-    /// <summary>The folder blob paths are served from; set it to the registry's <see cref="DistributionRegistry.StorageDirectory"/> once that has started.</summary>
+    /// <summary>The folder blob paths are served from; set it to the registry's <c>DistributionRegistry.StorageDirectory</c> once that has started.</summary>
     public string? Root { get; set; }
 
     /// <summary>Every request it received (method, path, query, Authorization, form).</summary>
