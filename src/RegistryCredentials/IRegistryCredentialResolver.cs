@@ -14,8 +14,10 @@ public interface IRegistryCredentialResolver
     ValueTask<RegistryResolution> ResolveAsync(ImageReference image, string? account = null, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Reports that the registry refused the credential of a resolution (HTTP 401): the resolver drops what it cached for
-    /// the entry and the entry's provider drops its tokens, so the next resolve makes a fresh credential.
+    /// Reports that the registry refused the credential of a resolution (HTTP 401, or 403 to a token or a provider's
+    /// expiring credential): the resolver drops what it cached for the entry and the entry's provider drops its tokens,
+    /// so the next resolve makes a fresh credential. Report only refusals of the registry's own origin, never a 401/403
+    /// from storage a redirect led to.
     /// </summary>
     /// <param name="resolution">A resolution with <see cref="RegistryResolution.HasCredential"/>.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

@@ -33,8 +33,8 @@ public abstract class RegistryCredentialProvider
     public virtual ValueTask CheckEntryAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
     /// <summary>
-    /// Tells the provider that a registry refused a credential it made for <paramref name="entry"/> (HTTP 401), so that
-    /// it drops any cached token and makes a fresh one next time. The default does nothing.
+    /// Tells the provider that a registry refused a credential it made for <paramref name="entry"/> (HTTP 401, or 403 to
+    /// an expiring credential), so that it drops any cached token and makes a fresh one next time. The default does nothing.
     /// </summary>
     /// <param name="entry">The entry whose credential was refused.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

@@ -10,8 +10,11 @@ public static class RegistryCredentialsHttpClientBuilderExtensions
     /// <summary>
     /// Makes the client authenticate to registries: a request to <c>/v2/&lt;repository&gt;/…</c> is resolved to its
     /// credential (denied pulls throw <see cref="RegistryPullDeniedException"/>), the registry's Basic or Bearer
-    /// challenge is answered (bearer tokens cached and shared), and each entry's TLS settings apply. Redirects are
-    /// followed without the credential when the host changes. Needs <c>AddRegistryCredentials()</c>.
+    /// challenge is answered (bearer tokens cached and shared), and each entry's TLS settings apply. The credential and
+    /// its tokens go only to the origin (scheme, host, port) the request started at and to token realms that origin
+    /// named: redirects to another origin are followed without them, and a 401/403 from another origin is returned
+    /// untouched. A 403 to a token or a provider's expiring credential is retried once with a fresh one.
+    /// Needs <c>AddRegistryCredentials()</c>.
     /// </summary>
     /// <param name="builder">The client builder from <c>AddHttpClient(…)</c>.</param>
     /// <returns>The builder.</returns>

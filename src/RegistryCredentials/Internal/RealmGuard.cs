@@ -4,9 +4,11 @@ using System.Net.Sockets;
 namespace RegistryCredentials.Internal;
 
 /// <summary>
-/// Refuses token realms a credential must not be sent to: plain HTTP (unless the entry is insecure-http),
-/// link-local and cloud metadata addresses (always), and loopback or private addresses unless the registry itself is
-/// on such an address.
+/// Refuses token realms a credential must not be sent to: plain HTTP (unless the entry is insecure-http); unspecified,
+/// link-local, carrier-grade NAT and cloud metadata addresses (always); loopback or private addresses unless the registry
+/// itself is on such an address. IPv6 forms that reach an IPv4 address (IPv4-mapped <c>::ffff:0:0/96</c>, NAT64
+/// <c>64:ff9b::/96</c>) are judged by that IPv4 address. A realm given by name is refused when any address it resolves
+/// to is refused.
 /// </summary>
 internal static class RealmGuard
 {
@@ -20,9 +22,12 @@ internal static class RealmGuard
         }
 
         var realmAddresses = await ResolveAsync(realm, cancellationToken).ConfigureAwait(false);
-        if (realmAddresses.Any(IsMetadataOrLinkLocal))
+        foreach (var address in realmAddresses)
         {
-            throw Refused(realm, "it is on a link-local or cloud metadata address");
+            if (AlwaysRefused(address) is { } why)
+            {
+                throw Refused(realm, $"it is on {why} ({address})");
+            }
         }
 
         if (realmAddresses.Any(IsLoopbackOrPrivate))
@@ -52,29 +57,33 @@ internal static class RealmGuard
         }
     }
 
-    internal static bool IsMetadataOrLinkLocal(IPAddress address)
+    /// <summary>Why a realm on <paramref name="address"/> is refused whatever the registry, or null.</summary>
+    internal static string? AlwaysRefused(IPAddress address)
     {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
+        address = Unwrap(address);
         if (address.AddressFamily == AddressFamily.InterNetwork)
         {
             var b = address.GetAddressBytes();
-            return b[0] == 169 && b[1] == 254;
+            return b[0] switch
+            {
+                0 => "an unspecified address",                                  // 0.0.0.0/8, RFC 1122 "this network"
+                169 when b[1] == 254 => "a link-local or cloud metadata address", // 169.254.0.0/16, RFC 3927
+                100 when (b[1] & 0xC0) == 64 => "a carrier-grade NAT address",  // 100.64.0.0/10, RFC 6598
+                _ => null,
+            };
         }
 
-        return address.IsIPv6LinkLocal || address.Equals(Ec2MetadataV6);
+        if (address.Equals(IPAddress.IPv6Any))
+        {
+            return "an unspecified address"; // ::
+        }
+
+        return address.IsIPv6LinkLocal || address.Equals(Ec2MetadataV6) ? "a link-local or cloud metadata address" : null;
     }
 
     internal static bool IsLoopbackOrPrivate(IPAddress address)
     {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
+        address = Unwrap(address);
         if (IPAddress.IsLoopback(address))
         {
             return true;
@@ -87,6 +96,30 @@ internal static class RealmGuard
         }
 
         return address.IsIPv6UniqueLocal || address.IsIPv6SiteLocal;
+    }
+
+    /// <summary>
+    /// The IPv4 address an IPv6 address reaches: IPv4-mapped (<c>::ffff:a.b.c.d</c>, RFC 4291 §2.5.5.2) and NAT64
+    /// well-known prefix (<c>64:ff9b::a.b.c.d</c>, RFC 6052 §2.1); any other address as it is.
+    /// </summary>
+    internal static IPAddress Unwrap(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4();
+        }
+
+        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            Span<byte> b = stackalloc byte[16];
+            address.TryWriteBytes(b, out _);
+            if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && !b[4..12].ContainsAnyExcept((byte)0))
+            {
+                return new IPAddress(b[12..]);
+            }
+        }
+
+        return address;
     }
 
     private static RegistryAuthenticationException Refused(Uri realm, string why) =>

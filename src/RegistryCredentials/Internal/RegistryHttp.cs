@@ -52,13 +52,15 @@ internal sealed class RegistryHttp(RegistryTransport transport) : IRegistryHttpS
 
     /// <summary>
     /// Sends a request and follows up to <see cref="MaxRedirects"/> redirects of a body-less request, dropping the
-    /// <c>Authorization</c> header when the origin changes. Stops, returning the redirect, at a downgrade from HTTPS or at
-    /// the limit.
+    /// <c>Authorization</c> header when the origin changes (and never putting it back). Stops, returning the redirect, at
+    /// a downgrade from HTTPS or at the limit. The response's <see cref="HttpResponseMessage.RequestMessage"/> is the
+    /// request that was answered, so callers can tell which origin answered (<see cref="AnsweredFrom"/>).
     /// </summary>
     public static async Task<HttpResponseMessage> FollowRedirectsAsync(
         HttpRequestMessage request, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
     {
         var response = await send(request, cancellationToken).ConfigureAwait(false);
+        response.RequestMessage ??= request;
         for (var redirects = 0; redirects < MaxRedirects && IsRedirect(response.StatusCode) && response.Headers.Location is { } location && request.Content is null; redirects++)
         {
             var next = new Uri(request.RequestUri!, location);
@@ -70,10 +72,14 @@ internal sealed class RegistryHttp(RegistryTransport transport) : IRegistryHttpS
             response.Dispose();
             request = Redirected(request, next);
             response = await send(request, cancellationToken).ConfigureAwait(false);
+            response.RequestMessage ??= request;
         }
 
         return response;
     }
+
+    /// <summary>The URI whose origin answered <paramref name="response"/>: the last one a redirect led to.</summary>
+    public static Uri AnsweredFrom(HttpResponseMessage response, Uri sentTo) => response.RequestMessage?.RequestUri ?? sentTo;
 
     public Task<byte[]> ReadBodyAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken = default)
     {

@@ -6,7 +6,8 @@ namespace RegistryCredentials.Internal;
 
 /// <summary>
 /// Checks a credential against a Docker Registry HTTP API v2 registry: <c>GET /v2/</c>, then the Basic or Bearer
-/// challenge it answers with, then <c>GET /v2/</c> again with the credential or token.
+/// challenge it answers with, then <c>GET /v2/</c> again with the credential or token. Redirects are followed without the
+/// credential when the origin changes, and a challenge from another origin is never answered (a protocol error).
 /// </summary>
 internal sealed class RegistryV2Validator(
     IRegistryHttpSender http,
@@ -54,6 +55,8 @@ internal sealed class RegistryV2Validator(
             {
                 case HttpStatusCode.OK when anonymous.Headers.Contains(ApiVersionHeader):
                     return new RegistryValidationResult(RegistryValidationOutcome.Valid, "The registry answers without authentication; the credential was not needed.");
+                case HttpStatusCode.Unauthorized when RegistryHttp.AnsweredFrom(anonymous, ping) is var from && !RegistryHttp.SameOrigin(from, ping):
+                    return ForeignChallenge(from, ping);
                 case HttpStatusCode.Unauthorized:
                     authorization = await AuthorizeAsync(anonymous, entry, credential, ping, cancellationToken).ConfigureAwait(false);
                     break;
@@ -63,8 +66,10 @@ internal sealed class RegistryV2Validator(
         }
 
         using var authenticated = await GetAsync(ping, authorization, entry, cancellationToken).ConfigureAwait(false);
+        var answeredBy = RegistryHttp.AnsweredFrom(authenticated, ping);
         return authenticated.StatusCode switch
         {
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden when !RegistryHttp.SameOrigin(answeredBy, ping) => ForeignChallenge(answeredBy, ping),
             HttpStatusCode.OK => RegistryValidationResult.Valid,
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new RegistryValidationResult(
                 RegistryValidationOutcome.Unauthorized, $"The registry refused the credential ({(int)authenticated.StatusCode}).") ,
@@ -105,6 +110,15 @@ internal sealed class RegistryV2Validator(
         request.Headers.Authorization = authorization;
         return http.SendAsync(request, entry, cancellationToken);
     }
+
+    /// <summary>
+    /// /v2/ was redirected to another origin, which asked for credentials: an entry's credential goes only to its
+    /// registry's origin and to token realms that origin named, so nothing is sent there.
+    /// </summary>
+    private static RegistryValidationResult ForeignChallenge(Uri from, Uri ping) => new(
+        RegistryValidationOutcome.ProtocolError,
+        $"/v2/ on {ping.GetLeftPart(UriPartial.Authority)} was redirected to {from.GetLeftPart(UriPartial.Authority)}, which asks for credentials; "
+        + "an entry's credential is only sent to its registry's own origin, so it was not sent there.");
 
     private static RegistryValidationResult Unexpected(HttpResponseMessage response, Uri ping)
     {

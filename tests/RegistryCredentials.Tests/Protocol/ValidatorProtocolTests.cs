@@ -305,4 +305,47 @@ public class ValidatorProtocolTests
         Assert.That(redirecting.Requests.Last().Authorization, Does.StartWith("Basic "));
         Assert.That(elsewhere.Requests.Single().Authorization, Is.Empty);
     }
+
+    [TestCase("Bearer realm=\"{storage}token\",service=\"storage\"")]
+    [TestCase("Basic realm=\"storage\"")]
+    public async Task A_401_from_another_origin_after_a_redirect_is_not_answered_with_the_credential(string challenge)
+    {
+        // /v2/ redirects (307) to another origin, which asks for credentials of its own: the credential goes only to the
+        // registry's origin and to realms that origin named, so validation stops with a protocol error instead.
+        var minted = 0;
+        LoopbackHttpServer? storage = null;
+        storage = await LoopbackHttpServer.StartAsync(
+            context =>
+            {
+                if (context.Request.Path == "/token")
+                {
+                    Interlocked.Increment(ref minted);
+                    return context.Response.WriteAsync("{\"token\":\"storage-token\"}");
+                }
+
+                context.Response.StatusCode = 401;
+                context.Response.Headers.WWWAuthenticate = challenge.Replace("{storage}", storage!.BaseUri.ToString(), StringComparison.Ordinal);
+                return Task.CompletedTask;
+            },
+            address: "127.0.0.2");
+        await using var _ = storage;
+        await using var redirecting = await LoopbackHttpServer.StartAsync(context =>
+        {
+            context.Response.StatusCode = 307;
+            context.Response.Headers.Location = storage.BaseUri + "v2/";
+            return Task.CompletedTask;
+        });
+        var before = await _host.SnapshotAsync();
+
+        var error = Assert.ThrowsAsync<RegistryValidationException>(() => _host.Manager.AddAsync(new RegistryAddRequest
+        {
+            Scope = redirecting.Authority, Username = "u", Password = TestHost.NewSecret(), InsecureHttp = true,
+        }));
+
+        Assert.That(error!.Outcome, Is.EqualTo(RegistryValidationOutcome.ProtocolError), error.Message);
+        Assert.That(error.Message, Does.Contain(storage.BaseUri.GetLeftPart(UriPartial.Authority)));
+        Assert.That(storage.Requests.Select(r => r.Authorization), Is.All.Empty);
+        Assert.That(minted, Is.Zero, "the other origin's realm was never asked");
+        Assert.That(await _host.SnapshotAsync(), Is.EqualTo(before));
+    }
 }

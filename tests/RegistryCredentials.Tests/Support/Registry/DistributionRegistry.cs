@@ -51,9 +51,10 @@ public sealed class DistributionRegistry : IAsyncDisposable
     private HttpClient? _fixtureClient;
     private int _disposed;
 
-    private DistributionRegistry(RegistryMode mode, TestCertificates certificates, TokenServer? tokenServer, bool ownsTokenServer, string directory)
+    private DistributionRegistry(RegistryMode mode, TestCertificates certificates, TokenServer? tokenServer, bool ownsTokenServer, string directory, Uri? blobRedirect)
     {
         Mode = mode;
+        BlobRedirect = blobRedirect;
         Certificates = certificates;
         Token = tokenServer;
         _ownsTokenServer = ownsTokenServer;
@@ -113,6 +114,17 @@ public sealed class DistributionRegistry : IAsyncDisposable
     /// <summary>The registry's <c>config.yml</c>.</summary>
     public string ConfigPath { get; }
 
+    /// <summary>The filesystem driver's root directory: blob data lives at <c>docker/registry/v2/blobs/sha256/&lt;2 hex&gt;/&lt;hex&gt;/data</c> below it.</summary>
+    public string StorageDirectory => Path.Combine(DirectoryPath, "storage");
+
+    /// <summary>
+    /// The <c>baseurl</c> of distribution's <c>redirect</c> storage middleware, or null when blobs are served by the
+    /// registry itself. With it, <c>GET /v2/&lt;name&gt;/blobs/&lt;digest&gt;</c> answers <c>307</c> to
+    /// <c>{scheme}://{host}/docker/registry/v2/blobs/…/data</c> (registry/storage/driver/middleware/redirect and the
+    /// blob server's <c>http.StatusTemporaryRedirect</c>), as a registry on S3/GCS answers with a pre-signed URL.
+    /// </summary>
+    public Uri? BlobRedirect { get; }
+
     /// <summary>From process start until <c>/v2/</c> answered.</summary>
     public TimeSpan StartupTime { get; private set; }
 
@@ -154,12 +166,14 @@ public sealed class DistributionRegistry : IAsyncDisposable
     /// <see cref="RegistryMode.TokenTls"/> a <paramref name="tokenServer"/> is started (and later disposed) when none is
     /// given; the registry's user is added to it either way, and its service/issuer go into the config (other modes ignore
     /// <paramref name="tokenServer"/>). <paramref name="pushImage"/> false skips the push (a faster start).
+    /// <paramref name="blobRedirect"/> turns on the <c>redirect</c> storage middleware (see <see cref="BlobRedirect"/>).
     /// </summary>
     public static async Task<DistributionRegistry> StartAsync(
         RegistryMode mode,
         TestCertificates? certificates = null,
         TokenServer? tokenServer = null,
         bool pushImage = true,
+        Uri? blobRedirect = null,
         CancellationToken cancellationToken = default)
     {
         certificates ??= TestCertificates.Shared;
@@ -170,7 +184,7 @@ public sealed class DistributionRegistry : IAsyncDisposable
             ownsTokenServer = true;
         }
 
-        var registry = new DistributionRegistry(mode, certificates, mode == RegistryMode.TokenTls ? tokenServer : null, ownsTokenServer, Directory.CreateTempSubdirectory("rc-registry-").FullName);
+        var registry = new DistributionRegistry(mode, certificates, mode == RegistryMode.TokenTls ? tokenServer : null, ownsTokenServer, Directory.CreateTempSubdirectory("rc-registry-").FullName, blobRedirect);
         try
         {
             registry.Token?.AddUser(registry.Username, registry.Password);
@@ -314,7 +328,7 @@ public sealed class DistributionRegistry : IAsyncDisposable
 
     private string WriteConfig(int port)
     {
-        var storage = Path.Combine(DirectoryPath, "storage");
+        var storage = StorageDirectory;
         Directory.CreateDirectory(storage);
         var config = new StringBuilder()
             .AppendLine("version: 0.1")
@@ -374,6 +388,17 @@ public sealed class DistributionRegistry : IAsyncDisposable
                     .AppendLine("    realm: " + Yaml("registry-credentials-test"))
                     .AppendLine("    path: " + Yaml(htpasswdPath));
                 break;
+        }
+
+        if (BlobRedirect is { } redirect)
+        {
+            // distribution 2.8 configuration.md, "middleware" / "redirect": blob GETs answer 307 to baseurl + driver path.
+            config
+                .AppendLine("middleware:")
+                .AppendLine("  storage:")
+                .AppendLine("    - name: redirect")
+                .AppendLine("      options:")
+                .AppendLine("        baseurl: " + Yaml(redirect.GetLeftPart(UriPartial.Authority)));
         }
 
         File.WriteAllText(ConfigPath, config.ToString());
