@@ -32,6 +32,12 @@ internal sealed class RegistryAuthenticationHandler(
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
+        if (!string.Equals(uri.IdnHost, image.ApiHost, StringComparison.OrdinalIgnoreCase) && image.ApiHost != image.Registry)
+        {
+            // docker.io and index.docker.io name Docker Hub; its Registry API is served at registry-1.docker.io.
+            uri = request.RequestUri = new UriBuilder(uri) { Host = image.ApiHost }.Uri;
+        }
+
         var account = options.CurrentValue.Account;
         var resolution = await ResolveAsync(image, account, uri, request, cancellationToken).ConfigureAwait(false);
         var actions = request.Method == HttpMethod.Get || request.Method == HttpMethod.Head ? "pull" : "pull,push";

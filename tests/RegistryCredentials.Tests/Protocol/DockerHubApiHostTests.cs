@@ -86,6 +86,39 @@ public sealed class DockerHubApiHostTests
         });
     }
 
+    [TestCase("https://docker.io/v2/acme/app/manifests/1")]
+    [TestCase("https://index.docker.io/v2/acme/app/manifests/1")]
+    [TestCase("https://registry-1.docker.io/v2/acme/app/manifests/1")]
+    public async Task A_pull_addressed_to_docker_hub_goes_to_registry_1(string url)
+    {
+        var network = new RecordingHandler();
+        using var host = new TestHost(withValidator: false, build: b => b.Services.AddHttpClient("hub")
+            .AddRegistryAuthentication()
+            .ConfigurePrimaryHttpMessageHandler(() => network));
+        await host.AddAsync("docker.io/acme/*");
+        var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("hub");
+
+        using var response = await client.GetAsync(url);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(network.Requests, Is.EqualTo(new[] { "GET https://registry-1.docker.io/v2/acme/app/manifests/1" }));
+        });
+    }
+
+    /// <summary>Stands in for the network below the pull handler: answers 200 and records where each request went.</summary>
+    private sealed class RecordingHandler : HttpMessageHandler
+    {
+        public List<string> Requests { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requests.Add(request.Method + " " + request.RequestUri);
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request });
+        }
+    }
+
     /// <summary>
     /// Stands in for the network: answers /v2/ as a registry that allows anonymous access does (200 with
     /// Docker-Distribution-API-Version, per the distribution API spec's "API Version Check"), and records where each
