@@ -112,6 +112,33 @@ public class TokenLifetimeTests
     }
 
     [Test]
+    public async Task A_token_is_never_handed_out_in_its_last_minute_a_failed_refresh_is_the_callers_error()
+    {
+        var first = await _host.ResolveCredentialAsync(_image);
+        _ecr.FailWith = (HttpStatusCode.InternalServerError, "ServerException");
+        var expiry = TestHost.Start.AddHours(12);
+
+        // 61 s before expiry the token still serves; the background refresh it starts fails.
+        _host.Time.SetUtcNow(expiry.AddSeconds(-61));
+        Assert.That(await _host.ResolveCredentialAsync(_image), Is.SameAs(first));
+        await EcrTestHosts.WaitUntilAsync(() => FailuresLogged() >= 1, "the background refresh failed");
+        await WaitForIdleAsync();
+
+        // Inside the last minute it is never handed out: the caller gets the typed failure of the refresh.
+        foreach (var left in new[] { 60, 30, 1 })
+        {
+            _host.Time.SetUtcNow(expiry.AddSeconds(-left));
+            var error = Assert.ThrowsAsync<AwsEcrException>(() => _host.ResolveCredentialAsync(_image), $"{left} s before expiry");
+            Assert.That((error!.Kind, error.ErrorCode), Is.EqualTo((AwsEcrErrorKind.Unreachable, "ServerException")), $"{left} s before expiry");
+        }
+
+        _ecr.FailWith = null;
+        var fresh = await _host.ResolveCredentialAsync(_image);
+        Assert.That(fresh, Is.Not.SameAs(first));
+        Assert.That(fresh.ExpiresOn, Is.EqualTo(_host.Time.GetUtcNow() + TimeSpan.FromHours(12) - TimeSpan.FromMinutes(1)), "handed out until one minute before ECR's expiresAt");
+    }
+
+    [Test]
     public async Task No_token_is_ever_returned_at_or_after_its_expiry()
     {
         _ecr.TokenLifetime = TimeSpan.FromMinutes(30);
