@@ -180,9 +180,21 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
     private EcrEntryState Describe(RegistryEntry entry, RegistrySecret secret, AwsEcrOptions options)
     {
         var host = ResolveHost(entry, options);
-        var region = host.IsPublic ? EcrRegistryHost.PublicRegion : options.Region ?? host.Region ?? throw Invalid(
+
+        // The host's own region always wins; AwsEcrOptions.Region only fills in a '*' region.
+        var region = host.IsPublic ? EcrRegistryHost.PublicRegion : host.Region ?? options.Region ?? throw Invalid(
             entry, $"its region is '*', so the region to ask for tokens is unknown: set AwsEcrOptions.Region.");
-        var target = new EcrTarget(host, region, options.ServiceUrl ?? host.ApiEndpointFor(region));
+        Uri endpoint;
+        try
+        {
+            endpoint = options.ServiceUrl ?? host.ApiEndpointFor(region);
+        }
+        catch (ArgumentException e)
+        {
+            throw Invalid(entry, $"AwsEcrOptions.Region does not fit its host: {e.Message}");
+        }
+
+        var target = new EcrTarget(host, region, endpoint);
         var password = secret.Reveal();
         var entryKey = EntryKey(entry);
         switch (entry.Username)
@@ -221,7 +233,8 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
                 {
                     Secret = secret, Options = options, Kind = EcrIdentityKind.IamRole, Target = target,
                     RoleArn = roleArn, ExternalId = externalId,
-                    RoleKey = EcrEntryState.Hash("role", roleArn, externalId ?? string.Empty, region, target.Host.Partition),
+                    // Sessions assumed through STS's FIPS or dual-stack endpoint are kept apart from the others.
+                    RoleKey = EcrEntryState.Hash("role", roleArn, externalId ?? string.Empty, region, target.Host.Partition, host.IsFips ? "fips" : "-", host.IsDualStack ? "dualstack" : "-"),
                     CacheKey = RegistryTokenCache.EntryKeyPrefix(entry) + "ecr\n" + EcrEntryState.Key(target, EcrEntryState.Hash("role", roleArn, externalId ?? string.Empty)),
                     EntryKey = entryKey, Scope = entry.Scope.Value,
                 };
