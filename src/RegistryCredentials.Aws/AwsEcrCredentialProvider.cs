@@ -22,7 +22,11 @@ namespace RegistryCredentials.Aws;
 /// </list>
 /// Tokens are cached in <see cref="RegistryTokenCache"/> by partition, region, registry account and a SHA-256 of the
 /// identity, refreshed in the background at half their life (about 6 h), fetched once for all concurrent callers, served
-/// until they expire and never after, and dropped when a pull reports them refused.
+/// until one minute before ECR's <c>expiresAt</c> and never after (a failed refresh is then the caller's error), and
+/// dropped when a pull reports them refused. The token is asked for in the registry host's own region
+/// (<see cref="AwsEcrOptions.Region"/> only fills in a <c>*</c> region), from the API endpoint ECR's endpoint ruleset
+/// gives for the host (<see cref="EcrRegistryHost.ApiEndpoint"/>); <c>_iam_role</c> roles of a FIPS or dual-stack host
+/// are assumed through STS's FIPS or dual-stack endpoint.
 /// </summary>
 public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvider, IDisposable
 {
@@ -31,6 +35,9 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
 
     /// <summary>The user name that selects an assumed role: <c>_iam_role</c> (password <c>&lt;role_arn&gt;[;&lt;external_id&gt;]</c>).</summary>
     public const string IamRoleUsername = "_iam_role";
+
+    /// <summary>A token is handed out until this long before ECR's <c>expiresAt</c>, so it never expires in flight.</summary>
+    internal static readonly TimeSpan ExpiryMargin = TimeSpan.FromMinutes(1);
 
     private readonly IOptionsMonitor<AwsEcrOptions> _options;
     private readonly RegistryTokenCache _tokenCache;
@@ -162,9 +169,23 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
         var credentials = await _credentials.GetAsync(state, cancellationToken).ConfigureAwait(false);
         var token = await _client.GetAuthorizationTokenAsync(state.Target, credentials, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
+        var expiresOn = token.ExpiresAt - ExpiryMargin;
+        if (expiresOn <= now)
+        {
+            throw new AwsEcrException(
+                AwsEcrErrorKind.ServiceError,
+                $"The ECR API {state.Target.Endpoint.GetLeftPart(UriPartial.Authority)} issued a token for {state.Target.Host.Host} that expires at {token.ExpiresAt:O}, "
+                + $"within the {ExpiryMargin.TotalSeconds:0} s safety margin of now ({now:O}); check the clock.");
+        }
+
         var refreshOn = now + ((token.ExpiresAt - now) / 2);
+        if (refreshOn > expiresOn)
+        {
+            refreshOn = expiresOn;
+        }
+
         AwsLog.TokenReceived(_logger, state.Target.Host.Host, state.Target.Region, state.Describe(), token.ExpiresAt, refreshOn);
-        return RegistryCredential.FromUsernamePassword(token.Username, token.Password, token.ExpiresAt, refreshOn);
+        return RegistryCredential.FromUsernamePassword(token.Username, token.Password, expiresOn, refreshOn);
     }
 
     private AwsEcrException AutoRefused(RegistryEntry entry)
