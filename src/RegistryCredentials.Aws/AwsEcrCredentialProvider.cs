@@ -208,14 +208,14 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
         Uri endpoint;
         try
         {
-            endpoint = options.ServiceUrl ?? host.ApiEndpointFor(region);
+            endpoint = host.ApiEndpointFor(region); // also when ServiceUrl replaces it: the region must fit the host
         }
         catch (ArgumentException e)
         {
             throw Invalid(entry, $"AwsEcrOptions.Region does not fit its host: {e.Message}");
         }
 
-        var target = new EcrTarget(host, region, endpoint);
+        var target = new EcrTarget(host, region, options.ServiceUrl ?? endpoint);
         var password = secret.Reveal();
         var entryKey = EntryKey(entry);
         switch (entry.Username)
@@ -287,12 +287,15 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
                 : throw Invalid(entry, $"its alias '{alias}' in AwsEcrOptions.RegistryAliases is not an ECR registry host.");
         }
 
-        return EcrRegistryHost.TryParse(entry.Scope.Registry, out var host)
-            ? host
-            : throw Invalid(
-                entry,
-                $"'{entry.Scope.Registry}' is not an Amazon ECR registry host (<account>.dkr.ecr.<region>.amazonaws.com, its FIPS, China, "
-                + "dual-stack, EU and ISO forms, or public.ecr.aws); a proxy or private name for ECR must be listed in AwsEcrOptions.RegistryAliases.");
+        try
+        {
+            return EcrRegistryHost.Parse(entry.Scope.Registry);
+        }
+        catch (FormatException e)
+        {
+            // The parser's message says what is wrong (the form, or a region of another partition than the suffix).
+            throw Invalid(entry, e.Message.TrimEnd('.') + ". A proxy or private name for ECR must be listed in AwsEcrOptions.RegistryAliases.");
+        }
     }
 
     private static AwsEcrException Invalid(RegistryEntry entry, string why) =>

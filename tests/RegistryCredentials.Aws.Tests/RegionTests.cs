@@ -67,6 +67,27 @@ public class RegionTests
         Assert.That(_ecr.Calls.Single().Region, Is.EqualTo("us-east-1"));
     }
 
+    [TestCase("{0}.dkr.ecr.*.amazonaws.com.cn", TestName = "AwsEcrOptions.Region of another partition than a '*' host is refused on add")]
+    [TestCase("{0}.dkr.ecr.us-iso-east-1.amazonaws.com", TestName = "A host whose region is in another partition than its suffix is refused on add")]
+    [TestCase("{0}.dkr.ecr.eusc-de-east-1.amazonaws.com", TestName = "A European Sovereign Cloud region under amazonaws.com is refused on add")]
+    public async Task Region_and_partition_mismatches_are_refused_and_nothing_is_stored(string scopeFormat)
+    {
+        await _host.AddEcrAsync($"{_account}.dkr.ecr.eu-west-1.amazonaws.com", _keys.AccessKeyId, _keys.SecretAccessKey);
+        var before = await _host.SnapshotAsync();
+
+        var error = Assert.ThrowsAsync<AwsEcrException>(() =>
+            _host.AddEcrAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, scopeFormat, _account), _keys.AccessKeyId, _keys.SecretAccessKey, validate: true));
+
+        var after = await _host.SnapshotAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.Kind, Is.EqualTo(AwsEcrErrorKind.InvalidEntry));
+            Assert.That(error.Message, Does.Contain("partition"));
+            Assert.That(after, Is.EqualTo(before), "nothing stored was lost or changed");
+            Assert.That(_ecr.RequestCount, Is.Zero);
+        });
+    }
+
     [Test]
     public async Task A_request_signed_for_another_region_is_refused_as_AWS_refuses_it()
     {
