@@ -101,7 +101,7 @@ public sealed partial class EcrRegistryHost
     public static bool TryParse([NotNullWhen(true)] string? host, [NotNullWhen(true)] out EcrRegistryHost? result) =>
         TryParse(host, out result, out _);
 
-    /// <summary>The API endpoint of this registry for a region, when the host's own region is <c>*</c>.</summary>
+    /// <summary>The API endpoint of this registry's partition, FIPS and dual-stack choice for a region (how a <c>*</c> region is filled in).</summary>
     /// <param name="region">The region, such as <c>us-west-2</c>; it must be in the host's partition.</param>
     /// <returns><see cref="ResolveApiEndpoint"/> with the host's FIPS and dual-stack choice; the ECR Public endpoint for ECR Public.</returns>
     /// <exception cref="ArgumentException"><paramref name="region"/> is not a region name, or is in another partition.</exception>
