@@ -22,7 +22,11 @@ namespace RegistryCredentials.Aws;
 /// </list>
 /// Tokens are cached in <see cref="RegistryTokenCache"/> by partition, region, registry account and a SHA-256 of the
 /// identity, refreshed in the background at half their life (about 6 h), fetched once for all concurrent callers, served
-/// until they expire and never after, and dropped when a pull reports them refused.
+/// until one minute before ECR's <c>expiresAt</c> and never after (a failed refresh is then the caller's error), and
+/// dropped when a pull reports them refused. The token is asked for in the registry host's own region
+/// (<see cref="AwsEcrOptions.Region"/> only fills in a <c>*</c> region), from the API endpoint ECR's endpoint ruleset
+/// gives for the host (<see cref="EcrRegistryHost.ApiEndpoint"/>); <c>_iam_role</c> roles of a FIPS or dual-stack host
+/// are assumed through STS's FIPS or dual-stack endpoint.
 /// </summary>
 public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvider, IDisposable
 {
@@ -31,6 +35,9 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
 
     /// <summary>The user name that selects an assumed role: <c>_iam_role</c> (password <c>&lt;role_arn&gt;[;&lt;external_id&gt;]</c>).</summary>
     public const string IamRoleUsername = "_iam_role";
+
+    /// <summary>A token is handed out until this long before ECR's <c>expiresAt</c>, so it never expires in flight.</summary>
+    internal static readonly TimeSpan ExpiryMargin = TimeSpan.FromMinutes(1);
 
     private readonly IOptionsMonitor<AwsEcrOptions> _options;
     private readonly RegistryTokenCache _tokenCache;
@@ -162,9 +169,23 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
         var credentials = await _credentials.GetAsync(state, cancellationToken).ConfigureAwait(false);
         var token = await _client.GetAuthorizationTokenAsync(state.Target, credentials, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
+        var expiresOn = token.ExpiresAt - ExpiryMargin;
+        if (expiresOn <= now)
+        {
+            throw new AwsEcrException(
+                AwsEcrErrorKind.ServiceError,
+                $"The ECR API {state.Target.Endpoint.GetLeftPart(UriPartial.Authority)} issued a token for {state.Target.Host.Host} that expires at {token.ExpiresAt:O}, "
+                + $"within the {ExpiryMargin.TotalSeconds:0} s safety margin of now ({now:O}); check the clock.");
+        }
+
         var refreshOn = now + ((token.ExpiresAt - now) / 2);
+        if (refreshOn > expiresOn)
+        {
+            refreshOn = expiresOn;
+        }
+
         AwsLog.TokenReceived(_logger, state.Target.Host.Host, state.Target.Region, state.Describe(), token.ExpiresAt, refreshOn);
-        return RegistryCredential.FromUsernamePassword(token.Username, token.Password, token.ExpiresAt, refreshOn);
+        return RegistryCredential.FromUsernamePassword(token.Username, token.Password, expiresOn, refreshOn);
     }
 
     private AwsEcrException AutoRefused(RegistryEntry entry)
@@ -180,9 +201,21 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
     private EcrEntryState Describe(RegistryEntry entry, RegistrySecret secret, AwsEcrOptions options)
     {
         var host = ResolveHost(entry, options);
-        var region = host.IsPublic ? EcrRegistryHost.PublicRegion : options.Region ?? host.Region ?? throw Invalid(
+
+        // The host's own region always wins; AwsEcrOptions.Region only fills in a '*' region.
+        var region = host.IsPublic ? EcrRegistryHost.PublicRegion : host.Region ?? options.Region ?? throw Invalid(
             entry, $"its region is '*', so the region to ask for tokens is unknown: set AwsEcrOptions.Region.");
-        var target = new EcrTarget(host, region, options.ServiceUrl ?? host.ApiEndpointFor(region));
+        Uri endpoint;
+        try
+        {
+            endpoint = host.ApiEndpointFor(region); // also when ServiceUrl replaces it: the region must fit the host
+        }
+        catch (ArgumentException e)
+        {
+            throw Invalid(entry, $"AwsEcrOptions.Region does not fit its host: {e.Message}");
+        }
+
+        var target = new EcrTarget(host, region, options.ServiceUrl ?? endpoint);
         var password = secret.Reveal();
         var entryKey = EntryKey(entry);
         switch (entry.Username)
@@ -221,7 +254,8 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
                 {
                     Secret = secret, Options = options, Kind = EcrIdentityKind.IamRole, Target = target,
                     RoleArn = roleArn, ExternalId = externalId,
-                    RoleKey = EcrEntryState.Hash("role", roleArn, externalId ?? string.Empty, region, target.Host.Partition),
+                    // Sessions assumed through STS's FIPS or dual-stack endpoint are kept apart from the others.
+                    RoleKey = EcrEntryState.Hash("role", roleArn, externalId ?? string.Empty, region, target.Host.Partition, host.IsFips ? "fips" : "-", host.IsDualStack ? "dualstack" : "-"),
                     CacheKey = RegistryTokenCache.EntryKeyPrefix(entry) + "ecr\n" + EcrEntryState.Key(target, EcrEntryState.Hash("role", roleArn, externalId ?? string.Empty)),
                     EntryKey = entryKey, Scope = entry.Scope.Value,
                 };
@@ -253,12 +287,15 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
                 : throw Invalid(entry, $"its alias '{alias}' in AwsEcrOptions.RegistryAliases is not an ECR registry host.");
         }
 
-        return EcrRegistryHost.TryParse(entry.Scope.Registry, out var host)
-            ? host
-            : throw Invalid(
-                entry,
-                $"'{entry.Scope.Registry}' is not an Amazon ECR registry host (<account>.dkr.ecr.<region>.amazonaws.com, its FIPS, China, "
-                + "dual-stack, EU and ISO forms, or public.ecr.aws); a proxy or private name for ECR must be listed in AwsEcrOptions.RegistryAliases.");
+        try
+        {
+            return EcrRegistryHost.Parse(entry.Scope.Registry);
+        }
+        catch (FormatException e)
+        {
+            // The parser's message says what is wrong (the form, or a region of another partition than the suffix).
+            throw Invalid(entry, e.Message.TrimEnd('.') + ". A proxy or private name for ECR must be listed in AwsEcrOptions.RegistryAliases.");
+        }
     }
 
     private static AwsEcrException Invalid(RegistryEntry entry, string why) =>

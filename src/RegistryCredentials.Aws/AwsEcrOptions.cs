@@ -26,20 +26,22 @@ public sealed class AwsEcrOptions
     public bool AllowIamRoleAuto { get; set; }
 
     /// <summary>
-    /// The ECR API endpoint to call instead of the one derived from the registry host (<c>https://api.ecr.&lt;region&gt;.amazonaws.com</c>),
-    /// for an interface VPC endpoint or a test double. The request is still signed for the registry's region. Null by default.
+    /// The ECR API endpoint to call instead of the one ECR's endpoint ruleset gives for the registry host
+    /// (<see cref="EcrRegistryHost.ApiEndpoint"/>, such as <c>https://api.ecr.&lt;region&gt;.amazonaws.com</c>), for an
+    /// interface VPC endpoint or a test double. The request is still signed for the registry's region. Null by default.
     /// </summary>
     public Uri? ServiceUrl { get; set; }
 
     /// <summary>
     /// The STS endpoint used to assume <c>_iam_role</c> roles instead of the regional STS endpoint of the registry's
-    /// region, for a VPC endpoint or a test double. Null by default.
+    /// region (STS's FIPS or dual-stack endpoint for a FIPS or dual-stack registry host), for a VPC endpoint or a test
+    /// double. Null by default.
     /// </summary>
     public Uri? StsServiceUrl { get; set; }
 
     /// <summary>
-    /// The region to use instead of the one in the registry host: for the API endpoint, the signature and STS. Needed for a
-    /// glob scope whose region is <c>*</c>. Null by default (the host's region).
+    /// The region of entries whose scope has none (<c>*.dkr.ecr.*.amazonaws.com</c>): for the API endpoint, the signature
+    /// and STS. A registry host's own region always wins over it. It must be in the host's partition. Null by default.
     /// </summary>
     public string? Region { get; set; }
 

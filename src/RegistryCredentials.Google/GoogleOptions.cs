@@ -9,8 +9,12 @@ public sealed class GoogleOptions
     /// <summary>The configuration section these options are usually bound from: <c>RegistryCredentials:Google</c>.</summary>
     public const string SectionName = "RegistryCredentials:Google";
 
-    /// <summary>The default OAuth scope: <c>https://www.googleapis.com/auth/devstorage.read_only</c> (pull).</summary>
-    public const string DefaultScope = "https://www.googleapis.com/auth/devstorage.read_only";
+    /// <summary>
+    /// The default OAuth scope: <c>https://www.googleapis.com/auth/cloud-platform</c>, the scope docker-credential-gcr
+    /// requests (its <c>GCRScopes</c>), so a token pushes as well as pulls; what it may do is still bounded by the
+    /// account's IAM roles. Narrow it with <see cref="Scope"/>.
+    /// </summary>
+    public const string DefaultScope = "https://www.googleapis.com/auth/cloud-platform";
 
     /// <summary>
     /// False (the default): a service-account key (<c>_json_key</c>, <c>_json_key_base64</c>) is handed to the registry
@@ -30,7 +34,8 @@ public sealed class GoogleOptions
 
     /// <summary>
     /// The OAuth scope (several separated by spaces) of exchanged access tokens and Application Default Credentials.
-    /// Default <see cref="DefaultScope"/>; use <c>https://www.googleapis.com/auth/cloud-platform</c> for pushes.
+    /// Default <see cref="DefaultScope"/> (<c>cloud-platform</c>, as docker-credential-gcr: pull and push). To give the
+    /// tokens pull rights only, narrow it to <c>https://www.googleapis.com/auth/devstorage.read_only</c>.
     /// </summary>
     public string Scope { get; set; } = DefaultScope;
 

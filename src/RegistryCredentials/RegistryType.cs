@@ -76,7 +76,7 @@ public sealed partial class RegistryType : IEquatable<RegistryType>
             h = h[..colon];
         }
 
-        if (h == "public.ecr.aws" || EcrHost().IsMatch(h))
+        if (h is "public.ecr.aws" or "ecr-public.aws.com" || EcrHost().IsMatch(h))
         {
             return AwsEcr;
         }

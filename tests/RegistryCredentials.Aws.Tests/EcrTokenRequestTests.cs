@@ -46,7 +46,7 @@ public class EcrTokenRequestTests
         {
             Assert.That(credential.Username, Is.EqualTo("AWS"));
             Assert.That(credential.Secret.Reveal(), Is.EqualTo(_ecr.LastPassword));
-            Assert.That(credential.ExpiresOn, Is.EqualTo(TestHost.Start.AddHours(12)));
+            Assert.That(credential.ExpiresOn, Is.EqualTo(TestHost.Start.AddHours(12).AddMinutes(-1)), "handed out until one minute before ECR's expiresAt");
             Assert.That(credential.RefreshOn, Is.EqualTo(TestHost.Start.AddHours(6)), "refresh at half-life");
             Assert.That(call.Status, Is.EqualTo(HttpStatusCode.OK), call.ErrorCode);
             Assert.That(call.Target, Is.EqualTo("AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken"));

@@ -6,8 +6,8 @@ namespace RegistryCredentials.Aws.Tests;
 
 /// <summary>
 /// The 12-hour token's life on a fake clock: no call before half-life (6 h), a background refresh after it, never a
-/// token at or past its expiry, failed refreshes serving the current token until it expires, and a refused token
-/// (a pull's 401) dropped.
+/// token in its last minute nor past its expiry, failed refreshes serving the current token until then, and a refused
+/// token (a pull's 401) dropped.
 /// </summary>
 public class TokenLifetimeTests
 {
@@ -68,19 +68,19 @@ public class TokenLifetimeTests
         Assert.Multiple(() =>
         {
             Assert.That(second.Secret.Reveal(), Is.EqualTo(refreshedPassword));
-            Assert.That(second.ExpiresOn, Is.EqualTo(TestHost.Start.AddHours(18)));
+            Assert.That(second.ExpiresOn, Is.EqualTo(TestHost.Start.AddHours(18).AddMinutes(-1)));
             Assert.That(second.RefreshOn, Is.EqualTo(TestHost.Start.AddHours(12)));
             Assert.That(_ecr.RequestCount, Is.EqualTo(2));
         });
     }
 
     [Test]
-    public async Task Failed_refreshes_keep_the_old_token_until_it_expires_and_never_after()
+    public async Task Failed_refreshes_keep_the_old_token_until_its_last_minute_and_never_after()
     {
         var first = await _host.ResolveCredentialAsync(_image);
         _ecr.FailWith = (HttpStatusCode.InternalServerError, "ServerException");
 
-        foreach (var at in new[] { TimeSpan.FromHours(6), TimeSpan.FromHours(9), TimeSpan.FromHours(12) - TimeSpan.FromSeconds(1) })
+        foreach (var at in new[] { TimeSpan.FromHours(6), TimeSpan.FromHours(9), TimeSpan.FromHours(12) - TimeSpan.FromSeconds(61) })
         {
             _host.Time.SetUtcNow(TestHost.Start + at);
             var before = _ecr.RequestCount;
@@ -99,8 +99,8 @@ public class TokenLifetimeTests
             await WaitForIdleAsync();
         }
 
-        // At expiry the old token is gone: the refresh must succeed or the resolve fails.
-        _host.Time.SetUtcNow(TestHost.Start.AddHours(12));
+        // In its last minute the old token is gone: the refresh must succeed or the resolve fails.
+        _host.Time.SetUtcNow(TestHost.Start.AddHours(12).AddMinutes(-1));
         var error = Assert.ThrowsAsync<AwsEcrException>(() => _host.ResolveCredentialAsync(_image));
         Assert.That(error!.Kind, Is.EqualTo(AwsEcrErrorKind.Unreachable));
         Assert.That(error.ErrorCode, Is.EqualTo("ServerException"));
@@ -108,7 +108,34 @@ public class TokenLifetimeTests
         _ecr.FailWith = null;
         var fresh = await _host.ResolveCredentialAsync(_image);
         Assert.That(fresh, Is.Not.SameAs(first));
-        Assert.That(fresh.ExpiresOn, Is.EqualTo(TestHost.Start.AddHours(24)));
+        Assert.That(fresh.ExpiresOn, Is.EqualTo(TestHost.Start.AddHours(24).AddMinutes(-2)));
+    }
+
+    [Test]
+    public async Task A_token_is_never_handed_out_in_its_last_minute_a_failed_refresh_is_the_callers_error()
+    {
+        var first = await _host.ResolveCredentialAsync(_image);
+        _ecr.FailWith = (HttpStatusCode.InternalServerError, "ServerException");
+        var expiry = TestHost.Start.AddHours(12);
+
+        // 61 s before expiry the token still serves; the background refresh it starts fails.
+        _host.Time.SetUtcNow(expiry.AddSeconds(-61));
+        Assert.That(await _host.ResolveCredentialAsync(_image), Is.SameAs(first));
+        await EcrTestHosts.WaitUntilAsync(() => FailuresLogged() >= 1, "the background refresh failed");
+        await WaitForIdleAsync();
+
+        // Inside the last minute it is never handed out: the caller gets the typed failure of the refresh.
+        foreach (var left in new[] { 60, 30, 1 })
+        {
+            _host.Time.SetUtcNow(expiry.AddSeconds(-left));
+            var error = Assert.ThrowsAsync<AwsEcrException>(() => _host.ResolveCredentialAsync(_image), $"{left} s before expiry");
+            Assert.That((error!.Kind, error.ErrorCode), Is.EqualTo((AwsEcrErrorKind.Unreachable, "ServerException")), $"{left} s before expiry");
+        }
+
+        _ecr.FailWith = null;
+        var fresh = await _host.ResolveCredentialAsync(_image);
+        Assert.That(fresh, Is.Not.SameAs(first));
+        Assert.That(fresh.ExpiresOn, Is.EqualTo(_host.Time.GetUtcNow() + TimeSpan.FromHours(12) - TimeSpan.FromMinutes(1)), "handed out until one minute before ECR's expiresAt");
     }
 
     [Test]

@@ -27,7 +27,7 @@ public class GoogleDependencyInjectionTests
         {
             Assert.That(options.ExchangeForAccessToken, Is.False);
             Assert.That(options.AllowApplicationDefault, Is.False);
-            Assert.That(options.Scope, Is.EqualTo("https://www.googleapis.com/auth/devstorage.read_only"));
+            Assert.That(options.Scope, Is.EqualTo("https://www.googleapis.com/auth/cloud-platform"), "docker-credential-gcr's GCRScopes");
             Assert.That(options.TokenUri, Is.Null);
             Assert.That(options.TokenRequestTimeout, Is.EqualTo(TimeSpan.FromSeconds(30)));
             Assert.That(options.HttpClientFactory, Is.Null);

@@ -102,7 +102,9 @@ public class GoogleTokenExchangeTests
         {
             Assert.That(claims.GetProperty("iss").GetString(), Is.EqualTo(_account.ClientEmail));
             Assert.That(claims.GetProperty("aud").GetString(), Is.EqualTo("https://oauth2.googleapis.com/token"), "Google.Apis.Auth's audience, whatever the token_uri");
-            Assert.That(claims.GetProperty("scope").GetString(), Is.EqualTo("https://www.googleapis.com/auth/devstorage.read_only"));
+            // docker-credential-gcr's scopes (GoogleCloudPlatform/docker-credential-gcr config/const.go: GCRScopes =
+            // ["https://www.googleapis.com/auth/cloud-platform"]), so the token pushes as well as pulls.
+            Assert.That(claims.GetProperty("scope").GetString(), Is.EqualTo("https://www.googleapis.com/auth/cloud-platform"));
             Assert.That(claims.GetProperty("iat").GetInt64(), Is.EqualTo((TestHost.Start + TimeSpan.FromMinutes(7)).ToUnixTimeSeconds()), "iat comes from the library's TimeProvider");
             Assert.That(claims.GetProperty("exp").GetInt64() - claims.GetProperty("iat").GetInt64(), Is.EqualTo(3600));
             Assert.That(claims.TryGetProperty("sub", out _), Is.False, "no domain-wide delegation");
@@ -321,6 +323,23 @@ public class GoogleTokenExchangeTests
         _oauth.ExpectedScope = "https://www.googleapis.com/auth/cloud-platform https://www.googleapis.com/auth/devstorage.read_write";
         await AddAsync(host: host);
         Assert.That((await ResolveAsync(host)).Username, Is.EqualTo("oauth2accesstoken"));
+    }
+
+    [Test]
+    public async Task Scope_option_narrows_tokens_to_pull_only()
+    {
+        using var host = GoogleHosts.Create(o =>
+        {
+            o.ExchangeForAccessToken = true;
+            o.Scope = "https://www.googleapis.com/auth/devstorage.read_only";
+        });
+        _oauth.Clock = host.Time.GetUtcNow;
+        _oauth.ExpectedScope = "https://www.googleapis.com/auth/devstorage.read_only";
+
+        await AddAsync(host: host);
+        await ResolveAsync(host);
+
+        Assert.That(_oauth.AcceptedClaims.Single().GetProperty("scope").GetString(), Is.EqualTo("https://www.googleapis.com/auth/devstorage.read_only"));
     }
 
     [Test]

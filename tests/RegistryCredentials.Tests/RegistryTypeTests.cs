@@ -20,6 +20,7 @@ public class RegistryTypeTests
     [TestCase("123456789012.dkr.ecr.eu-isoe-west-1.cloud.adc-e.uk", "awsecr")]
     [TestCase("123456789012.dkr.ecr.us-isof-south-1.csp.hci.ic.gov", "awsecr")]
     [TestCase("public.ecr.aws", "awsecr")]
+    [TestCase("ecr-public.aws.com", "awsecr")]
     [TestCase("PUBLIC.ECR.AWS", "awsecr")]
     [TestCase("123456789012.DKR.ECR.US-EAST-1.AMAZONAWS.COM", "awsecr")]
     [TestCase("123456789012.dkr.ecr.us-east-1.amazonaws.com:443", "awsecr")]

@@ -102,6 +102,18 @@ internal sealed class AwsCredentialSource(
         else
         {
             config.RegionEndpoint = state.Target.RegionEndpoint;
+
+            // A FIPS or dual-stack registry is reached through STS's matching endpoint; the SDK's STS endpoint rules pick it
+            // (sts-fips.{region}.{dnsSuffix}; in GovCloud the regional sts.{region}.amazonaws.com is the FIPS endpoint).
+            if (state.Target.Host.IsFips)
+            {
+                config.UseFIPSEndpoint = true;
+            }
+
+            if (state.Target.Host.IsDualStack)
+            {
+                config.UseDualstackEndpoint = true;
+            }
         }
 
         var request = new AssumeRoleRequest

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace RegistryCredentials.Aws.Tests.Support;
 
-/// <summary>One <c>GetAuthorizationToken</c> request as <see cref="FakeEcrEndpoint"/> saw it.</summary>
+/// <summary>One <c>GetAuthorizationToken</c> request as <see cref="FakeEcrEndpoint"/> saw it (<see cref="Host"/>: its <c>Host</c> header).</summary>
 public sealed record EcrCall(
     DateTimeOffset At,
     string Target,
@@ -13,4 +13,5 @@ public sealed record EcrCall(
     IReadOnlyList<string> RegistryIds,
     IReadOnlyList<string> SignedHeaders,
     HttpStatusCode Status,
-    string? ErrorCode);
+    string? ErrorCode,
+    string? Host = null);

@@ -18,6 +18,18 @@ public static class EcrTestHosts
             },
             withValidator: withValidator);
 
+    /// <summary>
+    /// A <see cref="TestHost"/> with <c>AddAwsEcr</c> whose ECR and STS calls go to the AWS host names the code picks
+    /// itself (no <c>ServiceUrl</c>), each routed by <paramref name="routes"/> to a loopback server.
+    /// </summary>
+    public static TestHost CreateRouted(AwsHostRoutes routes, Action<AwsEcrOptions> configure) =>
+        new(
+            build: builder =>
+            {
+                builder.AddAwsEcr(configure);
+                builder.Services.AddHttpClient(AwsEcrOptions.HttpClientName).ConfigurePrimaryHttpMessageHandler(routes.CreateHandler);
+            });
+
     public static AwsEcrCredentialProvider EcrProvider(this TestHost host) => host.Services.GetRequiredService<AwsEcrCredentialProvider>();
 
     /// <summary>Adds an <c>awsecr</c> entry without validation.</summary>

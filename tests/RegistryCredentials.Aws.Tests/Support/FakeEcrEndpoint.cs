@@ -2,8 +2,10 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using RegistryCredentials.Tests.Support.Registry;
 
@@ -19,8 +21,13 @@ namespace RegistryCredentials.Aws.Tests.Support;
 /// <c>UnrecognizedClientException</c> with 400, JSON <c>__type</c>/<c>message</c> and <c>x-amzn-ErrorType</c>). A valid
 /// request gets a fresh random password as <c>base64("AWS:" + password)</c> and <c>expiresAt</c> =
 /// now (<see cref="TimeProvider"/>) + <see cref="TokenLifetime"/>, in epoch seconds.
+/// Like AWS, an endpoint serves one region: a request whose credential scope names another region is refused with
+/// <c>InvalidSignatureException</c> (403) "Credential should be scoped to a valid region, not '…'." — the answer AWS's
+/// JSON-protocol services give (quoted in aws/aws-sdk-ruby#508 and fsouza/s3-upload-proxy#241). The region served is
+/// <see cref="Region"/>, or the one in the <c>Host</c> header when the request was sent to an AWS API host name
+/// (<c>api.ecr[-fips].&lt;region&gt;.…</c>, <c>ecr[-fips].&lt;region&gt;.…</c>, <c>[api.]ecr-public.&lt;region&gt;.…</c>).
 /// </summary>
-public sealed class FakeEcrEndpoint : IAsyncDisposable
+public sealed partial class FakeEcrEndpoint : IAsyncDisposable
 {
     public const string PrivateTarget = "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken";
     public const string PublicTarget = "SpencerFrontendService.GetAuthorizationToken";
@@ -56,6 +63,9 @@ public sealed class FakeEcrEndpoint : IAsyncDisposable
     /// <summary>Called with each issued password before the answer goes out (for example to teach a token server the user <c>AWS</c>).</summary>
     public Action<string>? OnTokenIssued { get; set; }
 
+    /// <summary>The region this endpoint serves when it is reached by its loopback address; null: not checked (unless the Host header names a region).</summary>
+    public string? Region { get; set; }
+
     /// <summary>The last password issued.</summary>
     public string? LastPassword { get; private set; }
 
@@ -63,6 +73,14 @@ public sealed class FakeEcrEndpoint : IAsyncDisposable
     {
         var endpoint = new FakeEcrEndpoint(time);
         endpoint._server = await LoopbackHttpServer.StartAsync(endpoint.HandleAsync, (certificates ?? TestCertificates.Shared).Server.Certificate);
+        return endpoint;
+    }
+
+    /// <summary>Starts an endpoint that serves <paramref name="certificate"/> (for example one for AWS host names, see <see cref="AwsHostRoutes"/>).</summary>
+    public static async Task<FakeEcrEndpoint> StartAsync(TimeProvider time, X509Certificate2 certificate)
+    {
+        var endpoint = new FakeEcrEndpoint(time);
+        endpoint._server = await LoopbackHttpServer.StartAsync(endpoint.HandleAsync, certificate);
         return endpoint;
     }
 
@@ -100,8 +118,15 @@ public sealed class FakeEcrEndpoint : IAsyncDisposable
         }
 
         var registryIds = ReadRegistryIds(body);
+        var host = request.Host.Host;
         EcrCall Call(HttpStatusCode status, string? code) =>
-            new(_time.GetUtcNow(), target, signature.AccessKeyId, signature.Region, signature.Service, signature.SessionToken, registryIds, signature.SignedHeaders, status, code);
+            new(_time.GetUtcNow(), target, signature.AccessKeyId, signature.Region, signature.Service, signature.SessionToken, registryIds, signature.SignedHeaders, status, code, host);
+
+        if ((Region ?? RegionOf(host)) is { } served && !string.Equals(signature.Region, served, StringComparison.Ordinal))
+        {
+            await ErrorAsync(context, Call(HttpStatusCode.Forbidden, "InvalidSignatureException"), $"Credential should be scoped to a valid region, not '{signature.Region}'. ");
+            return;
+        }
 
         if (Interlocked.Decrement(ref _throttleNext) >= 0)
         {
@@ -144,6 +169,16 @@ public sealed class FakeEcrEndpoint : IAsyncDisposable
         context.Response.Headers["x-amzn-ErrorType"] = call.ErrorCode + ":http://internal.amazon.com/coral/com.amazon.coral.service/";
         await context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["__type"] = call.ErrorCode!, ["message"] = message }));
     }
+
+    /// <summary>The region in an ECR or ECR Public API host name; null for anything else (a loopback address).</summary>
+    private static string? RegionOf(string host)
+    {
+        var match = ApiHost().Match(host);
+        return match.Success ? match.Groups["region"].Value : null;
+    }
+
+    [GeneratedRegex(@"^(api\.)?ecr(-public)?(-fips)?\.(?<region>[a-z]{2,4}(-[a-z0-9]+)+-\d+)\.", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex ApiHost();
 
     private static List<string> ReadRegistryIds(byte[] body)
     {

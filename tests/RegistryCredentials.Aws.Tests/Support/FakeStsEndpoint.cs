@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using RegistryCredentials.Tests.Support.Registry;
@@ -13,8 +15,11 @@ namespace RegistryCredentials.Aws.Tests.Support;
 /// A local HTTPS stand-in for STS <c>AssumeRole</c> (AWS query protocol: a form POST, an XML answer). The request's SigV4
 /// signature (service <c>sts</c>) is checked against <see cref="BaseKeys"/>; the role and external id must be the ones
 /// configured, or it answers <c>AccessDenied</c> (403) as STS does. A granted session gets <see cref="SessionKeys"/>.
+/// Reached by an STS host name (<c>sts[-fips].&lt;region&gt;.…</c>, see <see cref="AwsHostRoutes"/>), it serves that
+/// region only, as STS does: a credential scoped to another region gets <c>SignatureDoesNotMatch</c> (403) "Credential
+/// should be scoped to a valid region, not '…'." (STS's answer, quoted in cognitect-labs/aws-api#27).
 /// </summary>
-public sealed class FakeStsEndpoint : IAsyncDisposable
+public sealed partial class FakeStsEndpoint : IAsyncDisposable
 {
     private readonly TimeProvider _time;
     private LoopbackHttpServer _server = null!;
@@ -41,10 +46,13 @@ public sealed class FakeStsEndpoint : IAsyncDisposable
     /// <summary>Each AssumeRole form as received (field → value), and the signature check's result.</summary>
     public ConcurrentQueue<(Dictionary<string, string> Form, SigV4Result Signature)> Calls { get; } = new();
 
-    public static async Task<FakeStsEndpoint> StartAsync(TimeProvider time, AwsTestKeys baseKeys, string roleArn, string? externalId)
+    /// <summary>The <c>Host</c> header of each request, in order.</summary>
+    public ConcurrentQueue<string> Hosts { get; } = new();
+
+    public static async Task<FakeStsEndpoint> StartAsync(TimeProvider time, AwsTestKeys baseKeys, string roleArn, string? externalId, X509Certificate2? certificate = null)
     {
         var endpoint = new FakeStsEndpoint(time, baseKeys, roleArn, externalId);
-        endpoint._server = await LoopbackHttpServer.StartAsync(endpoint.HandleAsync, TestCertificates.Shared.Server.Certificate);
+        endpoint._server = await LoopbackHttpServer.StartAsync(endpoint.HandleAsync, certificate ?? TestCertificates.Shared.Server.Certificate);
         return endpoint;
     }
 
@@ -55,10 +63,17 @@ public sealed class FakeStsEndpoint : IAsyncDisposable
         var form = QueryHelpers.ParseQuery(System.Text.Encoding.UTF8.GetString(body)).ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal);
         var signature = SigV4Verifier.Verify(context.Request, body, id => id == BaseKeys.AccessKeyId ? BaseKeys : null, "sts");
         Calls.Enqueue((form, signature));
+        Hosts.Enqueue(context.Request.Host.Host);
         context.Response.ContentType = "text/xml";
         if (!signature.IsValid)
         {
             await ErrorAsync(context, 403, signature.ErrorCode == "UnrecognizedClientException" ? "InvalidClientTokenId" : "SignatureDoesNotMatch", signature.Message!);
+            return;
+        }
+
+        if (RegionOf(context.Request.Host.Host) is { } served && signature.Region != served)
+        {
+            await ErrorAsync(context, 403, "SignatureDoesNotMatch", $"Credential should be scoped to a valid region, not '{signature.Region}'. ");
             return;
         }
 
@@ -88,6 +103,21 @@ public sealed class FakeStsEndpoint : IAsyncDisposable
             </AssumeRoleResponse>
             """);
     }
+
+    /// <summary>The region an STS host name serves (the global <c>sts.amazonaws.com</c> signs for us-east-1); null for a loopback address.</summary>
+    private static string? RegionOf(string host)
+    {
+        if (string.Equals(host, "sts.amazonaws.com", StringComparison.OrdinalIgnoreCase))
+        {
+            return "us-east-1";
+        }
+
+        var match = StsHost().Match(host);
+        return match.Success ? match.Groups["region"].Value : null;
+    }
+
+    [GeneratedRegex(@"^sts(-fips)?\.(?<region>[a-z]{2,4}(-[a-z0-9]+)+-\d+)\.", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex StsHost();
 
     private static async Task ErrorAsync(HttpContext context, int status, string code, string message)
     {
