@@ -123,9 +123,12 @@ public class AwsAutoWorkloadIdentityTests
     public async Task Irsa_refusal_fails_typed_and_stores_nothing(Func<ServiceAccountTokenIssuer, string> token, string stsError, bool otherRole)
     {
         await using var sts = await FakeWebIdentityStsEndpoint.StartAsync(_cluster, otherRole ? _roleArn.Replace("ecr-puller", "someone-else", StringComparison.Ordinal) : _roleArn);
+        await using var agent = await FakePodIdentityAgent.StartAsync(_cluster);
         var jwt = token(_cluster);
         UseIrsa(sts, jwt);
+        UsePodIdentity(agent.FullUri, _cluster.Issue(FakePodIdentityAgent.Audience)); // a later source of the chain
         _ecr.AddKeys(sts.SessionKeys);
+        _ecr.AddKeys(agent.Keys);
         var before = await _host.SnapshotAsync();
 
         var error = Assert.ThrowsAsync<AwsEcrException>(() => _host.AddEcrAsync(_registry, "awsauto", "awsauto", validate: true));
@@ -140,6 +143,7 @@ public class AwsAutoWorkloadIdentityTests
             Assert.That(error.Message, Does.Not.Contain(jwt).And.Not.Contain(jwt.Split('.')[2]), "the token is never in a message");
             Assert.That(_host.Logs.Lines, Has.None.Contains(jwt.Split('.')[2]), "nor in a log");
             Assert.That(sts.Calls.Select(c => c.ErrorCode), Is.Not.Empty.And.All.EqualTo(stsError));
+            Assert.That(agent.Requests, Is.Empty, "a refused source does not fall through to the next one");
             Assert.That(_ecr.RequestCount, Is.Zero, "no token is asked for");
             Assert.That(after, Is.EqualTo(before), "nothing stored");
         });
