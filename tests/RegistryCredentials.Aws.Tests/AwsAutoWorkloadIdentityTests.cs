@@ -227,6 +227,7 @@ public class AwsAutoWorkloadIdentityTests
             if (jwt.Length > 0)
             {
                 Assert.That(error.Message, Does.Not.Contain(jwt.Split('.')[2]), "the token is never in a message");
+                Assert.That(_host.Logs.Lines, Has.None.Contains(jwt.Split('.')[2]), "nor in a log");
             }
 
             Assert.That(_ecr.RequestCount, Is.Zero, "no token is asked for");
