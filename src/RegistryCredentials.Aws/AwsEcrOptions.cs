@@ -19,8 +19,8 @@ public sealed class AwsEcrOptions
 
     /// <summary>
     /// Whether entries may use the machine's own AWS identity (user name and password <c>awsauto</c>) through the AWS
-    /// default credential chain: environment variables, shared profile, web identity (EKS service-account roles),
-    /// ECS/EKS container credentials, EC2 instance profile. Anchore's <c>allow_awsecr_iam_auto</c>. False by default:
+    /// default credential chain, first source found: environment keys, web identity (EKS service-account roles, IRSA),
+    /// shared profile, ECS/EKS container credentials (EKS Pod Identity), EC2 instance profile. Anchore's <c>allow_awsecr_iam_auto</c>. False by default:
     /// anyone who can add an entry could otherwise pull with the machine's permissions. Checked on add and on every resolve.
     /// </summary>
     public bool AllowIamRoleAuto { get; set; }

@@ -31,8 +31,15 @@ public sealed class AwsSdkIsolation
         ["AWS_DEFAULT_PROFILE"] = null,
         ["AWS_ROLE_ARN"] = null,
         ["AWS_WEB_IDENTITY_TOKEN_FILE"] = null,
+        ["AWS_ROLE_SESSION_NAME"] = null,
         ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"] = null,
         ["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = null,
+        ["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = null,
+        ["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"] = null,
+        ["AWS_REGION"] = null,
+        ["AWS_DEFAULT_REGION"] = null,
+        ["AWS_STS_REGIONAL_ENDPOINTS"] = null,
+        ["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] = null,
         ["AWS_ENDPOINT_URL"] = null,
         ["AWS_ENDPOINT_URL_STS"] = null,
         ["AWS_ENDPOINT_URL_ECR"] = null,
@@ -41,10 +48,20 @@ public sealed class AwsSdkIsolation
     };
 
     [OneTimeSetUp]
-    public void Isolate() => _environment = new EnvironmentOverride(Isolated);
+    public void Isolate()
+    {
+        // The shared credentials file exists, empty: the SDK remembers a missing file for the life of the process, while
+        // it reads an existing one again when it changes (the default-chain order test writes a profile there).
+        File.WriteAllText(Isolated["AWS_SHARED_CREDENTIALS_FILE"]!, string.Empty);
+        _environment = new EnvironmentOverride(Isolated);
+    }
 
     [OneTimeTearDown]
-    public void Restore() => _environment?.Dispose();
+    public void Restore()
+    {
+        _environment?.Dispose();
+        File.Delete(Isolated["AWS_SHARED_CREDENTIALS_FILE"]!);
+    }
 
     private static int ClosedPort()
     {

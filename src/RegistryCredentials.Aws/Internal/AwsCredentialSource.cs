@@ -10,8 +10,9 @@ namespace RegistryCredentials.Aws.Internal;
 
 /// <summary>
 /// The AWS credentials an ECR call is signed with: an entry's access keys (<see cref="BasicAWSCredentials"/>), the
-/// machine's identity through the SDK's default credential chain (<see cref="DefaultAWSCredentialsIdentityResolver"/>:
-/// environment, shared profile, web identity, ECS/EKS container credentials, EC2 instance metadata), or an
+/// machine's identity through the SDK's default credential chain (<see cref="DefaultAWSCredentialsIdentityResolver"/>, in
+/// this order: environment keys, web identity (IRSA), shared profile, ECS/EKS container credentials (EKS Pod Identity),
+/// EC2 instance metadata), or an
 /// <c>_iam_role</c> session assumed through STS with the configured or the machine's base credentials.
 /// </summary>
 internal sealed class AwsCredentialSource(
@@ -66,7 +67,7 @@ internal sealed class AwsCredentialSource(
         {
             throw new AwsEcrException(
                 AwsEcrErrorKind.NoCredentials,
-                "The AWS default credential chain found no credentials for this machine (environment, shared profile, web identity, container credentials, EC2 instance metadata): "
+                "The AWS default credential chain found no credentials for this machine (environment keys, web identity, shared profile, container credentials, EC2 instance metadata): "
                 + Compact(e.Message),
                 innerException: e);
         }
@@ -80,8 +81,33 @@ internal sealed class AwsCredentialSource(
         }
         catch (Exception e) when (e is AmazonClientException or AmazonServiceException or HttpRequestException or InvalidOperationException)
         {
+            // A source that asks AWS (web identity: STS AssumeRoleWithWebIdentity) wraps AWS's answer in a message that
+            // quotes the role ARN and not the reason; AWS's error code is the reason, and is kept instead.
+            if (AwsAnswer(e) is { } answer)
+            {
+                var status = answer.StatusCode == 0 ? null : (HttpStatusCode?)answer.StatusCode;
+                var http = status is { } code ? $" (HTTP {((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture)})" : string.Empty;
+                throw new AwsEcrException(
+                    AwsEcrErrorKind.NoCredentials, $"The credentials of {what} could not be loaded: AWS answered {answer.ErrorCode}{http}.", answer.ErrorCode, status, e);
+            }
+
             throw new AwsEcrException(AwsEcrErrorKind.NoCredentials, $"The credentials of {what} could not be loaded: {FirstLine(e.Message)}", innerException: e);
         }
+    }
+
+    /// <summary>The innermost AWS service error with an error code in an exception's causes, if any.</summary>
+    private static AmazonServiceException? AwsAnswer(Exception exception)
+    {
+        AmazonServiceException? found = null;
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is AmazonServiceException { ErrorCode: { Length: > 0 } } service)
+            {
+                found = service;
+            }
+        }
+
+        return found;
     }
 
     private async Task<RoleSession> AssumeAsync(EcrEntryState state, CancellationToken cancellationToken)
