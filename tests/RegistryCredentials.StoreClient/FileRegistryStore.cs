@@ -15,6 +15,7 @@ public sealed class FileRegistryStore : IRegistryStore, IDisposable
     private readonly Lock _gate = new();
     private readonly FileSystemWatcher _watcher;
     private CancellationTokenSource _changed = new();
+    private long _seenRevision;
 
     /// <summary>Creates the store on a file; the file is created by the first write.</summary>
     /// <param name="path">The JSON file.</param>
@@ -28,9 +29,9 @@ public sealed class FileRegistryStore : IRegistryStore, IDisposable
         {
             NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
         };
-        _watcher.Changed += (_, _) => SignalChange();
-        _watcher.Created += (_, _) => SignalChange();
-        _watcher.Renamed += (_, _) => SignalChange();
+        _watcher.Changed += (_, _) => OnFileEvent();
+        _watcher.Created += (_, _) => OnFileEvent();
+        _watcher.Renamed += (_, _) => OnFileEvent();
         _watcher.EnableRaisingEvents = true;
     }
 
@@ -163,6 +164,12 @@ public sealed class FileRegistryStore : IRegistryStore, IDisposable
         var result = body(data);
         if (write)
         {
+            data.Revision++;
+            lock (_gate)
+            {
+                _seenRevision = Math.Max(_seenRevision, data.Revision);
+            }
+
             var temporary = Path + ".tmp";
             File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(data, Json));
             File.Move(temporary, Path, overwrite: true);
@@ -189,6 +196,35 @@ public sealed class FileRegistryStore : IRegistryStore, IDisposable
         }
     }
 
+    /// <summary>A file event: fires the token only for a revision this instance has not seen (its own writes come back late).</summary>
+    private void OnFileEvent()
+    {
+        long revision;
+        try
+        {
+            revision = File.Exists(Path) ? JsonSerializer.Deserialize<StoredData>(File.ReadAllBytes(Path), Json)?.Revision ?? 0 : 0;
+        }
+        catch (Exception e) when (e is IOException or JsonException)
+        {
+            revision = long.MaxValue; // unreadable just now: assume a change
+        }
+
+        lock (_gate)
+        {
+            if (revision <= _seenRevision)
+            {
+                return;
+            }
+
+            if (revision != long.MaxValue)
+            {
+                _seenRevision = revision;
+            }
+        }
+
+        SignalChange();
+    }
+
     private void SignalChange()
     {
         CancellationTokenSource fired;
@@ -203,6 +239,8 @@ public sealed class FileRegistryStore : IRegistryStore, IDisposable
 
     private sealed class StoredData
     {
+        public long Revision { get; set; }
+
         public List<string> KeyIds { get; set; } = [];
 
         public List<StoredRecord> Records { get; set; } = [];
