@@ -72,8 +72,8 @@ internal sealed class SecretKeyGuard
         {
             Log.KeyWriteRefused(_logger, current, string.Join(", ", known));
             throw new RegistrySecretKeyException(
-                $"Refused: this process protects secrets with key {current}, which the store does not know; the store's secrets are under key {string.Join(", ", known)}. "
-                + "Nothing was changed. Use the store's key, or move the store to a new key by rotation (the new key current, the old one retired, then RotateKeyAsync).",
+                $"The store does not know this process's secret key {current}: its secrets are under key {string.Join(", ", known)}. Nothing was changed. "
+                + "Use the store's key, or move the store to a new key by rotation (the new key current, the store's key among the retired keys, then RotateKeyAsync).",
                 known.Count == 1 ? known[0] : null,
                 current,
                 known,
