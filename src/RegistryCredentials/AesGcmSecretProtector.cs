@@ -49,7 +49,7 @@ public sealed class AesGcmSecretProtector : ISecretProtector
     public string CurrentKeyId => Convert.ToHexStringLower(_currentKeyId);
 
     /// <summary>The ids of every configured key: <see cref="CurrentKeyId"/> first, then the retired keys in the order given.</summary>
-    public IReadOnlyList<string> KeyIds => _keyIds;
+    public IReadOnlyList<string> KeyIds => _keyIds.AsReadOnly();
 
     /// <summary>Makes a new random key, base64, for <see cref="SecretProtectionOptions.Key"/> or a key file.</summary>
     /// <returns>Base64 of 32 random bytes.</returns>
