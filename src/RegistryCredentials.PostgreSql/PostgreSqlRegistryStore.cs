@@ -261,6 +261,75 @@ public sealed class PostgreSqlRegistryStore : IRegistryStore, IAsyncDisposable, 
     }
 
     /// <inheritdoc />
+    /// <exception cref="PostgreSqlStoreException">The database could not be reached or refused the call.</exception>
+    public async ValueTask<IReadOnlyList<string>> GetKeyIdsAsync(CancellationToken cancellationToken = default)
+    {
+        using var activity = Telemetry.Start("get_key_ids", null);
+        return await RunAsync<IReadOnlyList<string>>(
+            "read the secret key ids",
+            async ct =>
+            {
+                using var command = Command(_sql.KeyIds);
+                return await ReadKeyIdsAsync(command, ct).ConfigureAwait(false);
+            },
+            write: false,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One transaction locks the key table against other replacements (readers go on), compares and replaces.</remarks>
+    /// <exception cref="PostgreSqlStoreException">The database could not be reached or refused the call.</exception>
+    public async ValueTask<bool> ReplaceKeyIdsAsync(IReadOnlyCollection<string> expected, IReadOnlyCollection<string> keyIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(keyIds);
+        if (keyIds.Count == 0)
+        {
+            throw new ArgumentException("A store's key ids are replaced by at least one.", nameof(keyIds));
+        }
+
+        string[] wanted = [.. keyIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        string[] before = [.. expected.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        using var activity = Telemetry.Start("replace_key_ids", null);
+        return await RunAsync(
+            "replace the secret key ids",
+            async ct =>
+            {
+                var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+                await using (connection.ConfigureAwait(false))
+                {
+                    var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+                    await using (transaction.ConfigureAwait(false))
+                    {
+                        using (var lockCommand = new NpgsqlCommand(_sql.LockKeyIds, connection, transaction) { CommandTimeout = _settings.CommandTimeoutSeconds })
+                        {
+                            await lockCommand.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                        }
+
+                        using (var read = new NpgsqlCommand(_sql.KeyIds, connection, transaction) { CommandTimeout = _settings.CommandTimeoutSeconds })
+                        {
+                            if (!(await ReadKeyIdsAsync(read, ct).ConfigureAwait(false)).SequenceEqual(before, StringComparer.Ordinal))
+                            {
+                                return false; // rolled back on dispose
+                            }
+                        }
+
+                        using (var replace = new NpgsqlCommand(_sql.ReplaceKeyIds, connection, transaction) { CommandTimeout = _settings.CommandTimeoutSeconds })
+                        {
+                            replace.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = wanted, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+                            await replace.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                        }
+
+                        await transaction.CommitAsync(ct).ConfigureAwait(false);
+                        return true;
+                    }
+                }
+            },
+            write: false,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     /// <remarks>
     /// The first call on a store that no other call has started prepares it (schema, listening connection) before
     /// handing out the token, waiting at most five seconds, so that a change another node makes after this call is
@@ -364,6 +433,22 @@ public sealed class PostgreSqlRegistryStore : IRegistryStore, IAsyncDisposable, 
         {
             return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetInt64(0) : null;
         }
+    }
+
+    private static async Task<List<string>> ReadKeyIdsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                ids.Add(reader.GetString(0));
+            }
+        }
+
+        ids.Sort(StringComparer.Ordinal);
+        return ids;
     }
 
     private RegistryRecord ReadRecord(NpgsqlDataReader reader)

@@ -189,6 +189,50 @@ public sealed class SqliteRegistryStore : IRegistryStore, IDisposable, IAsyncDis
     }
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlyList<string>> GetKeyIdsAsync(CancellationToken cancellationToken = default) =>
+        RunAsync<int, IReadOnlyList<string>>("SqliteRegistryStore.GetKeyIds", 0, static (_, _, connection) => ReadKeyIds(connection), Access.Read, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>One write transaction (<c>BEGIN IMMEDIATE</c>) reads and replaces the ids, so writers in any process take turns.</remarks>
+    public ValueTask<bool> ReplaceKeyIdsAsync(IReadOnlyCollection<string> expected, IReadOnlyCollection<string> keyIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(keyIds);
+        if (keyIds.Count == 0)
+        {
+            throw new ArgumentException("A store's key ids are replaced by at least one.", nameof(keyIds));
+        }
+
+        string[] wanted = [.. keyIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        string[] before = [.. expected.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        return RunAsync("SqliteRegistryStore.ReplaceKeyIds", (before, wanted), static (store, state, writer) =>
+        {
+            writer.Command("BEGIN IMMEDIATE").ExecuteNonQuery();
+            var current = ReadKeyIds(writer);
+            if (!current.SequenceEqual(state.before, StringComparer.Ordinal))
+            {
+                writer.Command("ROLLBACK").ExecuteNonQuery();
+                return false;
+            }
+
+            foreach (var gone in current.Except(state.wanted, StringComparer.Ordinal))
+            {
+                writer.Command(SqliteSchema.DeleteKeyId).With("$key_id", gone).ExecuteNonQuery();
+            }
+
+            var now = EntryRows.FormatTime(store._time.GetUtcNow());
+            foreach (var keyId in state.wanted)
+            {
+                writer.Command(SqliteSchema.InsertKeyId).With("$key_id", keyId).With("$added_on", now).ExecuteNonQuery();
+            }
+
+            // Key ids are not entries: no revision, no change token.
+            writer.Command("COMMIT").ExecuteNonQuery();
+            return true;
+        }, Access.Write, cancellationToken);
+    }
+
+    /// <inheritdoc />
     /// <remarks>
     /// Changes made through this store fire the token at once; changes made by other stores or processes on the same
     /// file fire it within <see cref="SqliteRegistryStoreOptions.ChangePollInterval"/>, found by polling SQLite's
@@ -288,6 +332,19 @@ public sealed class SqliteRegistryStore : IRegistryStore, IDisposable, IAsyncDis
             .With("$scope", scope.Value)
             .ExecuteScalar();
         return value is null or DBNull ? null : Convert.ToInt64(value, CultureInfo.InvariantCulture);
+    }
+
+    private static List<string> ReadKeyIds(StoreConnection connection)
+    {
+        var ids = new List<string>();
+        using var reader = connection.Command(SqliteSchema.SelectKeyIds).ExecuteReader();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        ids.Sort(StringComparer.Ordinal);
+        return ids;
     }
 
     /// <summary>Commits the open write transaction, noting the revision it produced for the change token.</summary>

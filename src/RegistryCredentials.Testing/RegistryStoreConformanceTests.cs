@@ -7,7 +7,8 @@ namespace RegistryCredentials.Testing;
 /// <summary>
 /// The behaviour every <see cref="IRegistryStore"/> must have. Inherit it in an NUnit test project, implement
 /// <see cref="CreateStoreAsync"/>, and the suite runs against your store: CRUD, conflicts, expected-version updates
-/// under concurrency, account isolation, secret round-trip, change signal and list order.
+/// under concurrency, account isolation, secret round-trip, change signal, list order, and the secret key ids (kept,
+/// swapped atomically, and enforced by the manager over your store: one key per store).
 /// </summary>
 /// <example>
 /// <code>
@@ -19,7 +20,7 @@ namespace RegistryCredentials.Testing;
 /// </code>
 /// </example>
 [TestFixture]
-public abstract class RegistryStoreConformanceTests
+public abstract partial class RegistryStoreConformanceTests
 {
     private static readonly DateTimeOffset Created = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
     private static readonly string[] ExpectedOrder = ["a:a-b.io", "a:a.io", "a:a.io/x", "a:a.io:5000", "a:b.io", "b:z.io"];
@@ -45,6 +46,7 @@ public abstract class RegistryStoreConformanceTests
     [TearDown]
     public async Task DisposeStoresAsync()
     {
+        await DisposeNodesAsync().ConfigureAwait(false);
         foreach (var store in _stores)
         {
             switch (store)

@@ -21,26 +21,35 @@ public sealed class AesGcmSecretProtector : ISecretProtector
     private readonly byte[] _currentKey;
     private readonly byte[] _currentKeyId;
     private readonly Dictionary<string, byte[]> _keys = new(StringComparer.Ordinal);
+    private readonly List<string> _keyIds = [];
 
     /// <summary>Creates the protector, reading (or creating) its key at once.</summary>
     /// <param name="options">Where the key comes from.</param>
     /// <exception cref="RegistrySecretKeyException">No key could be found or made, or a key is not base64 of 32 bytes.</exception>
     public AesGcmSecretProtector(IOptions<SecretProtectionOptions> options)
+        : this(LoadCurrentKey(Settings(options)), Settings(options).RetiredKeys.Select(r => Decode(r, "a retired key")))
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var settings = options.Value;
-        _currentKey = LoadCurrentKey(settings);
+    }
+
+    /// <summary>Creates the protector on keys in hand (the per-process protector passes a random one).</summary>
+    /// <param name="currentKey">The 32-byte key new secrets are protected with; owned by the protector from now on.</param>
+    /// <param name="retiredKeys">Keys that still decrypt.</param>
+    internal AesGcmSecretProtector(byte[] currentKey, IEnumerable<byte[]> retiredKeys)
+    {
+        _currentKey = currentKey;
         _currentKeyId = KeyId(_currentKey);
-        _keys[Convert.ToHexStringLower(_currentKeyId)] = _currentKey;
-        foreach (var retired in settings.RetiredKeys)
+        Remember(_currentKey);
+        foreach (var key in retiredKeys)
         {
-            var key = Decode(retired, "a retired key");
-            _keys.TryAdd(Convert.ToHexStringLower(KeyId(key)), key);
+            Remember(key);
         }
     }
 
     /// <summary>The id of the key new secrets are protected with (first 8 bytes of its SHA-256, hex).</summary>
     public string CurrentKeyId => Convert.ToHexStringLower(_currentKeyId);
+
+    /// <summary>The ids of every configured key: <see cref="CurrentKeyId"/> first, then the retired keys in the order given.</summary>
+    public IReadOnlyList<string> KeyIds => _keyIds.AsReadOnly();
 
     /// <summary>Makes a new random key, base64, for <see cref="SecretProtectionOptions.Key"/> or a key file.</summary>
     /// <returns>Base64 of 32 random bytes.</returns>
@@ -85,8 +94,11 @@ public sealed class AesGcmSecretProtector : ISecretProtector
         if (!_keys.TryGetValue(keyId, out var key))
         {
             throw new RegistrySecretKeyException(
-                $"The secret of {scope} in account '{account}' was protected with key {keyId}, which is not configured (wrong key, or a retired key removed before rotation finished).",
-                keyId);
+                $"The secret of {scope} in account '{account}' was protected with key {keyId}, which is not configured here (this process has key {CurrentKeyId}{Retired()}): wrong key, or a retired key removed before rotation finished.",
+                keyId,
+                CurrentKeyId,
+                [],
+                null);
         }
 
         var plain = new byte[data.Length - HeaderSize];
@@ -99,7 +111,7 @@ public sealed class AesGcmSecretProtector : ISecretProtector
         catch (CryptographicException e)
         {
             throw new RegistrySecretKeyException(
-                $"The secret of {scope} in account '{account}' does not decrypt with key {keyId}: it was altered or belongs to another entry.", keyId, e);
+                $"The secret of {scope} in account '{account}' does not decrypt with key {keyId}: it was altered or belongs to another entry.", keyId, CurrentKeyId, [], e);
         }
         finally
         {
@@ -113,6 +125,32 @@ public sealed class AesGcmSecretProtector : ISecretProtector
         var data = protectedSecret.Span;
         return data.Length >= HeaderSize && data[0] == FormatVersion && data.Slice(1, KeyIdSize).SequenceEqual(_currentKeyId);
     }
+
+    /// <summary>The id of the key a protected secret names in its header (whether or not that key is configured here).</summary>
+    /// <param name="protectedSecret">Bytes from <see cref="ProtectAsync"/>.</param>
+    /// <returns>The key id, or null when the bytes are not in this protector's format.</returns>
+    public string? KeyIdOf(ReadOnlyMemory<byte> protectedSecret)
+    {
+        var data = protectedSecret.Span;
+        return data.Length >= HeaderSize && data[0] == FormatVersion ? Convert.ToHexStringLower(data.Slice(1, KeyIdSize)) : null;
+    }
+
+    private static SecretProtectionOptions Settings(IOptions<SecretProtectionOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Value;
+    }
+
+    private void Remember(byte[] key)
+    {
+        var id = Convert.ToHexStringLower(KeyId(key));
+        if (_keys.TryAdd(id, key))
+        {
+            _keyIds.Add(id);
+        }
+    }
+
+    private string Retired() => _keyIds.Count > 1 ? ", retired " + string.Join(", ", _keyIds.Skip(1)) : string.Empty;
 
     private static byte[] LoadCurrentKey(SecretProtectionOptions options)
     {
@@ -174,7 +212,7 @@ public sealed class AesGcmSecretProtector : ISecretProtector
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new RegistrySecretKeyException($"The key file {path} could not be created: {e.Message}", null, e);
+            throw new RegistrySecretKeyException($"The key file {path} could not be created: {e.Message}", null, innerException: e);
         }
     }
 

@@ -15,6 +15,7 @@ public interface IRegistryManager
     /// <exception cref="RegistryConflictException">The scope exists and <see cref="RegistryAddRequest.Replace"/> is false.</exception>
     /// <exception cref="RegistryValidationException">The registry rejected the credential or could not be checked.</exception>
     /// <exception cref="RegistryTypeNotSupportedException">No provider handles the type.</exception>
+    /// <exception cref="RegistrySecretKeyException">The secret protector's key is not one the store records for its secrets; nothing was changed.</exception>
     Task<RegistryEntry> AddAsync(RegistryAddRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Lists the entries of an account, ordered by scope.</summary>
@@ -38,6 +39,10 @@ public interface IRegistryManager
     /// <exception cref="RegistryNotFoundException">No such entry.</exception>
     /// <exception cref="RegistryConcurrencyException">The entry changed since <see cref="RegistryUpdateRequest.ExpectedVersion"/>, or while this update ran.</exception>
     /// <exception cref="RegistryValidationException">The registry rejected the credential or could not be checked.</exception>
+    /// <exception cref="RegistrySecretKeyException">
+    /// A new password would be protected under a key the store does not record, or (without a new password) the stored one
+    /// does not decrypt with the configured keys; nothing was changed.
+    /// </exception>
     Task<RegistryEntry> UpdateAsync(RegistryUpdateRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes an entry and its secret; cached credentials for it are dropped.</summary>
@@ -76,10 +81,15 @@ public interface IRegistryManager
     /// <summary>
     /// Re-encrypts, in every account, each stored secret that is not under the secret protector's current key (after a
     /// key change with the old key kept in <see cref="SecretProtectionOptions.RetiredKeys"/>). Entries keep their fields;
-    /// their version goes up. Safe to run again after an interruption.
+    /// their version goes up. Safe to run again after an interruption. This is the only way a store takes a new key: the
+    /// store first records the new key beside its own (only when the protector holds the store's key as a retired key),
+    /// and forgets the old one once every secret is under the new key (<see cref="IRegistryStore.GetKeyIdsAsync"/>).
     /// </summary>
     /// <param name="cancellationToken">Cancels the operation between entries.</param>
     /// <returns>How many secrets were re-encrypted.</returns>
-    /// <exception cref="RegistrySecretKeyException">A secret is under a key that is not configured; that entry is left as it was.</exception>
+    /// <exception cref="RegistrySecretKeyException">
+    /// The protector holds none of the store's keys (nothing is changed), or a secret is under a key that is not configured
+    /// (that entry is left as it was).
+    /// </exception>
     Task<int> RotateKeyAsync(CancellationToken cancellationToken = default);
 }

@@ -10,6 +10,12 @@ namespace RegistryCredentials;
 /// Contract: scopes are unique per account; <see cref="AddAsync"/> assigns version 1 and
 /// <see cref="UpdateAsync"/> the expected version plus one; every successful change fires the token from
 /// <see cref="Watch"/>; all members are thread-safe. A store never decrypts secrets.
+/// <para>
+/// A store also keeps the ids (fingerprints, never the keys) of the secret keys its secrets are protected with
+/// (<see cref="GetKeyIdsAsync"/>, <see cref="ReplaceKeyIdsAsync"/>), where every process that shares its data sees them.
+/// The manager reads them before every write of a secret and refuses a key the store does not know; only key rotation
+/// (<see cref="IRegistryManager.RotateKeyAsync"/>) brings in a new key. The store only keeps the list and swaps it atomically.
+/// </para>
 /// </remarks>
 public interface IRegistryStore
 {
@@ -50,6 +56,22 @@ public interface IRegistryStore
     /// <returns>True when a record was deleted, false when none existed.</returns>
     /// <exception cref="RegistryConcurrencyException">The stored version is not <paramref name="expectedVersion"/>.</exception>
     ValueTask<bool> DeleteAsync(string account, RegistryScope scope, long? expectedVersion = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets the ids of the secret keys this store's secrets are protected with, as last set by <see cref="ReplaceKeyIdsAsync"/>.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The key ids in ordinal order, each once; empty for a store that has recorded none.</returns>
+    ValueTask<IReadOnlyList<string>> GetKeyIdsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces the recorded key ids with <paramref name="keyIds"/> if they are still <paramref name="expected"/> (compared as
+    /// sets), as one atomic step against every other writer of the same data. Key ids are not entries: the change need not
+    /// fire <see cref="Watch"/>.
+    /// </summary>
+    /// <param name="expected">The ids the caller read (empty for a store that recorded none).</param>
+    /// <param name="keyIds">The new ids; not empty.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>True when replaced; false, with nothing changed, when the recorded ids were not <paramref name="expected"/>.</returns>
+    ValueTask<bool> ReplaceKeyIdsAsync(IReadOnlyCollection<string> expected, IReadOnlyCollection<string> keyIds, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Returns a token that fires after the next change. Take the token before reading, so that a change

@@ -7,6 +7,7 @@ public sealed class InMemoryRegistryStore : IRegistryStore, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly SortedDictionary<(string Account, string Scope), RegistryRecord> _records = new(KeyComparer.Instance);
+    private string[] _keyIds = [];
     private CancellationTokenSource _changed = new();
 
     /// <summary>How many records the store holds, in all accounts.</summary>
@@ -121,6 +122,40 @@ public sealed class InMemoryRegistryStore : IRegistryStore, IDisposable
 
         SignalChange();
         return ValueTask.FromResult(true);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<string>> GetKeyIdsAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return ValueTask.FromResult<IReadOnlyList<string>>(_keyIds);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> ReplaceKeyIdsAsync(IReadOnlyCollection<string> expected, IReadOnlyCollection<string> keyIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(keyIds);
+        if (keyIds.Count == 0)
+        {
+            throw new ArgumentException("A store's key ids are replaced by at least one.", nameof(keyIds));
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        string[] replacement = [.. keyIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        lock (_gate)
+        {
+            if (!_keyIds.SequenceEqual(expected.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal), StringComparer.Ordinal))
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            _keyIds = replacement;
+            return ValueTask.FromResult(true);
+        }
     }
 
     /// <inheritdoc />

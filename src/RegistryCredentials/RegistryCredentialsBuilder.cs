@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace RegistryCredentials;
 
@@ -9,6 +10,16 @@ namespace RegistryCredentials;
 /// </summary>
 public sealed class RegistryCredentialsBuilder
 {
+    /// <summary>
+    /// The protector registered by default: per-process for <see cref="InMemoryRegistryStore"/>, durable for every other store.
+    /// Chosen when first resolved, from the store actually registered, so that no durable store is paired with a key that dies
+    /// with the process unless the host asks for it by name (<see cref="UseEphemeralSecretProtection"/>).
+    /// </summary>
+    internal static readonly ServiceDescriptor DefaultSecretProtector = ServiceDescriptor.Singleton<ISecretProtector>(sp =>
+        sp.GetRequiredService<IRegistryStore>() is InMemoryRegistryStore
+            ? new Internal.EphemeralSecretProtector()
+            : new AesGcmSecretProtector(sp.GetRequiredService<IOptions<SecretProtectionOptions>>()));
+
     internal RegistryCredentialsBuilder(IServiceCollection services) => Services = services;
 
     /// <summary>The service collection, for extensions from other packages.</summary>
@@ -18,7 +29,10 @@ public sealed class RegistryCredentialsBuilder
     /// <returns>This builder.</returns>
     public RegistryCredentialsBuilder UseInMemoryStore() => UseStore<InMemoryRegistryStore>();
 
-    /// <summary>Uses a store type, replacing any store chosen before.</summary>
+    /// <summary>
+    /// Uses a store type, replacing any store chosen before. Unless a protector is chosen, a store other than
+    /// <see cref="InMemoryRegistryStore"/> gets durable secret protection (<see cref="AesGcmSecretProtector"/>).
+    /// </summary>
     /// <typeparam name="TStore">The store; resolved as a singleton.</typeparam>
     /// <returns>This builder.</returns>
     public RegistryCredentialsBuilder UseStore<TStore>()
@@ -30,7 +44,10 @@ public sealed class RegistryCredentialsBuilder
         return this;
     }
 
-    /// <summary>Uses a store instance, replacing any store chosen before.</summary>
+    /// <summary>
+    /// Uses a store instance, replacing any store chosen before. Unless a protector is chosen, a store other than
+    /// <see cref="InMemoryRegistryStore"/> gets durable secret protection (<see cref="AesGcmSecretProtector"/>).
+    /// </summary>
     /// <param name="store">The store.</param>
     /// <returns>This builder.</returns>
     public RegistryCredentialsBuilder UseStore(IRegistryStore store)
@@ -71,14 +88,29 @@ public sealed class RegistryCredentialsBuilder
     }
 
     /// <summary>
-    /// For store packages: switches to <see cref="AesGcmSecretProtector"/> when the protector is still the per-process
-    /// default of the in-memory store (whose key dies with the process), and leaves any other protector alone.
+    /// Protects secrets with a random key that lives only in this process, replacing any protector registered before, for
+    /// every store. Only for data that dies with the process: secrets a durable store keeps under it cannot be read by any
+    /// later or other process, and since its key differs in every process, the store refuses their writes
+    /// (<see cref="RegistrySecretKeyException"/>). The in-memory store gets it by default; any other store only when asked here.
+    /// </summary>
+    /// <returns>This builder.</returns>
+    public RegistryCredentialsBuilder UseEphemeralSecretProtection()
+    {
+        Services.RemoveAll<ISecretProtector>();
+        Services.AddSingleton<ISecretProtector, Internal.EphemeralSecretProtector>();
+        return this;
+    }
+
+    /// <summary>
+    /// For store packages: switches to <see cref="AesGcmSecretProtector"/> while the protector is still the default, and
+    /// leaves a protector the host chose alone (<see cref="UseSecretProtection"/>, <see cref="UseEphemeralSecretProtection"/>
+    /// or its own <see cref="ISecretProtector"/>), whichever was registered first.
     /// </summary>
     /// <returns>This builder.</returns>
     public RegistryCredentialsBuilder EnsureDurableSecretProtection()
     {
         var current = Services.LastOrDefault(d => d.ServiceType == typeof(ISecretProtector));
-        return current is null || current.ImplementationType == typeof(Internal.EphemeralSecretProtector)
+        return current is null || ReferenceEquals(current, DefaultSecretProtector)
             ? UseSecretProtection()
             : this;
     }

@@ -13,7 +13,10 @@ public static class RegistryCredentialsServiceCollectionExtensions
     /// <summary>
     /// Adds the resolver (<see cref="IRegistryCredentialResolver"/>), the manager (<see cref="IRegistryManager"/>), the
     /// <c>docker_v2</c> provider, the Docker Registry v2 credential validator, the token cache
-    /// (<see cref="RegistryTokenCache"/>) and, unless replaced, an in-memory store and a per-process secret protector.
+    /// (<see cref="RegistryTokenCache"/>) and, unless replaced, an in-memory store. Secrets are protected, unless another
+    /// protector is registered, with a key that lives only in this process when the store is <see cref="InMemoryRegistryStore"/>
+    /// (whose data dies with the process too), and with <see cref="AesGcmSecretProtector"/> (a durable key, see
+    /// <see cref="SecretProtectionOptions"/>) for any other store, whichever way it was registered.
     /// Options are validated when the host starts (and at the latest when the resolver or manager is first created),
     /// with every error reported at once.
     /// </summary>
@@ -33,7 +36,8 @@ public static class RegistryCredentialsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryCredentialsOptions>, RegistryCredentialsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IRegistryStore, InMemoryRegistryStore>();
-        services.TryAddSingleton<ISecretProtector, EphemeralSecretProtector>();
+        services.AddOptions<SecretProtectionOptions>();
+        services.TryAdd(RegistryCredentialsBuilder.DefaultSecretProtector);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<RegistryCredentialProvider, DockerV2CredentialProvider>());
         services.TryAddSingleton(sp => new RegistryTokenCache(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<RegistryTransport>();

@@ -1,8 +1,9 @@
 namespace RegistryCredentials;
 
 /// <summary>
-/// A secret could not be protected or unprotected: the key is missing or malformed, or a stored secret was written under a
-/// key that is not configured (wrong key), or was altered. Nothing stored is changed.
+/// A secret could not be protected or unprotected: the key is missing or malformed, a stored secret was written under a
+/// key that is not configured (wrong key) or was altered, or a write would protect a secret under a key the store does not
+/// know (<see cref="IRegistryStore.GetKeyIdsAsync"/>). Nothing stored is changed.
 /// </summary>
 public sealed class RegistrySecretKeyException : RegistryCredentialsException
 {
@@ -26,16 +27,29 @@ public sealed class RegistrySecretKeyException : RegistryCredentialsException
     {
     }
 
-    /// <summary>Creates the exception naming the key a secret needs.</summary>
+    /// <summary>Creates the exception naming every key involved.</summary>
     /// <param name="message">What happened.</param>
-    /// <param name="keyId">The id of the key involved.</param>
+    /// <param name="keyId">The id of the key the stored secret (or the store) is under, if known.</param>
+    /// <param name="protectorKeyId">The id of the key this process protects new secrets with, if known.</param>
+    /// <param name="storeKeyIds">The ids of the keys the store records for its secrets; null or empty when not looked up.</param>
     /// <param name="innerException">The cause, if any.</param>
-    public RegistrySecretKeyException(string message, string? keyId, Exception? innerException = null)
+    public RegistrySecretKeyException(string message, string? keyId, string? protectorKeyId = null, IReadOnlyList<string>? storeKeyIds = null, Exception? innerException = null)
         : base(message, innerException!)
     {
         KeyId = keyId;
+        ProtectorKeyId = protectorKeyId;
+        StoreKeyIds = storeKeyIds ?? [];
     }
 
-    /// <summary>The id of the key involved (its first 8 SHA-256 bytes in hex), if known.</summary>
+    /// <summary>
+    /// The id of the key involved (for <see cref="AesGcmSecretProtector"/> its first 8 SHA-256 bytes in hex), if known: the
+    /// key a stored secret is under, or, for a refused write, the store's key when it records exactly one.
+    /// </summary>
     public string? KeyId { get; }
+
+    /// <summary>The id of the key this process protects new secrets with (<see cref="ISecretProtector.CurrentKeyId"/>), if known.</summary>
+    public string? ProtectorKeyId { get; }
+
+    /// <summary>The ids of the keys the store records for its secrets (<see cref="IRegistryStore.GetKeyIdsAsync"/>); empty when not looked up.</summary>
+    public IReadOnlyList<string> StoreKeyIds { get; } = [];
 }

@@ -77,7 +77,8 @@ public class PostgreSqlStoreBenchmarks
     public async Task<RegistryResolutionKind> ResolverIndexLoad()
     {
         var services = new ServiceCollection().AddLogging();
-        services.AddRegistryCredentials().UseStore(_nodeA);
+        // Never decrypts: the per-process key, by name (a durable store otherwise gets the key file of the user running it).
+        services.AddRegistryCredentials().UseStore(_nodeA).UseEphemeralSecretProtection();
         await using var provider = services.BuildServiceProvider();
         var resolution = await provider.GetRequiredService<IRegistryCredentialResolver>().ResolveAsync("unknown.example.org/x/y");
         return resolution.Kind;

@@ -56,27 +56,34 @@ public sealed class SqliteSecretCanaryTests
             "UNION ALL SELECT name FROM registry_entries UNION ALL SELECT type FROM registry_entries UNION ALL SELECT username FROM registry_entries " +
             "UNION ALL SELECT typeof(email) FROM registry_entries UNION ALL SELECT typeof(ca_certificates) FROM registry_entries)");
         Assert.That(values, Is.EqualTo("tenant-7|canary.example.com/team|Canary|docker_v2|canary-user|null|null"));
-        Assert.That(_db.RawScalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table'"), Is.EqualTo("3"), "no table beyond entries, revision and schema");
+        Assert.That(_db.RawScalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table'"), Is.EqualTo("4"), "no table beyond entries, revision, schema and secret key ids");
     }
 
     [Test]
     public async Task APasswordGivenToTheManagerAppearsNowhereInTheFiles()
     {
         var password = "hunter2-" + Guid.NewGuid().ToString("N");
+        var key = AesGcmSecretProtector.GenerateKey();
         var services = new ServiceCollection();
-        services.AddRegistryCredentials().UseSqliteStore(_db.Path).UseSecretProtection(o => o.Key = AesGcmSecretProtector.GenerateKey());
+        services.AddRegistryCredentials().UseSqliteStore(_db.Path).UseSecretProtection(o => o.Key = key);
+        string keyId;
         await using (var provider = services.BuildServiceProvider())
         {
             var manager = provider.GetRequiredService<IRegistryManager>();
             await manager.AddAsync(new RegistryAddRequest { Scope = "canary.example.com", Username = "canary-user", Password = password, Validate = false });
             await manager.UpdateAsync(new RegistryUpdateRequest { Scope = "canary.example.com", Password = password + "-2", Validate = false });
+            keyId = provider.GetRequiredService<ISecretProtector>().CurrentKeyId!;
 
             // Read while the log is still there too.
             var files = _db.AllBytes();
             AssertAbsent(files, password);
+            AssertAbsent(files, key);
         }
 
         AssertAbsent(_db.AllBytes(), password);
+        AssertAbsent(_db.AllBytes(), key);
+        Assert.That(Contains(_db.AllBytes(), Convert.FromBase64String(key)), Is.False, "the key's bytes");
+        Assert.That(_db.RawScalar("SELECT group_concat(key_id) FROM registry_secret_keys"), Is.EqualTo(keyId), "only the key's id (a fingerprint) is stored");
     }
 
     private static void AssertAbsent(byte[] files, string password)

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using RegistryCredentials.Tests.Support;
 
 namespace RegistryCredentials.Tests;
@@ -31,12 +30,13 @@ public class SecretProtectorTests
         var protector = (ISecretProtector)host.Services.GetService(typeof(ISecretProtector))!;
         var protectedBytes = await protector.ProtectAsync(TestHost.NewSecret(), "acct", ScopeA);
 
-        Assert.ThrowsAsync<AuthenticationTagMismatchException>(async () => await protector.UnprotectAsync(protectedBytes, "acct", ScopeB));
-        Assert.ThrowsAsync<AuthenticationTagMismatchException>(async () => await protector.UnprotectAsync(protectedBytes, "other", ScopeA));
+        // Typed, like the durable protector (issue 12): never a raw AuthenticationTagMismatchException.
+        Assert.ThrowsAsync<RegistrySecretKeyException>(async () => await protector.UnprotectAsync(protectedBytes, "acct", ScopeB));
+        Assert.ThrowsAsync<RegistrySecretKeyException>(async () => await protector.UnprotectAsync(protectedBytes, "other", ScopeA));
         var tampered = (byte[])protectedBytes.Clone();
         tampered[^1] ^= 1;
-        Assert.ThrowsAsync<AuthenticationTagMismatchException>(async () => await protector.UnprotectAsync(tampered, "acct", ScopeA));
-        Assert.ThrowsAsync<CryptographicException>(async () => await protector.UnprotectAsync(new byte[] { 9, 9 }, "acct", ScopeA));
+        Assert.ThrowsAsync<RegistrySecretKeyException>(async () => await protector.UnprotectAsync(tampered, "acct", ScopeA));
+        Assert.ThrowsAsync<RegistrySecretKeyException>(async () => await protector.UnprotectAsync(new byte[] { 9, 9 }, "acct", ScopeA));
     }
 
     [Test]

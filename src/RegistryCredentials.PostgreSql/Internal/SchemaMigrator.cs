@@ -35,6 +35,14 @@ internal static class SchemaMigrator
             );
             COMMENT ON TABLE {schema}.entries IS 'RegistryCredentials registry entries; protected_secret is ciphertext from ISecretProtector, never a secret in clear.';
             """),
+        ("secret key ids", schema => $"""
+            CREATE TABLE {schema}.secret_keys (
+                key_id text COLLATE "C" NOT NULL CHECK (length(key_id) > 0),
+                added_on timestamptz NOT NULL DEFAULT now(),
+                CONSTRAINT secret_keys_pkey PRIMARY KEY (key_id)
+            );
+            COMMENT ON TABLE {schema}.secret_keys IS 'RegistryCredentials: ids (fingerprints, never the keys) of the secret keys the entries are protected with; writes under another key are refused.';
+            """),
     ];
 
     /// <summary>The schema version this package writes and reads.</summary>

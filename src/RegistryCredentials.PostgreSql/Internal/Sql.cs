@@ -18,6 +18,18 @@ internal sealed class Sql
         ListAccount = $"SELECT {Columns} FROM {table} WHERE account = $1 ORDER BY scope COLLATE \"C\"";
         Version = $"SELECT version FROM {table} WHERE account = $1 AND scope = $2";
 
+        var keys = Identifier.Quote(schema) + ".secret_keys";
+        KeyIds = $"SELECT key_id FROM {keys} ORDER BY key_id COLLATE \"C\"";
+
+        // Self-exclusive, and readers still read: concurrent replacements take turns, each sees the one before.
+        LockKeyIds = $"LOCK TABLE {keys} IN SHARE ROW EXCLUSIVE MODE";
+
+        // $1: the new ids (text[]). Ids kept keep their added_on.
+        ReplaceKeyIds = $"""
+            WITH removed AS (DELETE FROM {keys} WHERE NOT (key_id = ANY($1)))
+            INSERT INTO {keys} (key_id) SELECT unnest($1) ON CONFLICT (key_id) DO NOTHING
+            """;
+
         // $1..$13: account, scope, name, type, username, email, verify_tls, insecure_http, ca_certificates, is_active,
         // created_on, updated_on, protected_secret. Then the extra parameters named in each statement.
         Add = $"""
@@ -63,6 +75,12 @@ internal sealed class Sql
     public string ListAccount { get; }
 
     public string Version { get; }
+
+    public string KeyIds { get; }
+
+    public string LockKeyIds { get; }
+
+    public string ReplaceKeyIds { get; }
 
     public string Add { get; }
 

@@ -177,6 +177,11 @@ internal static class SqliteDatabaseOpener
             throw SqliteFileProbe.Corrupt(path, $"it has schema version {version} but lacks the registry_entries or registry_revision table");
         }
 
+        if (version >= 2 && !tables.Contains(SqliteSchema.KeyTable, StringComparer.Ordinal))
+        {
+            throw SqliteFileProbe.Corrupt(path, $"it has schema version {version} but lacks the {SqliteSchema.KeyTable} table");
+        }
+
         return (int)version;
     }
 

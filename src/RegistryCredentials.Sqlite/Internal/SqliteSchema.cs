@@ -62,7 +62,18 @@ internal static class SqliteSchema
             CREATE TRIGGER registry_entries_deleted AFTER DELETE ON registry_entries
             BEGIN UPDATE registry_revision SET revision = revision + 1 WHERE id = 1; END;
             """),
+        new(2, "secret key ids", """
+            -- The ids (fingerprints, never the keys) of the secret keys the entries' secrets are protected with: the
+            -- manager refuses to write a secret under any other key. Not entries, so no revision trigger.
+            CREATE TABLE registry_secret_keys (
+                key_id   TEXT NOT NULL PRIMARY KEY COLLATE BINARY,
+                added_on TEXT NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ];
+
+    /// <summary>The table of the secret key ids (schema version 2 on).</summary>
+    public const string KeyTable = "registry_secret_keys";
 
     /// <summary>The columns of an entry, in the order <see cref="EntryRows"/> reads them.</summary>
     public const string Columns =
@@ -92,6 +103,12 @@ internal static class SqliteSchema
             created_on = $created_on, updated_on = $updated_on, version = version + 1, protected_secret = $protected_secret
         WHERE account = $account AND scope = $scope AND version = $expected
         """;
+
+    public const string SelectKeyIds = "SELECT key_id FROM registry_secret_keys ORDER BY key_id";
+
+    public const string InsertKeyId = "INSERT INTO registry_secret_keys (key_id, added_on) VALUES ($key_id, $added_on) ON CONFLICT (key_id) DO NOTHING";
+
+    public const string DeleteKeyId = "DELETE FROM registry_secret_keys WHERE key_id = $key_id";
 
     public const string Delete = "DELETE FROM registry_entries WHERE account = $account AND scope = $scope AND ($expected IS NULL OR version = $expected)";
 

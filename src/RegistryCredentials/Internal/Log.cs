@@ -34,4 +34,20 @@ internal static partial class Log
 
     [LoggerMessage(10, LogLevel.Warning, "The registry refused the credential of {Scope} in account {Account}; cached credentials dropped")]
     public static partial void CredentialRejected(ILogger logger, string scope, string account);
+
+    // 20-29: one key per store (SecretKeyGuard).
+    [LoggerMessage(20, LogLevel.Information, "The store now records secret key {KeyIds} for its {Count} secrets")]
+    public static partial void StoreKeysAdopted(ILogger logger, string keyIds, int count);
+
+    [LoggerMessage(21, LogLevel.Warning, "Write refused: this process's secret key {KeyId} is not the store's ({StoreKeyIds})")]
+    public static partial void KeyWriteRefused(ILogger logger, string keyId, string storeKeyIds);
+
+    [LoggerMessage(22, LogLevel.Information, "Key rotation: the store accepts secret key {KeyId} beside {StoreKeyIds} until every secret is under it")]
+    public static partial void RotationKeyAdmitted(ILogger logger, string keyId, string storeKeyIds);
+
+    [LoggerMessage(23, LogLevel.Information, "Key rotation finished: the store forgot secret key {RetiredKeyIds}; every secret is under {KeyId}")]
+    public static partial void StoreKeysRetired(ILogger logger, string retiredKeyIds, string keyId);
+
+    [LoggerMessage(24, LogLevel.Warning, "Key rotation to {KeyId} left secrets under an old key (written meanwhile by a process still on it); the store keeps both keys, run the rotation again")]
+    public static partial void RotationUnfinished(ILogger logger, string keyId);
 }

@@ -139,7 +139,7 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
         IndexEntry hit, RegistryCredentialProvider provider, ImageReference image, string registry, string repository, CancellationToken cancellationToken)
     {
         var entry = hit.Entry;
-        var secret = hit.Secret ??= await _protector.UnprotectAsync(hit.Record.ProtectedSecret, entry.Account, entry.Scope, cancellationToken).ConfigureAwait(false);
+        var secret = hit.Secret ??= await SecretKeyGuard.UnprotectAsync(_protector, hit.Record, cancellationToken).ConfigureAwait(false);
         var credential = await provider.GetCredentialAsync(entry, secret, cancellationToken).ConfigureAwait(false);
         if (credential.ExpiresOn is null)
         {

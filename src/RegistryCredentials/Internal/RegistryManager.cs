@@ -14,6 +14,7 @@ internal sealed class RegistryManager : IRegistryManager
 
     private readonly IRegistryStore _store;
     private readonly ISecretProtector _protector;
+    private readonly SecretKeyGuard _keys;
     private readonly IRegistryCredentialValidator? _validator;
     private readonly RegistryTokenCache _tokenCache;
     private readonly Dictionary<RegistryType, RegistryCredentialProvider> _providers;
@@ -39,6 +40,7 @@ internal sealed class RegistryManager : IRegistryManager
         _options = options;
         _time = time;
         _logger = logger;
+        _keys = new SecretKeyGuard(store, protector, logger);
     }
 
     public async Task<RegistryEntry> AddAsync(RegistryAddRequest request, CancellationToken cancellationToken = default)
@@ -67,6 +69,7 @@ internal sealed class RegistryManager : IRegistryManager
         activity?.SetTag("registrycredentials.scope", scope.Value);
 
         await CheckAsync(entry, request.Password, request.Validate, cancellationToken).ConfigureAwait(false);
+        await _keys.EnsureWritableAsync(cancellationToken).ConfigureAwait(false);
         var record = new RegistryRecord(entry, await _protector.ProtectAsync(request.Password, account, scope, cancellationToken).ConfigureAwait(false));
 
         RegistryRecord stored;
@@ -122,8 +125,13 @@ internal sealed class RegistryManager : IRegistryManager
         };
 
         var secret = request.Password
-            ?? await _protector.UnprotectAsync(current.ProtectedSecret, account, scope, cancellationToken).ConfigureAwait(false);
+            ?? await _keys.UnprotectAsync(current, cancellationToken).ConfigureAwait(false);
         await CheckAsync(entry, secret, request.Validate, cancellationToken).ConfigureAwait(false);
+        if (request.Password is not null)
+        {
+            await _keys.EnsureWritableAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var record = request.Password is null
             ? current.WithEntry(entry)
             : new RegistryRecord(entry, await _protector.ProtectAsync(request.Password, account, scope, cancellationToken).ConfigureAwait(false));
@@ -159,7 +167,7 @@ internal sealed class RegistryManager : IRegistryManager
     {
         var name = Account(account);
         var record = await GetRecordAsync(scope, name, cancellationToken).ConfigureAwait(false);
-        var secret = await _protector.UnprotectAsync(record.ProtectedSecret, name, scope, cancellationToken).ConfigureAwait(false);
+        var secret = await _keys.UnprotectAsync(record, cancellationToken).ConfigureAwait(false);
         var provider = Provider(record.Entry.Type);
         return await ValidatorOrThrow().ValidateAsync(
             record.Entry,
@@ -170,33 +178,7 @@ internal sealed class RegistryManager : IRegistryManager
     public async Task<int> RotateKeyAsync(CancellationToken cancellationToken = default)
     {
         using var activity = Telemetry.ActivitySource.StartActivity("RegistryCredentials.RotateKey");
-        var rotated = 0;
-        foreach (var listed in await _store.ListAsync(null, cancellationToken).ConfigureAwait(false))
-        {
-            var record = listed;
-            for (var attempt = 0; record is not null && !_protector.IsCurrent(record.ProtectedSecret); attempt++)
-            {
-                var entry = record.Entry;
-                var secret = await _protector.UnprotectAsync(record.ProtectedSecret, entry.Account, entry.Scope, cancellationToken).ConfigureAwait(false);
-                var reprotected = await _protector.ProtectAsync(secret, entry.Account, entry.Scope, cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    await _store.UpdateAsync(new RegistryRecord(entry, reprotected), entry.Version, cancellationToken).ConfigureAwait(false);
-                    rotated++;
-                    break;
-                }
-                catch (RegistryConcurrencyException) when (attempt < 5)
-                {
-                    // Changed meanwhile (maybe re-encrypted by another node): read it again.
-                    record = await _store.GetAsync(entry.Account, entry.Scope, cancellationToken).ConfigureAwait(false);
-                }
-                catch (RegistryNotFoundException)
-                {
-                    break;
-                }
-            }
-        }
-
+        var rotated = await _keys.RotateAsync(cancellationToken).ConfigureAwait(false);
         Log.KeyRotated(_logger, rotated);
         return rotated;
     }

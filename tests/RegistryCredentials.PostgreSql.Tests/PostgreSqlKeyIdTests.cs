@@ -1,0 +1,154 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace RegistryCredentials.PostgreSql.Tests;
+
+/// <summary>
+/// One key per store on a real PostgreSQL server (issue 12, section 4): a schema of version 1 (written before key ids were
+/// recorded) is migrated and then holds to the key its secrets are under; nodes with different keys racing for an empty
+/// schema end with one key.
+/// </summary>
+[TestFixture]
+public sealed class PostgreSqlKeyIdTests
+{
+    private readonly List<ServiceProvider> _nodes = [];
+    private PostgreSqlServer _server = null!;
+
+    [SetUp]
+    public async Task SetUpAsync() => _server = await PostgreSqlServer.GetAsync();
+
+    [TearDown]
+    public async Task TearDownAsync()
+    {
+        foreach (var node in _nodes)
+        {
+            await node.DisposeAsync();
+        }
+
+        _nodes.Clear();
+    }
+
+    /// <summary>Schema version 1 exactly as it shipped (the migrator's first migration and its version table); never edit it.</summary>
+    private static string SchemaVersion1(string schema) => $"""
+        CREATE SCHEMA {schema};
+        CREATE TABLE {schema}.schema_version (
+            version integer PRIMARY KEY,
+            description text NOT NULL,
+            applied_on timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE TABLE {schema}.entries (
+            account text COLLATE "C" NOT NULL,
+            scope text COLLATE "C" NOT NULL,
+            name text NOT NULL,
+            type text NOT NULL,
+            username text NOT NULL,
+            email text NULL,
+            verify_tls boolean NOT NULL,
+            insecure_http boolean NOT NULL,
+            ca_certificates text NULL,
+            is_active boolean NOT NULL,
+            created_on timestamptz NOT NULL,
+            updated_on timestamptz NOT NULL,
+            version bigint NOT NULL CHECK (version > 0),
+            protected_secret bytea NOT NULL CHECK (octet_length(protected_secret) > 0),
+            CONSTRAINT entries_pkey PRIMARY KEY (account, scope)
+        );
+        INSERT INTO {schema}.schema_version (version, description) VALUES (1, 'entries table');
+        """;
+
+    private static AesGcmSecretProtector Protector(string key) =>
+        new(Options.Create(new SecretProtectionOptions { Key = key, KeyEnvironmentVariable = null, CreateKeyFile = false }));
+
+    private ServiceProvider Node(string schema, string key)
+    {
+        var services = new ServiceCollection();
+        services.AddRegistryCredentials().UsePostgreSqlStore(_server.ConnectionString(), o => o.Schema = schema).UseSecretProtection(o =>
+        {
+            o.Key = key;
+            o.KeyEnvironmentVariable = null;
+            o.CreateKeyFile = false;
+        });
+        var provider = services.BuildServiceProvider();
+        _nodes.Add(provider);
+        return provider;
+    }
+
+    private Task<string> EntriesAsync(string schema) =>
+        _server.ScalarAsync<string>($"SELECT coalesce(string_agg(account || '|' || scope || '|' || version || '|' || encode(protected_secret, 'hex'), E'\\n' ORDER BY account, scope), '') FROM {schema}.entries");
+
+    [Test]
+    public async Task A_version_1_schema_is_migrated_and_refuses_another_key_without_changing_an_entry()
+    {
+        var schema = PostgreSqlServer.NewName("keys_v1_");
+        var keyA = AesGcmSecretProtector.GenerateKey();
+        var keyB = AesGcmSecretProtector.GenerateKey();
+        await _server.ExecuteAsync(SchemaVersion1(schema));
+        var passwords = new Dictionary<string, string>();
+        foreach (var scope in new[] { "x.example.com", "y.example.com" })
+        {
+            passwords[scope] = "pw-" + Guid.NewGuid().ToString("N");
+            var bytes = await Protector(keyA).ProtectAsync(passwords[scope], RegistryAccounts.Default, RegistryScope.Parse(scope));
+            await _server.ExecuteAsync(
+                $"INSERT INTO {schema}.entries VALUES ('default', '{scope}', '{scope}', 'docker_v2', 'u', NULL, true, false, NULL, true, now(), now(), 1, decode('{Convert.ToHexString(bytes)}', 'hex'))");
+        }
+
+        var before = await EntriesAsync(schema);
+        var idA = Protector(keyA).CurrentKeyId;
+        var idB = Protector(keyB).CurrentKeyId;
+
+        var b = Node(schema, keyB);
+        var manager = b.GetRequiredService<IRegistryManager>();
+        var update = Assert.ThrowsAsync<RegistrySecretKeyException>(() => manager.UpdateAsync(
+            new RegistryUpdateRequest { Scope = "x.example.com", Password = "pw-" + Guid.NewGuid().ToString("N"), Validate = false }));
+        var read = Assert.ThrowsAsync<RegistrySecretKeyException>(async () => await b.GetRequiredService<IRegistryCredentialResolver>().ResolveAsync("y.example.com/app"));
+
+        Assert.That(update!.Message, Does.Contain(idA).And.Contain(idB));
+        Assert.That(update.StoreKeyIds, Is.EqualTo(new[] { idA }));
+        Assert.That(read!.KeyId, Is.EqualTo(idA));
+        Assert.That(await _server.ScalarAsync<int>($"SELECT max(version) FROM {schema}.schema_version"), Is.EqualTo(2));
+        Assert.That(await EntriesAsync(schema), Is.EqualTo(before), "no entry changed");
+        Assert.That(await _server.ScalarAsync<string>($"SELECT string_agg(key_id, ',') FROM {schema}.secret_keys"), Is.EqualTo(idA));
+
+        var a = Node(schema, keyA);
+        await a.GetRequiredService<IRegistryManager>().UpdateAsync(new RegistryUpdateRequest { Scope = "x.example.com", Password = "pw-new", Validate = false });
+        var resolver = a.GetRequiredService<IRegistryCredentialResolver>();
+        Assert.That((await resolver.ResolveAsync("x.example.com/app")).Credential!.Secret.Reveal(), Is.EqualTo("pw-new"));
+        Assert.That((await resolver.ResolveAsync("y.example.com/app")).Credential!.Secret.Reveal(), Is.EqualTo(passwords["y.example.com"]));
+    }
+
+    [Test]
+    public async Task Nodes_with_different_keys_racing_for_an_empty_schema_end_with_one_key()
+    {
+        var schema = PostgreSqlServer.NewName("keys_race_");
+        var keys = Enumerable.Range(0, 4).Select(_ => AesGcmSecretProtector.GenerateKey()).ToList();
+        var nodes = keys.Select(k => Node(schema, k)).ToList();
+
+        // Prepare every node's store (schema migrated) before the race, so that only the key claims overlap.
+        foreach (var node in nodes)
+        {
+            await node.GetRequiredService<IRegistryStore>().ListAsync(null);
+        }
+
+        using var go = new ManualResetEventSlim();
+        var adds = nodes.Select((node, i) => Task.Run(async () =>
+        {
+            go.Wait();
+            try
+            {
+                await node.GetRequiredService<IRegistryManager>().AddAsync(
+                    new RegistryAddRequest { Scope = $"n{i}.example.com", Username = "u", Password = "pw-" + Guid.NewGuid().ToString("N"), Validate = false });
+                return (int?)i;
+            }
+            catch (RegistrySecretKeyException)
+            {
+                return null;
+            }
+        })).ToList();
+        go.Set();
+        var winners = (await Task.WhenAll(adds)).OfType<int>().ToList();
+
+        Assert.That(winners, Has.Count.EqualTo(1), "the first key recorded wins; every other key is refused");
+        Assert.That(await _server.ScalarAsync<string>($"SELECT string_agg(key_id, ',') FROM {schema}.secret_keys"), Is.EqualTo(Protector(keys[winners[0]]).CurrentKeyId));
+        Assert.That(await _server.ScalarAsync<long>($"SELECT count(*) FROM {schema}.entries"), Is.EqualTo(1));
+    }
+}

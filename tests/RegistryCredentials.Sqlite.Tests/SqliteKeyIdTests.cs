@@ -1,0 +1,188 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace RegistryCredentials.Sqlite.Tests;
+
+/// <summary>
+/// One key per store on real SQLite files (issue 12, section 4): a database of schema version 1 (written before key ids were
+/// recorded) is migrated and then holds to the key its secrets are under; a file written with key A refuses key B.
+/// </summary>
+[TestFixture]
+public sealed class SqliteKeyIdTests
+{
+    /// <summary>Schema version 1 exactly as it shipped (SqliteSchema.Migrations[0]); never edit it.</summary>
+    private const string SchemaVersion1 = """
+        PRAGMA application_id = 1382499186;
+        CREATE TABLE registry_schema (
+            version     INTEGER NOT NULL PRIMARY KEY,
+            description TEXT    NOT NULL,
+            applied_on  TEXT    NOT NULL
+        );
+        CREATE TABLE registry_revision (
+            id       INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+            revision INTEGER NOT NULL
+        );
+        INSERT INTO registry_revision (id, revision) VALUES (1, 0);
+        CREATE TABLE registry_entries (
+            id               INTEGER NOT NULL PRIMARY KEY,
+            account          TEXT    NOT NULL COLLATE BINARY,
+            scope            TEXT    NOT NULL COLLATE BINARY,
+            name             TEXT    NOT NULL,
+            type             TEXT    NOT NULL,
+            username         TEXT    NOT NULL,
+            email            TEXT,
+            verify_tls       INTEGER NOT NULL CHECK (verify_tls IN (0, 1)),
+            insecure_http    INTEGER NOT NULL CHECK (insecure_http IN (0, 1)),
+            ca_certificates  TEXT,
+            is_active        INTEGER NOT NULL CHECK (is_active IN (0, 1)),
+            created_on       TEXT    NOT NULL,
+            updated_on       TEXT    NOT NULL,
+            version          INTEGER NOT NULL CHECK (version >= 1),
+            protected_secret BLOB    NOT NULL,
+            UNIQUE (account, scope)
+        );
+        CREATE TRIGGER registry_entries_inserted AFTER INSERT ON registry_entries
+        BEGIN UPDATE registry_revision SET revision = revision + 1 WHERE id = 1; END;
+        CREATE TRIGGER registry_entries_updated AFTER UPDATE ON registry_entries
+        BEGIN UPDATE registry_revision SET revision = revision + 1 WHERE id = 1; END;
+        CREATE TRIGGER registry_entries_deleted AFTER DELETE ON registry_entries
+        BEGIN UPDATE registry_revision SET revision = revision + 1 WHERE id = 1; END;
+        INSERT INTO registry_schema (version, description, applied_on) VALUES (1, 'registry entries, revision counter', '2026-01-01T00:00:00.0000000+00:00');
+        """;
+
+    private const string EntriesSnapshot = "SELECT group_concat(account || '|' || scope || '|' || version || '|' || hex(protected_secret), char(10)) FROM registry_entries";
+
+    private TempDatabase _db = null!;
+    private readonly List<ServiceProvider> _nodes = [];
+
+    [SetUp]
+    public void CreateFolder() => _db = new TempDatabase();
+
+    [TearDown]
+    public async Task DeleteFolder()
+    {
+        foreach (var node in _nodes)
+        {
+            await node.DisposeAsync();
+        }
+
+        _nodes.Clear();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _db.Dispose();
+    }
+
+    private ServiceProvider Node(string key)
+    {
+        var services = new ServiceCollection();
+        services.AddRegistryCredentials().UseSqliteStore(_db.Path).UseSecretProtection(o =>
+        {
+            o.Key = key;
+            o.KeyEnvironmentVariable = null;
+            o.CreateKeyFile = false;
+        });
+        var provider = services.BuildServiceProvider();
+        _nodes.Add(provider);
+        return provider;
+    }
+
+    private static AesGcmSecretProtector Protector(string key) =>
+        new(Options.Create(new SecretProtectionOptions { Key = key, KeyEnvironmentVariable = null, CreateKeyFile = false }));
+
+    /// <summary>A database as schema version 1 wrote it: entries whose secrets are under <paramref name="key"/>, no key ids.</summary>
+    private async Task<Dictionary<string, string>> CreateVersion1DatabaseAsync(string key)
+    {
+        _db.RawExecute(SchemaVersion1);
+        var protector = Protector(key);
+        var passwords = new Dictionary<string, string>();
+        foreach (var scope in new[] { "x.example.com", "y.example.com" })
+        {
+            passwords[scope] = "pw-" + Guid.NewGuid().ToString("N");
+            var bytes = await protector.ProtectAsync(passwords[scope], RegistryAccounts.Default, RegistryScope.Parse(scope));
+            _db.RawExecute(
+                "INSERT INTO registry_entries (account, scope, name, type, username, email, verify_tls, insecure_http, ca_certificates, is_active, created_on, updated_on, version, protected_secret) " +
+                $"VALUES ('default', '{scope}', '{scope}', 'docker_v2', 'u', NULL, 1, 0, NULL, 1, '2026-01-01T00:00:00.0000000+00:00', '2026-01-01T00:00:00.0000000+00:00', 1, X'{Convert.ToHexString(bytes)}')");
+        }
+
+        return passwords;
+    }
+
+    [Test]
+    public async Task AVersion1DatabaseIsMigratedAndRefusesAnotherKeyWithoutChangingAnEntry()
+    {
+        var keyA = AesGcmSecretProtector.GenerateKey();
+        var keyB = AesGcmSecretProtector.GenerateKey();
+        var passwords = await CreateVersion1DatabaseAsync(keyA);
+        var entriesBefore = _db.RawScalar(EntriesSnapshot);
+        var idA = Protector(keyA).CurrentKeyId;
+        var idB = Protector(keyB).CurrentKeyId;
+
+        var b = Node(keyB);
+        var manager = b.GetRequiredService<IRegistryManager>();
+        var update = Assert.ThrowsAsync<RegistrySecretKeyException>(() => manager.UpdateAsync(
+            new RegistryUpdateRequest { Scope = "x.example.com", Password = "pw-" + Guid.NewGuid().ToString("N"), Validate = false }));
+        var add = Assert.ThrowsAsync<RegistrySecretKeyException>(() => manager.AddAsync(
+            new RegistryAddRequest { Scope = "z.example.com", Username = "u", Password = "pw-" + Guid.NewGuid().ToString("N"), Validate = false }));
+        var read = Assert.ThrowsAsync<RegistrySecretKeyException>(async () => await b.GetRequiredService<IRegistryCredentialResolver>().ResolveAsync("y.example.com/app"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(update!.Message, Does.Contain(idA).And.Contain(idB));
+            Assert.That(add!.StoreKeyIds, Is.EqualTo(new[] { idA }));
+            Assert.That(read!.KeyId, Is.EqualTo(idA));
+            Assert.That(_db.RawScalar("SELECT max(version) FROM registry_schema"), Is.EqualTo("2"), "migrated to schema version 2");
+            Assert.That(_db.RawScalar(EntriesSnapshot), Is.EqualTo(entriesBefore), "no entry changed");
+            Assert.That(_db.RawScalar("SELECT group_concat(key_id) FROM registry_secret_keys"), Is.EqualTo(idA), "the key its secrets name, learnt from them");
+        });
+
+        // The store's own key writes and reads as before.
+        var a = Node(keyA);
+        await a.GetRequiredService<IRegistryManager>().UpdateAsync(new RegistryUpdateRequest { Scope = "x.example.com", Password = "pw-new", Validate = false });
+        var resolver = a.GetRequiredService<IRegistryCredentialResolver>();
+        Assert.That((await resolver.ResolveAsync("x.example.com/app")).Credential!.Secret.Reveal(), Is.EqualTo("pw-new"));
+        Assert.That((await resolver.ResolveAsync("y.example.com/app")).Credential!.Secret.Reveal(), Is.EqualTo(passwords["y.example.com"]));
+    }
+
+    [Test]
+    public async Task AnEmptyVersion1DatabaseTakesTheKeyOfItsFirstWrite()
+    {
+        _db.RawExecute(SchemaVersion1);
+        var key = AesGcmSecretProtector.GenerateKey();
+        await Node(key).GetRequiredService<IRegistryManager>().AddAsync(
+            new RegistryAddRequest { Scope = "x.example.com", Username = "u", Password = "pw-" + Guid.NewGuid().ToString("N"), Validate = false });
+
+        Assert.That(_db.RawScalar("SELECT group_concat(key_id) FROM registry_secret_keys"), Is.EqualTo(Protector(key).CurrentKeyId));
+        Assert.That(_db.RawScalar("SELECT group_concat(version) FROM registry_schema"), Is.EqualTo("1,2"));
+    }
+
+    [Test]
+    public async Task KeyIdsOutliveTheProcessThatWroteThem()
+    {
+        var keyA = AesGcmSecretProtector.GenerateKey();
+        var first = Node(keyA);
+        await first.GetRequiredService<IRegistryManager>().AddAsync(
+            new RegistryAddRequest { Scope = "x.example.com", Username = "u", Password = "pw-" + Guid.NewGuid().ToString("N"), Validate = false });
+        await first.DisposeAsync();
+        _nodes.Remove(first);
+
+        var error = Assert.ThrowsAsync<RegistrySecretKeyException>(() => Node(AesGcmSecretProtector.GenerateKey()).GetRequiredService<IRegistryManager>().AddAsync(
+            new RegistryAddRequest { Scope = "y.example.com", Username = "u", Password = "pw-" + Guid.NewGuid().ToString("N"), Validate = false }));
+        Assert.That(error!.StoreKeyIds, Is.EqualTo(new[] { Protector(keyA).CurrentKeyId }));
+        Assert.That(_db.RawScalar("SELECT count(*) FROM registry_entries"), Is.EqualTo("1"));
+    }
+
+    [Test]
+    public async Task AVersion2DatabaseWithoutItsKeyTableIsRefusedAsDamaged()
+    {
+        await using (var store = _db.Open())
+        {
+            await store.InitializeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _db.RawExecute("DROP TABLE registry_secret_keys");
+        await using var reopened = _db.Open();
+        var error = Assert.ThrowsAsync<SqliteStoreException>(async () => await reopened.InitializeAsync());
+        Assert.That(error!.Kind, Is.EqualTo(SqliteStoreErrorKind.Corrupt));
+        Assert.That(error.Message, Does.Contain("registry_secret_keys"));
+    }
+}
