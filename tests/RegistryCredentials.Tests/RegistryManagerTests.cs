@@ -357,6 +357,42 @@ public class RegistryManagerTests
     }
 
     [Test]
+    public async Task Delete_with_the_current_expected_version_removes_the_entry()
+    {
+        var entry = await _host.AddAsync("reg.example.com");
+
+        await _host.Manager.DeleteAsync(entry.Scope, expectedVersion: entry.Version);
+
+        Assert.That(await _host.Store.GetAsync(RegistryAccounts.Default, entry.Scope), Is.Null);
+    }
+
+    [Test]
+    public async Task Delete_with_a_stale_expected_version_is_a_concurrency_conflict_and_keeps_the_entry()
+    {
+        var entry = await _host.AddAsync("reg.example.com");
+        await _host.Manager.DeactivateAsync(entry.Scope);
+        var before = await _host.SnapshotAsync();
+
+        var error = Assert.ThrowsAsync<RegistryConcurrencyException>(() => _host.Manager.DeleteAsync(entry.Scope, expectedVersion: entry.Version));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(error!.ExpectedVersion, Is.EqualTo(1));
+            Assert.That(error.ActualVersion, Is.EqualTo(2));
+            Assert.That(error.Scope, Is.EqualTo(entry.Scope));
+            Assert.That(await _host.SnapshotAsync(), Is.EqualTo(before));
+        });
+    }
+
+    [Test]
+    public async Task Delete_with_an_expected_version_of_a_missing_entry_is_not_found()
+    {
+        var before = await _host.SnapshotAsync();
+        Assert.ThrowsAsync<RegistryNotFoundException>(() => _host.Manager.DeleteAsync(RegistryScope.Parse("reg.example.com"), expectedVersion: 1));
+        Assert.That(await _host.SnapshotAsync(), Is.EqualTo(before));
+    }
+
+    [Test]
     public async Task Validate_checks_a_stored_entry_without_changing_it()
     {
         await _host.AddAsync("reg.example.com");

@@ -86,7 +86,7 @@ internal sealed class RegistryCommands
     public async Task<int> DeleteAsync(string registry, CancellationToken cancellationToken)
     {
         var scope = RegistryScope.Parse(registry);
-        await _context.Host.Manager.DeleteAsync(scope, null, cancellationToken);
+        await _context.Host.Manager.DeleteAsync(scope, cancellationToken: cancellationToken);
         Terminal.WriteStatus($"Deleted registry {scope}");
         return ExitCodes.Ok;
     }

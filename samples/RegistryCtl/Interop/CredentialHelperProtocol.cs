@@ -220,7 +220,7 @@ internal sealed class CredentialHelperProtocol
 
         try
         {
-            await _context.Host.Manager.DeleteAsync(scope, null, cancellationToken);
+            await _context.Host.Manager.DeleteAsync(scope, cancellationToken: cancellationToken);
         }
         catch (RegistryNotFoundException)
         {

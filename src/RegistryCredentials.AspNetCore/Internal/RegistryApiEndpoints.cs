@@ -97,10 +97,11 @@ internal static class RegistryApiEndpoints
 
         group.MapDelete("{registry}", DeleteAsync)
             .WithSummary("Delete a registry")
-            .WithDescription("Anchore's DELETE /registries/{registry}: removes the entry and its secret.")
+            .WithDescription("Anchore's DELETE /registries/{registry}: removes the entry and its secret. If-Match with the ETag makes the delete conditional (412 when the entry changed).")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
         group.MapPost("{registry}/activate", ActivateAsync)
             .WithSummary("Activate a registry")
@@ -213,7 +214,24 @@ internal static class RegistryApiEndpoints
 
     private static async Task<IResult> DeleteAsync(HttpContext context, string registry)
     {
-        await Manager(context).DeleteAsync(Scope(registry), RequestAccount.Get(context), context.RequestAborted).ConfigureAwait(false);
+        var scope = Scope(registry);
+        var manager = Manager(context);
+        var account = RequestAccount.Get(context);
+        if (EntityTags.ParseIfMatch(context) is not { } versions)
+        {
+            await manager.DeleteAsync(scope, account, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            return Results.NoContent();
+        }
+
+        // If-Match, as PUT takes it: the version named must be the stored one, and the store deletes only that version
+        // (a change between this read and the delete is a concurrency conflict, hence 412, never a lost update).
+        var current = await manager.GetAsync(scope, account, context.RequestAborted).ConfigureAwait(false);
+        if (!versions.Contains(current.Version))
+        {
+            throw new RegistryConcurrencyException(account, scope, versions.Count > 0 ? versions[0] : -1, current.Version);
+        }
+
+        await manager.DeleteAsync(scope, account, current.Version, context.RequestAborted).ConfigureAwait(false);
         return Results.NoContent();
     }
 

@@ -134,12 +134,12 @@ internal sealed class RegistryManager : IRegistryManager
         return stored.Entry;
     }
 
-    public async Task DeleteAsync(RegistryScope scope, string? account = null, CancellationToken cancellationToken = default)
+    public async Task DeleteAsync(RegistryScope scope, string? account = null, long? expectedVersion = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scope);
         using var activity = Telemetry.ActivitySource.StartActivity("RegistryCredentials.Delete");
         var name = Account(account);
-        if (!await _store.DeleteAsync(name, scope, null, cancellationToken).ConfigureAwait(false))
+        if (!await _store.DeleteAsync(name, scope, expectedVersion, cancellationToken).ConfigureAwait(false))
         {
             throw new RegistryNotFoundException(name, scope);
         }
