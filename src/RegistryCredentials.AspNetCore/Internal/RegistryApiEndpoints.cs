@@ -1,8 +1,6 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -321,36 +319,6 @@ internal static class RegistryApiEndpoints
             : throw ApiProblemException.InvalidField("validate", "The query parameter validate must be true or false.");
     }
 
-    private static async Task<T> ReadBodyAsync<T>(HttpContext context)
-        where T : class
-    {
-        if (!context.Request.HasJsonContentType())
-        {
-            throw new ApiProblemException(
-                StatusCodes.Status415UnsupportedMediaType, RegistryProblemTypes.UnsupportedMediaType, "Unsupported media type", "Send the body as application/json.");
-        }
-
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit
-            && (limit.MaxRequestBodySize is null || limit.MaxRequestBodySize > MaxBodyBytes))
-        {
-            limit.MaxRequestBodySize = MaxBodyBytes;
-        }
-
-        try
-        {
-            return await context.Request.ReadFromJsonAsync<T>(ApiJson.Options, context.RequestAborted).ConfigureAwait(false)
-                ?? throw new ApiProblemException(StatusCodes.Status400BadRequest, RegistryProblemTypes.InvalidBody, "Invalid body", "The body is JSON null, not an object.");
-        }
-        catch (JsonException e)
-        {
-            // The position, never the text: the body may hold a password.
-            throw new ApiProblemException(
-                StatusCodes.Status400BadRequest, RegistryProblemTypes.InvalidBody, "Invalid body",
-                $"The body is not the JSON object this endpoint takes (at {e.Path ?? "$"}, line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).");
-        }
-        catch (BadHttpRequestException e)
-        {
-            throw new ApiProblemException(e.StatusCode, RegistryProblemTypes.InvalidBody, "Invalid body", "The body could not be read: " + e.Message);
-        }
-    }
+    private static Task<T> ReadBodyAsync<T>(HttpContext context)
+        where T : class => RequestBody.ReadJsonAsync<T>(context, MaxBodyBytes);
 }
