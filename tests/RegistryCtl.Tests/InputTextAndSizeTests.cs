@@ -102,8 +102,13 @@ public sealed class InputTextAndSizeTests
         var invalidFile = await _sandbox.RunAsync("import", "docker-config", config, "--validate=false");
         var afterInvalidFile = await StateAsync();
 
+        // A credential helper that answers with a secret that is not UTF-8 (printf '\377' is the byte 0xFF).
+        _sandbox.WriteScript("docker-credential-mangled", "cat > /dev/null\nprintf '{\"Username\":\"ci\",\"Secret\":\"pw-\\377\"}\\n'\n");
         var badAuth = Convert.ToBase64String(Bytes("ci:pw-", [0xC3, 0x28]));
-        await File.WriteAllTextAsync(config, "{\"auths\":{\"quay.io\":{\"auth\":\"" + badAuth + "\"},\"ghcr.io\":{\"auth\":\"" + Json.Base64("octo:pw-good") + "\"}}}");
+        await File.WriteAllTextAsync(
+            config,
+            "{\"auths\":{\"quay.io\":{\"auth\":\"" + badAuth + "\"},\"ghcr.io\":{\"auth\":\"" + Json.Base64("octo:pw-good") + "\"}},"
+            + "\"credHelpers\":{\"helper.example.com\":\"mangled\"}}");
         var mixed = await _sandbox.RunAsync("import", "docker-config", config, "--validate=false", "-o", "json");
         var report = Json.Parse(mixed.Stdout);
 
@@ -118,6 +123,10 @@ public sealed class InputTextAndSizeTests
             Assert.That(quay.Text("result"), Is.EqualTo("skipped"), mixed.Stdout);
             Assert.That(quay.Text("detail"), Does.Contain("not valid UTF-8"));
             Assert.That(report.EnumerateArray().Single(r => r.Text("key") == "ghcr.io").Text("result"), Is.EqualTo("imported"), mixed.Stdout);
+            var helper = report.EnumerateArray().Single(r => r.Text("key") == "helper.example.com");
+            Assert.That(helper.Text("result"), Is.EqualTo("skipped"), mixed.Stdout);
+            Assert.That(helper.Text("detail"), Does.Contain("docker-credential-mangled get printed").And.Contain("not valid UTF-8"));
+            Assert.That((await _sandbox.RunAsync("registry", "get", "helper.example.com")).ExitCode, Is.EqualTo(2), "nothing stored from the helper");
             Assert.That((await _sandbox.RunAsync("registry", "get", "quay.io")).ExitCode, Is.EqualTo(2), "nothing stored for quay.io");
         });
     }
