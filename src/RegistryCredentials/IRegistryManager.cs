@@ -45,13 +45,18 @@ public interface IRegistryManager
     /// </exception>
     Task<RegistryEntry> UpdateAsync(RegistryUpdateRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes an entry and its secret; cached credentials for it are dropped.</summary>
+    /// <summary>
+    /// Deletes an entry and its secret; cached credentials for it are dropped. With <paramref name="expectedVersion"/>, only
+    /// if the entry is still at that version: the check and the delete are one atomic step in the store.
+    /// </summary>
     /// <param name="scope">The scope.</param>
     /// <param name="account">The account; null for the configured one.</param>
+    /// <param name="expectedVersion">The version the caller read (<see cref="RegistryEntry.Version"/>); null deletes whatever version is stored.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the entry is gone.</returns>
     /// <exception cref="RegistryNotFoundException">No such entry.</exception>
-    Task DeleteAsync(RegistryScope scope, string? account = null, CancellationToken cancellationToken = default);
+    /// <exception cref="RegistryConcurrencyException">The entry is not at <paramref name="expectedVersion"/>; it is left as it was.</exception>
+    Task DeleteAsync(RegistryScope scope, string? account = null, long? expectedVersion = null, CancellationToken cancellationToken = default);
 
     /// <summary>Activates an entry; no password is needed.</summary>
     /// <param name="scope">The scope.</param>

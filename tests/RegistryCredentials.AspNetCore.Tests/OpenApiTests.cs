@@ -93,5 +93,9 @@ public class OpenApiTests
         {
             Assert.That(put.GetProperty("responses").GetProperty(status).GetProperty("content").TryGetProperty("application/problem+json", out _), Is.True, status);
         }
+
+        var delete = paths.GetProperty("/registries/{registry}").GetProperty("delete");
+        Assert.That(delete.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()), Does.Contain("If-Match"));
+        Assert.That(delete.GetProperty("responses").GetProperty("412").GetProperty("content").TryGetProperty("application/problem+json", out _), Is.True);
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using RegistryCredentials.AspNetCore.Tests.Support;
+using RegistryCredentials.Sqlite;
 
 namespace RegistryCredentials.AspNetCore.Tests;
 
@@ -13,6 +14,7 @@ public class RegistriesApiTests
 
     private ApiHost _host = null!;
     private HttpClient _alice = null!;
+    private string? _temporary;
 
     [SetUp]
     public async Task SetUp()
@@ -26,6 +28,11 @@ public class RegistriesApiTests
     {
         _alice.Dispose();
         await _host.DisposeAsync();
+        if (_temporary is not null)
+        {
+            Directory.Delete(_temporary, recursive: true);
+            _temporary = null;
+        }
     }
 
     [Test]
@@ -332,6 +339,36 @@ public class RegistriesApiTests
         var response = await _alice.DeleteAsync("/registries/docker.io%2Facme");
         await response.ExpectAsync(204);
         await (await _alice.GetAsync("/registries/docker.io%2Facme")).ExpectAsync(404, RegistryProblemTypes.NotFound);
+        Assert.That(await _host.SnapshotAsync(), Is.Empty);
+    }
+
+    [TestCase(false, TestName = "Delete_with_if_match_deletes_only_the_version_it_names(in-memory)")]
+    [TestCase(true, TestName = "Delete_with_if_match_deletes_only_the_version_it_names(SQLite)")]
+    public async Task Delete_with_if_match_deletes_only_the_version_it_names(bool sqlite)
+    {
+        if (sqlite)
+        {
+            _alice.Dispose();
+            await _host.DisposeAsync();
+            _temporary = Directory.CreateTempSubdirectory("rc-api-sqlite-").FullName;
+            var key = AesGcmSecretProtector.GenerateKey();
+            _host = await ApiHost.StartAsync(o => o.Build = b => b.UseSqliteStore(Path.Combine(_temporary, "registries.db")).UseSecretProtection(p => p.Key = key));
+            _alice = _host.Client("alice");
+        }
+
+        await (await _alice.AddAsync("docker.io/acme")).ExpectAsync(201);
+        await (await _alice.PutEntryAsync("docker.io/acme", new { registry_name = "two" }, ifMatch: "\"1\"")).ExpectAsync(200);
+        var before = await _host.SnapshotAsync();
+
+        var stale = await (await _alice.DeleteEntryAsync("docker.io/acme", ifMatch: "\"1\"")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
+        Assert.That(stale.GetProperty("detail").GetString(), Does.Contain("version 2"));
+        await (await _alice.DeleteEntryAsync("docker.io/acme", ifMatch: "W/\"2\"")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
+        await (await _alice.DeleteEntryAsync("docker.io/acme", ifMatch: "not-an-etag")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
+        await (await _alice.DeleteEntryAsync("nope.example.com", ifMatch: "*")).ExpectAsync(404, RegistryProblemTypes.NotFound);
+        Assert.That(await _host.SnapshotAsync(), Is.EqualTo(before), "a refused delete changes nothing");
+        Assert.That(await _host.StoredPasswordAsync("acme/app"), Is.EqualTo("pw-1"));
+
+        await (await _alice.DeleteEntryAsync("docker.io/acme", ifMatch: "\"7\", \"2\"")).ExpectAsync(204);
         Assert.That(await _host.SnapshotAsync(), Is.Empty);
     }
 

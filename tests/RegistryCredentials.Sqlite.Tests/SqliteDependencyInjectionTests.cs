@@ -80,6 +80,29 @@ public sealed class SqliteDependencyInjectionTests
     }
 
     [Test]
+    public async Task ADeleteWithAStaleExpectedVersionKeepsTheEntryOnTheFile()
+    {
+        var services = new ServiceCollection();
+        services.AddRegistryCredentials().UseSqliteStore(_db.Path).UseSecretProtection(o => o.Key = AesGcmSecretProtector.GenerateKey());
+        await using var provider = services.BuildServiceProvider();
+        var manager = provider.GetRequiredService<IRegistryManager>();
+        var resolver = provider.GetRequiredService<IRegistryCredentialResolver>();
+        var password = "pw-" + Guid.NewGuid().ToString("N");
+        var entry = await manager.AddAsync(new RegistryAddRequest { Scope = "reg.example.com", Username = "ci", Password = password, Validate = false });
+        await manager.UpdateAsync(new RegistryUpdateRequest { Scope = "reg.example.com", Name = "renamed", Validate = false });
+
+        var error = Assert.ThrowsAsync<RegistryConcurrencyException>(() => manager.DeleteAsync(entry.Scope, expectedVersion: entry.Version));
+
+        Assert.That(error!.ActualVersion, Is.EqualTo(2));
+        var kept = await manager.GetAsync(entry.Scope);
+        Assert.That(kept.Name, Is.EqualTo("renamed"));
+        Assert.That((await resolver.ResolveAsync("reg.example.com/app")).Credential!.Secret.Reveal(), Is.EqualTo(password));
+
+        await manager.DeleteAsync(entry.Scope, expectedVersion: kept.Version);
+        Assert.That(await manager.ListAsync(), Is.Empty);
+    }
+
+    [Test]
     public void UseSqliteStoreChecksItsArguments()
     {
         var builder = new ServiceCollection().AddRegistryCredentials();

@@ -135,6 +135,111 @@ public class RegistryManagerTests
     }
 
     [Test]
+    public async Task A_password_of_exactly_64_KiB_in_UTF_8_is_stored_whole()
+    {
+        // 32768 × 'é' (two bytes each in UTF-8): 65536 bytes, 32768 characters.
+        var password = new string('\u00e9', RegistryEntryLimits.MaxPasswordBytes / 2);
+        await _host.Manager.AddAsync(new RegistryAddRequest { Scope = "reg.example.com", Username = "ci", Password = password, Validate = false });
+
+        var resolution = await _host.Resolver.ResolveAsync("reg.example.com/app");
+        Assert.That(resolution.Credential!.Secret.Reveal(), Is.EqualTo(password));
+    }
+
+    [Test]
+    public async Task A_password_over_64_KiB_is_refused_naming_the_field_and_changes_nothing()
+    {
+        var kept = TestHost.NewSecret();
+        await _host.AddAsync("keep.example.com", password: kept);
+        var before = await _host.SnapshotAsync();
+        var tooLarge = new string('\u00e9', RegistryEntryLimits.MaxPasswordBytes / 2) + "x"; // 65537 bytes in UTF-8
+
+        var onAdd = Assert.ThrowsAsync<RegistryFieldException>(() => _host.Manager.AddAsync(new RegistryAddRequest
+        {
+            Scope = "reg.example.com", Username = "ci", Password = tooLarge, Validate = false,
+        }));
+        var onReplace = Assert.ThrowsAsync<RegistryFieldException>(() => _host.Manager.AddAsync(new RegistryAddRequest
+        {
+            Scope = "keep.example.com", Username = "ci", Password = tooLarge, Validate = false, Replace = true,
+        }));
+        var onUpdate = Assert.ThrowsAsync<RegistryFieldException>(() => _host.Manager.UpdateAsync(new RegistryUpdateRequest
+        {
+            Scope = "keep.example.com", Password = tooLarge, Validate = false,
+        }));
+
+        foreach (var error in new[] { onAdd, onReplace, onUpdate })
+        {
+            Assert.Multiple(() =>
+            {
+                Assert.That(error!.Field, Is.EqualTo("Password"));
+                Assert.That(error.ParamName, Is.EqualTo("Password"));
+                Assert.That(error.Problem, Is.EqualTo(RegistryFieldProblem.TooLarge));
+                Assert.That(error.Message, Does.Contain("64 KiB").And.Not.Contain("\u00e9\u00e9"));
+            });
+        }
+
+        Assert.That(await _host.SnapshotAsync(), Is.EqualTo(before));
+        Assert.That((await _host.Resolver.ResolveAsync("keep.example.com/app")).Credential!.Secret.Reveal(), Is.EqualTo(kept));
+        _host.Validator.Verify(v => v.ValidateAsync(It.IsAny<RegistryEntry>(), It.IsAny<RegistryCredential>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    // An unpaired UTF-16 surrogate is what bytes that were not valid UTF-8 become when a front end decodes them without
+    // checking (and what a JSON "\ud800" escape yields); encoded for storage it would silently turn into U+FFFD.
+    [TestCase("Username")]
+    [TestCase("Password")]
+    [TestCase("Name")]
+    [TestCase("Email")]
+    public async Task Text_with_an_unpaired_surrogate_is_refused_naming_the_field_and_changes_nothing(string field)
+    {
+        var kept = TestHost.NewSecret();
+        await _host.AddAsync("keep.example.com", username: "keeper", password: kept);
+        var before = await _host.SnapshotAsync();
+        var broken = "ab\ud800cd";
+        var username = field == "Username" ? broken : "ci";
+        var password = field == "Password" ? broken + TestHost.NewSecret() : TestHost.NewSecret();
+        var name = field == "Name" ? broken : null;
+        var email = field == "Email" ? "ops" + broken + "@example.com" : null;
+
+        var onAdd = Assert.ThrowsAsync<RegistryFieldException>(() => _host.Manager.AddAsync(new RegistryAddRequest
+        {
+            Scope = "reg.example.com", Username = username, Password = password, Name = name, Email = email, Validate = false,
+        }));
+        var onUpdate = Assert.ThrowsAsync<RegistryFieldException>(() => _host.Manager.UpdateAsync(new RegistryUpdateRequest
+        {
+            Scope = "keep.example.com",
+            Username = field == "Username" ? broken : null,
+            Password = field == "Password" ? RegistrySecret.FromString(password) : null,
+            Name = name,
+            Email = email,
+            Validate = false,
+        }));
+
+        foreach (var error in new[] { onAdd, onUpdate })
+        {
+            Assert.Multiple(() =>
+            {
+                Assert.That(error!.Field, Is.EqualTo(field));
+                Assert.That(error.Problem, Is.EqualTo(RegistryFieldProblem.NotWellFormedText));
+                Assert.That(error.Message, Does.Contain("UTF-8").And.Not.Contain(password));
+            });
+        }
+
+        Assert.That(await _host.SnapshotAsync(), Is.EqualTo(before));
+        Assert.That((await _host.Resolver.ResolveAsync("keep.example.com/app")).Credential!.Secret.Reveal(), Is.EqualTo(kept));
+    }
+
+    [Test]
+    public async Task Well_formed_text_outside_the_basic_plane_and_a_real_replacement_character_are_kept()
+    {
+        // A surrogate pair (U+1F511) is well formed; U+FFFD itself is a character like any other here.
+        var password = "key-\ud83d\udd11-\ufffd-" + TestHost.NewSecret();
+        await _host.Manager.AddAsync(new RegistryAddRequest { Scope = "reg.example.com", Username = "\ud83d\udd11user", Password = password, Validate = false });
+
+        var resolution = await _host.Resolver.ResolveAsync("reg.example.com/app");
+        Assert.That(resolution.Credential!.Secret.Reveal(), Is.EqualTo(password));
+        Assert.That(resolution.Credential.Username, Is.EqualTo("\ud83d\udd11user"));
+    }
+
+    [Test]
     public async Task Bad_account_name_is_rejected()
     {
         var before = await _host.SnapshotAsync();
@@ -354,6 +459,42 @@ public class RegistryManagerTests
         Assert.That(await _host.Store.GetAsync(RegistryAccounts.Default, RegistryScope.Parse("reg.example.com")), Is.Null);
         Assert.That((await _host.Resolver.ResolveAsync("reg.example.com/app")).Kind, Is.EqualTo(RegistryResolutionKind.Anonymous));
         Assert.ThrowsAsync<RegistryNotFoundException>(() => _host.Manager.DeleteAsync("reg.example.com"));
+    }
+
+    [Test]
+    public async Task Delete_with_the_current_expected_version_removes_the_entry()
+    {
+        var entry = await _host.AddAsync("reg.example.com");
+
+        await _host.Manager.DeleteAsync(entry.Scope, expectedVersion: entry.Version);
+
+        Assert.That(await _host.Store.GetAsync(RegistryAccounts.Default, entry.Scope), Is.Null);
+    }
+
+    [Test]
+    public async Task Delete_with_a_stale_expected_version_is_a_concurrency_conflict_and_keeps_the_entry()
+    {
+        var entry = await _host.AddAsync("reg.example.com");
+        await _host.Manager.DeactivateAsync(entry.Scope);
+        var before = await _host.SnapshotAsync();
+
+        var error = Assert.ThrowsAsync<RegistryConcurrencyException>(() => _host.Manager.DeleteAsync(entry.Scope, expectedVersion: entry.Version));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(error!.ExpectedVersion, Is.EqualTo(1));
+            Assert.That(error.ActualVersion, Is.EqualTo(2));
+            Assert.That(error.Scope, Is.EqualTo(entry.Scope));
+            Assert.That(await _host.SnapshotAsync(), Is.EqualTo(before));
+        });
+    }
+
+    [Test]
+    public async Task Delete_with_an_expected_version_of_a_missing_entry_is_not_found()
+    {
+        var before = await _host.SnapshotAsync();
+        Assert.ThrowsAsync<RegistryNotFoundException>(() => _host.Manager.DeleteAsync(RegistryScope.Parse("reg.example.com"), expectedVersion: 1));
+        Assert.That(await _host.SnapshotAsync(), Is.EqualTo(before));
     }
 
     [Test]

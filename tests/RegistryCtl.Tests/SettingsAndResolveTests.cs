@@ -84,6 +84,10 @@ public sealed class SettingsAndResolveTests
     public async Task The_allow_list_denies_other_registries_with_exit_5()
     {
         await _sandbox.RunOkAsync("settings", "set", "allowed-registries", "quay.io");
+
+        // resolve reads a store and no longer creates one (issue 12): make it with an unrelated entry.
+        var add = await _sandbox.RunWithPasswordAsync("pw-Other-4d2e", "registry", "add", "other.example.com", "--username", "ci", "--validate=false");
+        Assert.That(add.ExitCode, Is.Zero, add.ToString());
         var hub = await _sandbox.RunAsync("resolve", "nginx");
         var hubAuth = await _sandbox.RunAsync("resolve", "nginx", "-o", "docker-auth");
         var quay = await _sandbox.RunAsync("resolve", "quay.io/ns/app:1", "-o", "json");

@@ -9,7 +9,10 @@ internal static class ExitCodes
     /// <summary>Bad usage (unknown command or option, malformed registry or image, bad setting) or any other failure.</summary>
     public const int Usage = 1;
 
-    /// <summary>The registry entry (or the file to import) does not exist.</summary>
+    /// <summary>
+    /// The registry entry (or the file to import) does not exist, or the store or its key file does not (only
+    /// <c>registry add</c>, <c>import</c> and the helper's <c>store</c> create them).
+    /// </summary>
     public const int NotFound = 2;
 
     /// <summary>The entry already exists (add without <c>--replace</c>) or changed concurrently.</summary>

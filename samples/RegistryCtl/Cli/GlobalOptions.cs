@@ -8,14 +8,14 @@ internal sealed class GlobalOptions
 {
     public Option<string> Store { get; } = new("--store")
     {
-        Description = "The store: a SQLite file path, or a PostgreSQL connection string (Host=…). Default: $REGCRED_STORE, else $XDG_DATA_HOME/regcred/registries.db.",
+        Description = "The store: a SQLite file path (only registry add, import and helper store create it), or a PostgreSQL connection string (Host=…). Default: $REGCRED_STORE, else $XDG_DATA_HOME/regcred/registries.db.",
         HelpName = "path|connection-string",
         Recursive = true,
     };
 
     public Option<string> KeyFile { get; } = new("--key-file")
     {
-        Description = "The secret key file (created with mode 0600 when missing). Default: $REGCRED_KEY_FILE, else the library's ~/.config/registry-credentials/secret.key ($REGCRED_SECRET_KEY, a base64 key, wins over both).",
+        Description = "The secret key file (only registry add, import and helper store create it, mode 0600). Default: $REGCRED_KEY_FILE, else the library's ~/.config/registry-credentials/secret.key ($REGCRED_SECRET_KEY, a base64 key, wins over both).",
         HelpName = "path",
         Recursive = true,
     };

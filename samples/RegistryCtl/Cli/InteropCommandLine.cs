@@ -117,7 +117,9 @@ internal static class InteropCommandLine
 
             await using var context = globals.CreateContext(parseResult, terminal);
             var (json, origin) = ReadDockerConfig(context, parseResult.GetValue(path));
-            var importer = new DockerConfigImporter(context.Host.Manager, new ExternalCredentialHelper(helperTimeout), terminal);
+            // The store and its key are created (and that said on stderr) only when a credential is about to be added.
+            var importer = new DockerConfigImporter(
+                async ct => (await context.OpenOrCreateHostAsync(ct)).Manager, new ExternalCredentialHelper(helperTimeout), terminal);
             var results = await importer.ImportAsync(json, origin, parseResult.GetValue(validate), parseResult.GetValue(replace), cancellationToken);
             ImportReport.Write(terminal, results, parseResult.GetValue(output)!);
             return DockerConfigImporter.ExitCode(results);
@@ -127,14 +129,15 @@ internal static class InteropCommandLine
 
     private static (string Json, string Origin) ReadDockerConfig(Hosting.ToolContext context, string? path)
     {
+        // Valid UTF-8 and at most 8 MiB, from wherever it comes.
         if (path == "-")
         {
-            return (context.Terminal.In.ReadToEnd(), "stdin");
+            return (BoundedInput.ReadAll(context.Terminal.In, BoundedInput.MaxDockerConfigBytes, "The Docker config on stdin"), "stdin");
         }
 
         if (path is null && context.Terminal.Variable("DOCKER_AUTH_CONFIG") is { } inline)
         {
-            return (inline, "DOCKER_AUTH_CONFIG");
+            return (BoundedInput.RequireDecoded(inline, "DOCKER_AUTH_CONFIG"), "DOCKER_AUTH_CONFIG");
         }
 
         var file = path ?? context.Paths.DockerConfig;
@@ -143,7 +146,7 @@ internal static class InteropCommandLine
             throw new RegcredException(ExitCodes.NotFound, $"There is no Docker config at {file}.");
         }
 
-        return (File.ReadAllText(file), file);
+        return (BoundedInput.ReadFile(file, BoundedInput.MaxDockerConfigBytes, $"The Docker config {file}"), file);
     }
 
     private static Command CreateExport(GlobalOptions globals, Terminal terminal)

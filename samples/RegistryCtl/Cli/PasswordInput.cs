@@ -4,7 +4,8 @@ namespace RegistryCtl.Cli;
 
 /// <summary>
 /// Where a password comes from: <c>--password-stdin</c> (everything on stdin, one trailing line break removed, so a
-/// multi-line JSON key file works) or the <c>REGCRED_REGISTRY_PASSWORD</c> environment variable. Never an argument.
+/// multi-line JSON key file works; valid UTF-8, at most 64 KiB) or the <c>REGCRED_REGISTRY_PASSWORD</c> environment
+/// variable. Never an argument.
 /// </summary>
 internal static class PasswordInput
 {
@@ -15,7 +16,8 @@ internal static class PasswordInput
     {
         if (fromStdin)
         {
-            var text = TrimOneLineBreak(terminal.In.ReadToEnd());
+            // Bounded: at most 64 KiB (and a line break) is read, however much is piped.
+            var text = TrimOneLineBreak(BoundedInput.ReadAll(terminal.In, BoundedInput.MaxPasswordChars, "The password on stdin"));
             if (text.Length == 0)
             {
                 throw new RegcredException("--password-stdin read an empty password.");
@@ -25,7 +27,7 @@ internal static class PasswordInput
         }
 
         var variable = terminal.Variable(EnvironmentVariable);
-        return variable is null ? null : RegistrySecret.FromString(variable);
+        return variable is null ? null : RegistrySecret.FromString(BoundedInput.RequireDecoded(variable, EnvironmentVariable));
     }
 
     /// <summary>The password, or a usage error naming both sources.</summary>

@@ -4,7 +4,8 @@ using Spectre.Console;
 namespace RegistryCtl.Cli;
 
 /// <summary>
-/// The process's standard streams (UTF-8, no BOM, whatever the locale: the helper and kubelet protocols are byte exact),
+/// The process's standard streams (UTF-8, no BOM, whatever the locale: the helper and kubelet protocols are byte exact;
+/// stdin is decoded strictly, so invalid UTF-8 is an error),
 /// whether each is a terminal, and the environment. Tables go to <see cref="Out"/>; errors, warnings, status lines and the
 /// spinner go to <see cref="Error"/>, status lines and the spinner only when it is a terminal.
 /// </summary>
@@ -45,7 +46,9 @@ internal sealed class Terminal
     public static Terminal CreateSystem()
     {
         var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
-        var input = new StreamReader(Console.OpenStandardInput(), utf8, detectEncodingFromByteOrderMarks: false);
+
+        // Strict: bytes on stdin that are not UTF-8 are an error (see BoundedInput), never U+FFFD in a stored secret.
+        var input = new StreamReader(Console.OpenStandardInput(), BoundedInput.StrictUtf8, detectEncodingFromByteOrderMarks: false);
         var output = new StreamWriter(Console.OpenStandardOutput(), utf8) { AutoFlush = true, NewLine = "\n" };
         var error = new StreamWriter(Console.OpenStandardError(), utf8) { AutoFlush = true, NewLine = "\n" };
         return new Terminal(input, output, error, !Console.IsOutputRedirected, !Console.IsErrorRedirected, System.Environment.GetEnvironmentVariable);
@@ -60,6 +63,9 @@ internal sealed class Terminal
 
     /// <summary>Writes <c>regcred: message</c> on stderr, on one line.</summary>
     public void WriteError(string message) => Error.Write("regcred: " + OneLine(message) + "\n");
+
+    /// <summary>Writes <c>regcred: message</c> on stderr, on one line, terminal or not: something a script's log must show.</summary>
+    public void WriteNotice(string message) => Error.Write("regcred: " + OneLine(message) + "\n");
 
     /// <summary>Writes <c>regcred: warning: message</c> on stderr, on one line.</summary>
     public void WriteWarning(string message) => Error.Write("regcred: warning: " + OneLine(message) + "\n");

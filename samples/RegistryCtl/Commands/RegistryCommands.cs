@@ -16,12 +16,14 @@ internal sealed class RegistryCommands
 
     public async Task<int> AddAsync(RegistryArguments arguments, CancellationToken cancellationToken)
     {
+        // Every check that needs no store first: a refused add should not leave a new empty store behind.
+        _ = RegistryScope.Parse(arguments.Registry);
         var password = PasswordInput.ReadRequired(Terminal, arguments.PasswordStdin);
         var validate = ShouldValidate(arguments);
         var request = new RegistryAddRequest
         {
             Scope = arguments.Registry,
-            Username = arguments.Username ?? throw new RegcredException("--username is required."),
+            Username = BoundedInput.RequireDecoded(arguments.Username ?? throw new RegcredException("--username is required."), "--username"),
             Password = password,
             Type = arguments.Type is null ? null : RegistryType.Parse(arguments.Type),
             Name = arguments.Name,
@@ -32,7 +34,8 @@ internal sealed class RegistryCommands
             Validate = validate,
             Replace = arguments.Replace,
         };
-        var manager = _context.Host.Manager;
+        // The one registry command that may create the store and its key (and says so on stderr).
+        var manager = (await _context.OpenOrCreateHostAsync(cancellationToken)).Manager;
         var entry = await Progress.RunAsync(
             Terminal,
             request.Validate ? $"Validating the credential with {arguments.Registry}" : $"Adding {arguments.Registry}",
@@ -48,7 +51,7 @@ internal sealed class RegistryCommands
         var request = new RegistryUpdateRequest
         {
             Scope = arguments.Registry,
-            Username = arguments.Username,
+            Username = arguments.Username is null ? null : BoundedInput.RequireDecoded(arguments.Username, "--username"),
             Password = PasswordInput.Read(Terminal, arguments.PasswordStdin), // null keeps the stored one
             Type = arguments.Type is null ? null : RegistryType.Parse(arguments.Type),
             Name = arguments.Name,
@@ -86,7 +89,7 @@ internal sealed class RegistryCommands
     public async Task<int> DeleteAsync(string registry, CancellationToken cancellationToken)
     {
         var scope = RegistryScope.Parse(registry);
-        await _context.Host.Manager.DeleteAsync(scope, null, cancellationToken);
+        await _context.Host.Manager.DeleteAsync(scope, cancellationToken: cancellationToken);
         Terminal.WriteStatus($"Deleted registry {scope}");
         return ExitCodes.Ok;
     }
@@ -141,6 +144,6 @@ internal sealed class RegistryCommands
             throw new RegcredException($"The CA file {path} does not exist.");
         }
 
-        return File.ReadAllText(path);
+        return BoundedInput.ReadFile(path, RegistryEntryLimits.MaxCaCertificatesLength, $"The CA file {path}");
     }
 }

@@ -4,6 +4,7 @@ using RegistryCredentials;
 using RegistryCredentials.Aws;
 using RegistryCredentials.Azure;
 using RegistryCredentials.Google;
+using RegistryCredentials.Sqlite;
 
 namespace RegistryCtl.Hosting;
 
@@ -29,7 +30,8 @@ internal sealed class RegcredHost : IAsyncDisposable
     /// <param name="keyFile">The secret key file; null for the library's default (<see cref="SecretProtectionOptions.DefaultKeyFile"/>, or <c>REGCRED_SECRET_KEY</c>).</param>
     /// <param name="account">The account; null for the library's default.</param>
     /// <param name="settings">The persisted settings.</param>
-    public static RegcredHost Create(StoreLocation store, string? keyFile, string? account, ToolSettings settings)
+    /// <param name="createKeyFile">Whether a missing key file is created (only the commands that may create a store).</param>
+    public static RegcredHost Create(StoreLocation store, string? keyFile, string? account, ToolSettings settings, bool createKeyFile)
     {
         var services = new ServiceCollection();
         var builder = services.AddRegistryCredentials(options =>
@@ -41,10 +43,15 @@ internal sealed class RegcredHost : IAsyncDisposable
             }
         });
         store.Apply(builder);
-        if (keyFile is not null)
+        builder.UseSecretProtection(o =>
         {
-            builder.UseSecretProtection(o => o.KeyFile = keyFile);
-        }
+            if (keyFile is not null)
+            {
+                o.KeyFile = keyFile;
+            }
+
+            o.CreateKeyFile = createKeyFile;
+        });
 
         ConfigureProviders(builder);
 
@@ -75,6 +82,18 @@ internal sealed class RegcredHost : IAsyncDisposable
 
         // The native providers: awsecr, gcr and acr entries get their token flows.
         return builder.AddAwsEcr().AddGoogle().AddAzure();
+    }
+
+    /// <summary>Reads (or creates) the key and opens (or creates) a SQLite file now, rather than on first use.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when both are ready.</returns>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        _ = _services.GetRequiredService<ISecretProtector>();
+        if (_services.GetService<SqliteRegistryStore>() is { } sqlite)
+        {
+            await sqlite.InitializeAsync(cancellationToken);
+        }
     }
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();

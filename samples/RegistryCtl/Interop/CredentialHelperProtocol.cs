@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Text;
 using System.Text.Json;
 using RegistryCredentials;
 using RegistryCtl.Cli;
@@ -150,7 +149,7 @@ internal sealed class CredentialHelperProtocol
             // Go's decoder matches field names case-insensitively.
             foreach (var property in document.RootElement.EnumerateObject())
             {
-                var value = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
+                var value = property.Value.ValueKind == JsonValueKind.String ? Text(property) : null;
                 if (string.Equals(property.Name, "ServerURL", StringComparison.OrdinalIgnoreCase))
                 {
                     serverUrl = value;
@@ -186,7 +185,10 @@ internal sealed class CredentialHelperProtocol
         }
 
         var scope = DockerServerAddress.ToScope(serverUrl);
-        var manager = _context.Host.Manager;
+
+        // docker login is this protocol's "registry add": it may create the store and its key (said on stderr, which
+        // Docker does not read).
+        var manager = (await _context.OpenOrCreateHostAsync(cancellationToken)).Manager;
         try
         {
             // docker login: validated by Docker already, so never again here.
@@ -220,7 +222,7 @@ internal sealed class CredentialHelperProtocol
 
         try
         {
-            await _context.Host.Manager.DeleteAsync(scope, null, cancellationToken);
+            await _context.Host.Manager.DeleteAsync(scope, cancellationToken: cancellationToken);
         }
         catch (RegistryNotFoundException)
         {
@@ -260,16 +262,37 @@ internal sealed class CredentialHelperProtocol
         return serverUrl.Length == 0 ? throw new RegcredException(MissingServerUrlMessage) : serverUrl;
     }
 
-    /// <summary>Like Go's <c>bufio.Scanner</c> loop: every line, without its line break, concatenated.</summary>
+    /// <summary>
+    /// Like Go's <c>bufio.Scanner</c> loop: every line, without its line break, concatenated; but at most 1 MiB, and valid
+    /// UTF-8 only (Go's decoder would turn invalid bytes into U+FFFD and store that).
+    /// </summary>
     private async Task<string> ReadLinesJoinedAsync(CancellationToken cancellationToken)
     {
-        var text = new StringBuilder();
-        while (await _input.ReadLineAsync(cancellationToken) is { } line)
-        {
-            text.Append(line);
-        }
+        var text = await BoundedInput.ReadAllAsync(_input, BoundedInput.MaxDocumentBytes, "The input on stdin", cancellationToken);
+        return string.Concat(text.Split('\n').Select(line => line.EndsWith('\r') ? line[..^1] : line));
+    }
 
-        return text.ToString();
+    /// <summary>A string member's value; an escaped unpaired surrogate (<c>\ud800</c>) is refused, not stored as U+FFFD.</summary>
+    private static string? Text(JsonProperty property)
+    {
+        try
+        {
+            return property.Value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            string name;
+            try
+            {
+                name = property.Name;
+            }
+            catch (InvalidOperationException)
+            {
+                name = "a member";
+            }
+
+            throw new RegcredException($"the credentials on stdin: {name} is not valid UTF-8 text");
+        }
     }
 
     private Task WriteLineAsync(string text) => _output.WriteAsync(text + "\n");

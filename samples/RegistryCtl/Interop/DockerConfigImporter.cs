@@ -16,13 +16,16 @@ internal sealed class DockerConfigImporter
 {
     private const string Self = "regcred";
 
-    private readonly IRegistryManager _manager;
+    private readonly Func<CancellationToken, Task<IRegistryManager>> _openManager;
     private readonly ExternalCredentialHelper _helpers;
     private readonly Terminal _terminal;
 
-    public DockerConfigImporter(IRegistryManager manager, ExternalCredentialHelper helpers, Terminal terminal)
+    /// <param name="openManager">Opens the store (creating it if need be) when the first credential is about to be added.</param>
+    /// <param name="helpers">Runs other credential helpers.</param>
+    /// <param name="terminal">For progress.</param>
+    public DockerConfigImporter(Func<CancellationToken, Task<IRegistryManager>> openManager, ExternalCredentialHelper helpers, Terminal terminal)
     {
-        _manager = manager;
+        _openManager = openManager;
         _helpers = helpers;
         _terminal = terminal;
     }
@@ -186,10 +189,11 @@ internal sealed class DockerConfigImporter
                 Validate = check,
                 Replace = replace,
             };
+            var manager = await _openManager(cancellationToken);
             await Progress.RunAsync(
                 _terminal,
                 check ? $"Validating the credential with {candidate.Scope}" : $"Adding {candidate.Scope}",
-                ct => _manager.AddAsync(request, ct),
+                ct => manager.AddAsync(request, ct),
                 cancellationToken);
             var detail = identityToken ? "identity token (not validated)" : check ? "validated" : "not validated";
             return candidate.Result(ImportOutcome.Imported, detail);
@@ -210,6 +214,20 @@ internal sealed class DockerConfigImporter
 
     private static (string Username, string Secret)? ReadInline(JsonElement value, out string? problem)
     {
+        try
+        {
+            return ReadInlineCore(value, out problem);
+        }
+        catch (InvalidOperationException)
+        {
+            // JsonElement.GetString on an escaped unpaired surrogate: refused rather than stored as U+FFFD.
+            problem = "a value is not valid UTF-8 text (an escaped unpaired surrogate such as \\ud800)";
+            return null;
+        }
+    }
+
+    private static (string Username, string Secret)? ReadInlineCore(JsonElement value, out string? problem)
+    {
         problem = null;
         if (value.ValueKind != JsonValueKind.Object)
         {
@@ -226,11 +244,13 @@ internal sealed class DockerConfigImporter
         var auth = Text(value, "auth");
         if (auth is not null)
         {
-            var decoded = DecodeAuth(auth);
+            var decoded = DecodeAuth(auth, out var notUtf8);
             var colon = decoded?.IndexOf(':', StringComparison.Ordinal) ?? -1;
             if (decoded is null || colon <= 0 || colon == decoded.Length - 1)
             {
-                problem = "'auth' is not base64 of user:password";
+                problem = notUtf8
+                    ? "'auth' decodes to bytes that are not valid UTF-8 (the user name or password would be stored as U+FFFD)"
+                    : "'auth' is not base64 of user:password";
                 return null;
             }
 
@@ -257,21 +277,37 @@ internal sealed class DockerConfigImporter
             ? text
             : null;
 
-    private static string? DecodeAuth(string auth)
+    private static string? DecodeAuth(string auth, out bool notUtf8)
     {
+        notUtf8 = false;
         var text = auth.Trim();
         if (text.Length % 4 != 0)
         {
             text = text.PadRight(text.Length + (4 - (text.Length % 4)), '=');
         }
 
+        byte[] bytes;
         try
         {
-            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Convert.FromBase64String(text));
+            bytes = Convert.FromBase64String(text);
         }
-        catch (Exception e) when (e is FormatException or ArgumentException)
+        catch (FormatException)
         {
             return null;
+        }
+
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            notUtf8 = true;
+            return null;
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
         }
     }
 
@@ -303,28 +339,35 @@ internal sealed class DockerConfigImporter
             throw new RegcredException($"{origin} is not JSON: {e.Message}");
         }
 
-        using (document)
+        try
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            using (document)
             {
-                throw new RegcredException($"{origin} is not a Docker config (a JSON object).");
-            }
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    throw new RegcredException($"{origin} is not a Docker config (a JSON object).");
+                }
 
-            var auths = new List<(string, JsonElement)>();
-            if (root.TryGetProperty("auths", out var a) && a.ValueKind == JsonValueKind.Object)
-            {
-                auths.AddRange(a.EnumerateObject().Select(p => (p.Name, p.Value.Clone())));
-            }
+                var auths = new List<(string, JsonElement)>();
+                if (root.TryGetProperty("auths", out var a) && a.ValueKind == JsonValueKind.Object)
+                {
+                    auths.AddRange(a.EnumerateObject().Select(p => (p.Name, p.Value.Clone())));
+                }
 
-            var helpers = new List<(string, string)>();
-            if (root.TryGetProperty("credHelpers", out var h) && h.ValueKind == JsonValueKind.Object)
-            {
-                helpers.AddRange(h.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).Select(p => (p.Name, p.Value.GetString()!)));
-            }
+                var helpers = new List<(string, string)>();
+                if (root.TryGetProperty("credHelpers", out var h) && h.ValueKind == JsonValueKind.Object)
+                {
+                    helpers.AddRange(h.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).Select(p => (p.Name, p.Value.GetString()!)));
+                }
 
-            var store = root.TryGetProperty("credsStore", out var s) && s.ValueKind == JsonValueKind.String && s.GetString() is { Length: > 0 } name ? name : null;
-            return new DockerConfig(auths, helpers, store);
+                var store = root.TryGetProperty("credsStore", out var s) && s.ValueKind == JsonValueKind.String && s.GetString() is { Length: > 0 } name ? name : null;
+                return new DockerConfig(auths, helpers, store);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            throw new RegcredException($"{origin} holds text that is not valid UTF-8 (an escaped unpaired surrogate such as \\ud800).");
         }
     }
 

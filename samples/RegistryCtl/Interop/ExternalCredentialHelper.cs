@@ -100,7 +100,7 @@ internal sealed partial class ExternalCredentialHelper
             RedirectStandardError = true,
             UseShellExecute = false,
             StandardInputEncoding = new UTF8Encoding(false),
-            StandardOutputEncoding = Encoding.UTF8,
+            StandardOutputEncoding = Cli.BoundedInput.StrictUtf8, // a secret that is not UTF-8 is refused, not turned into U+FFFD
             StandardErrorEncoding = Encoding.UTF8,
         };
         start.ArgumentList.Add(action);
@@ -119,8 +119,8 @@ internal sealed partial class ExternalCredentialHelper
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_timeout);
-            var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-            var error = process.StandardError.ReadToEndAsync(timeout.Token);
+            var output = Cli.BoundedInput.ReadAllAsync(process.StandardOutput, Cli.BoundedInput.MaxDocumentBytes, $"What {executable} {action} printed", timeout.Token).AsTask();
+            var error = Cli.BoundedInput.ReadAllAsync(process.StandardError, Cli.BoundedInput.MaxDocumentBytes, $"What {executable} {action} printed on stderr", timeout.Token).AsTask();
             try
             {
                 await process.StandardInput.WriteAsync(input.AsMemory(), timeout.Token);
@@ -128,7 +128,7 @@ internal sealed partial class ExternalCredentialHelper
                 await process.WaitForExitAsync(timeout.Token);
                 return new HelperRun(process.ExitCode, await output, await error, null);
             }
-            catch (Exception e) when (e is OperationCanceledException or IOException)
+            catch (Exception e) when (e is OperationCanceledException or IOException or Cli.RegcredException)
             {
                 try
                 {
@@ -139,9 +139,12 @@ internal sealed partial class ExternalCredentialHelper
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
-                return e is OperationCanceledException
-                    ? new HelperRun(null, string.Empty, string.Empty, $"{executable} {action} did not answer within {GoDuration.Format(_timeout)}")
-                    : new HelperRun(null, string.Empty, string.Empty, $"{executable} {action} failed: {e.Message}");
+                return e switch
+                {
+                    OperationCanceledException => new HelperRun(null, string.Empty, string.Empty, $"{executable} {action} did not answer within {GoDuration.Format(_timeout)}"),
+                    Cli.RegcredException => new HelperRun(null, string.Empty, string.Empty, e.Message),
+                    _ => new HelperRun(null, string.Empty, string.Empty, $"{executable} {action} failed: {e.Message}"),
+                };
             }
         }
     }

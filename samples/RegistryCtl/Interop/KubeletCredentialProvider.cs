@@ -34,7 +34,8 @@ internal sealed class KubeletCredentialProvider
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var (apiVersion, image) = ParseRequest(await _context.Terminal.In.ReadToEndAsync(cancellationToken));
+        var request = await BoundedInput.ReadAllAsync(_context.Terminal.In, BoundedInput.MaxDocumentBytes, $"The {RequestKind} on stdin", cancellationToken);
+        var (apiVersion, image) = ParseRequest(request);
         var reference = ImageReference.Parse(image);
         if (reference.IsRegistryImplicit)
         {

@@ -43,6 +43,9 @@ internal static class Problems
             [new("registry", e.Scope?.Value), new("outcome", e.Outcome?.ToString()), new("reason", e.Result?.Message)]),
         RegistryTypeNotSupportedException e => Create(
             context, StatusCodes.Status400BadRequest, RegistryProblemTypes.TypeNotSupported, "Registry type not supported", e.Message, [new("registry_type", e.Type?.Value)]),
+        RegistryFieldException e => Create(
+            context, StatusCodes.Status400BadRequest, RegistryProblemTypes.InvalidField, "Invalid field", FieldMessage(e),
+            [new("field", FieldName(e.ParamName)), new("problem", e.Problem.ToString())]),
         ArgumentException e => Create(
             context, StatusCodes.Status400BadRequest, RegistryProblemTypes.InvalidField, "Invalid field", FieldMessage(e), [new("field", FieldName(e.ParamName))]),
         _ => null,

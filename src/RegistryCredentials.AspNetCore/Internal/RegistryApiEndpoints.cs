@@ -1,8 +1,6 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -97,10 +95,11 @@ internal static class RegistryApiEndpoints
 
         group.MapDelete("{registry}", DeleteAsync)
             .WithSummary("Delete a registry")
-            .WithDescription("Anchore's DELETE /registries/{registry}: removes the entry and its secret.")
+            .WithDescription("Anchore's DELETE /registries/{registry}: removes the entry and its secret. If-Match with the ETag makes the delete conditional (412 when the entry changed).")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
         group.MapPost("{registry}/activate", ActivateAsync)
             .WithSummary("Activate a registry")
@@ -213,7 +212,24 @@ internal static class RegistryApiEndpoints
 
     private static async Task<IResult> DeleteAsync(HttpContext context, string registry)
     {
-        await Manager(context).DeleteAsync(Scope(registry), RequestAccount.Get(context), context.RequestAborted).ConfigureAwait(false);
+        var scope = Scope(registry);
+        var manager = Manager(context);
+        var account = RequestAccount.Get(context);
+        if (EntityTags.ParseIfMatch(context) is not { } versions)
+        {
+            await manager.DeleteAsync(scope, account, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            return Results.NoContent();
+        }
+
+        // If-Match, as PUT takes it: the version named must be the stored one, and the store deletes only that version
+        // (a change between this read and the delete is a concurrency conflict, hence 412, never a lost update).
+        var current = await manager.GetAsync(scope, account, context.RequestAborted).ConfigureAwait(false);
+        if (!versions.Contains(current.Version))
+        {
+            throw new RegistryConcurrencyException(account, scope, versions.Count > 0 ? versions[0] : -1, current.Version);
+        }
+
+        await manager.DeleteAsync(scope, account, current.Version, context.RequestAborted).ConfigureAwait(false);
         return Results.NoContent();
     }
 
@@ -303,36 +319,6 @@ internal static class RegistryApiEndpoints
             : throw ApiProblemException.InvalidField("validate", "The query parameter validate must be true or false.");
     }
 
-    private static async Task<T> ReadBodyAsync<T>(HttpContext context)
-        where T : class
-    {
-        if (!context.Request.HasJsonContentType())
-        {
-            throw new ApiProblemException(
-                StatusCodes.Status415UnsupportedMediaType, RegistryProblemTypes.UnsupportedMediaType, "Unsupported media type", "Send the body as application/json.");
-        }
-
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit
-            && (limit.MaxRequestBodySize is null || limit.MaxRequestBodySize > MaxBodyBytes))
-        {
-            limit.MaxRequestBodySize = MaxBodyBytes;
-        }
-
-        try
-        {
-            return await context.Request.ReadFromJsonAsync<T>(ApiJson.Options, context.RequestAborted).ConfigureAwait(false)
-                ?? throw new ApiProblemException(StatusCodes.Status400BadRequest, RegistryProblemTypes.InvalidBody, "Invalid body", "The body is JSON null, not an object.");
-        }
-        catch (JsonException e)
-        {
-            // The position, never the text: the body may hold a password.
-            throw new ApiProblemException(
-                StatusCodes.Status400BadRequest, RegistryProblemTypes.InvalidBody, "Invalid body",
-                $"The body is not the JSON object this endpoint takes (at {e.Path ?? "$"}, line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).");
-        }
-        catch (BadHttpRequestException e)
-        {
-            throw new ApiProblemException(e.StatusCode, RegistryProblemTypes.InvalidBody, "Invalid body", "The body could not be read: " + e.Message);
-        }
-    }
+    private static Task<T> ReadBodyAsync<T>(HttpContext context)
+        where T : class => RequestBody.ReadJsonAsync<T>(context, MaxBodyBytes);
 }

@@ -55,13 +55,13 @@ internal sealed class RegistryOperationTransformer : IOpenApiOperationTransforme
             });
         }
 
-        if (HttpMethods.IsPut(method) && isEntry)
+        if ((HttpMethods.IsPut(method) || HttpMethods.IsDelete(method)) && isEntry)
         {
             Parameters(operation).Add(new OpenApiParameter
             {
                 Name = "If-Match",
                 In = ParameterLocation.Header,
-                Description = "The entry's ETag (its version, such as \"3\"): update only if it has not changed since; 412 otherwise.",
+                Description = $"The entry's ETag (its version, such as \"3\"): {(HttpMethods.IsPut(method) ? "update" : "delete")} only if it has not changed since; 412 otherwise.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String },
             });
         }

@@ -9,8 +9,8 @@ namespace RegistryCredentials.Internal;
 /// </summary>
 internal sealed class RegistryManager : IRegistryManager
 {
-    private const int MaxFieldLength = 256;
-    private const int MaxEmailLength = 254;
+    private const int MaxFieldLength = RegistryEntryLimits.MaxUsernameLength;
+    private const int MaxEmailLength = RegistryEntryLimits.MaxEmailLength;
 
     private readonly IRegistryStore _store;
     private readonly ISecretProtector _protector;
@@ -50,6 +50,7 @@ internal sealed class RegistryManager : IRegistryManager
         var scope = RegistryScope.Parse(request.Scope);
         var account = Account(request.Account);
         ArgumentNullException.ThrowIfNull(request.Password, nameof(request.Password));
+        EntryText.CheckPassword(request.Password, nameof(request.Password));
         var now = _time.GetUtcNow();
         var entry = new RegistryEntry
         {
@@ -105,6 +106,11 @@ internal sealed class RegistryManager : IRegistryManager
         using var activity = Telemetry.ActivitySource.StartActivity("RegistryCredentials.Update");
         var scope = RegistryScope.Parse(request.Scope);
         var account = Account(request.Account);
+        if (request.Password is not null)
+        {
+            EntryText.CheckPassword(request.Password, nameof(request.Password));
+        }
+
         var current = await GetRecordAsync(scope, account, cancellationToken).ConfigureAwait(false);
         if (request.ExpectedVersion is { } expected && expected != current.Entry.Version)
         {
@@ -142,12 +148,12 @@ internal sealed class RegistryManager : IRegistryManager
         return stored.Entry;
     }
 
-    public async Task DeleteAsync(RegistryScope scope, string? account = null, CancellationToken cancellationToken = default)
+    public async Task DeleteAsync(RegistryScope scope, string? account = null, long? expectedVersion = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scope);
         using var activity = Telemetry.ActivitySource.StartActivity("RegistryCredentials.Delete");
         var name = Account(account);
-        if (!await _store.DeleteAsync(name, scope, null, cancellationToken).ConfigureAwait(false))
+        if (!await _store.DeleteAsync(name, scope, expectedVersion, cancellationToken).ConfigureAwait(false))
         {
             throw new RegistryNotFoundException(name, scope);
         }
@@ -286,7 +292,8 @@ internal sealed class RegistryManager : IRegistryManager
             return null;
         }
 
-        if (pem.Length > 1024 * 1024)
+        EntryText.CheckWellFormed(pem, "CA certificate text", nameof(RegistryAddRequest.CaCertificates));
+        if (pem.Length > RegistryEntryLimits.MaxCaCertificatesLength)
         {
             throw new ArgumentException("The CA certificates are longer than 1 MiB.", nameof(pem));
         }
@@ -315,6 +322,7 @@ internal sealed class RegistryManager : IRegistryManager
 
     private static void CheckText(string value, string what, int maxLength, string paramName)
     {
+        EntryText.CheckWellFormed(value, what, paramName);
         if (value.Length > maxLength)
         {
             throw new ArgumentException($"The {what} is longer than {maxLength} characters.", paramName);

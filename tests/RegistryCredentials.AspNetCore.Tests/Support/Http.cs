@@ -25,6 +25,17 @@ public static class Http
         return await client.SendAsync(request);
     }
 
+    public static async Task<HttpResponseMessage> DeleteEntryAsync(this HttpClient client, string scope, string? ifMatch = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"/registries/{Encode(scope)}");
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        return await client.SendAsync(request);
+    }
+
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();

@@ -72,7 +72,11 @@ public sealed class Sandbox : IDisposable
     /// <summary>Runs <c>dotnet regcred.dll ARGS</c>.</summary>
     public Task<ToolRun> RunAsync(params string[] arguments) => RunAsync(arguments, stdin: null);
 
-    public async Task<ToolRun> RunAsync(string[] arguments, string? stdin, IReadOnlyDictionary<string, string?>? extraEnvironment = null)
+    public Task<ToolRun> RunAsync(string[] arguments, string? stdin, IReadOnlyDictionary<string, string?>? extraEnvironment = null) =>
+        RunBytesAsync(arguments, stdin is null ? null : ProcessRunner.Utf8(stdin), extraEnvironment);
+
+    /// <summary>Runs with exact stdin bytes (which need not be UTF-8).</summary>
+    public async Task<ToolRun> RunBytesAsync(string[] arguments, byte[]? stdin, IReadOnlyDictionary<string, string?>? extraEnvironment = null)
     {
         var environment = new Dictionary<string, string?>(Environment, StringComparer.Ordinal);
         foreach (var (name, value) in extraEnvironment ?? new Dictionary<string, string?>())
@@ -80,7 +84,7 @@ public sealed class Sandbox : IDisposable
             environment[name] = value;
         }
 
-        var run = await ProcessRunner.RunAsync(DotnetPath, [ToolPath, .. arguments], environment, stdin is null ? null : ProcessRunner.Utf8(stdin), Root);
+        var run = await ProcessRunner.RunAsync(DotnetPath, [ToolPath, .. arguments], environment, stdin, Root);
         _runs.Enqueue(run);
         return run;
     }
@@ -104,6 +108,23 @@ public sealed class Sandbox : IDisposable
         {
             Assert.That(run.Stdout + run.Stderr, Does.Not.Contain(secret), "a secret was printed by " + run);
         }
+    }
+
+    /// <summary>Every file and folder under <see cref="Root"/>, to prove that a run created nothing.</summary>
+    public IReadOnlyList<string> Files() =>
+        [.. Directory.GetFileSystemEntries(Root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
+
+    /// <summary>Runs <c>/bin/sh -c SCRIPT</c> with the sandbox's environment, where <c>"$DOTNET" "$TOOL"</c> runs the tool.</summary>
+    public async Task<ToolRun> RunShellAsync(string script, byte[]? stdin = null)
+    {
+        var environment = new Dictionary<string, string?>(Environment, StringComparer.Ordinal)
+        {
+            ["DOTNET"] = DotnetPath,
+            ["TOOL"] = ToolPath,
+        };
+        var run = await ProcessRunner.RunAsync("/bin/sh", ["-c", script], environment, stdin, Root);
+        _runs.Enqueue(run);
+        return run;
     }
 
     /// <summary>Writes an executable shell script into <see cref="Bin"/>.</summary>
