@@ -194,9 +194,20 @@ public class GoogleKeyCheckTests
     [Test]
     public async Task Oversized_password_is_refused()
     {
+        // The manager's limit for every password, token or key file (RegistryEntryLimits.MaxPasswordBytes, issue 12 §4)
+        // refuses it before the Google provider reads it.
         using var host = GoogleHosts.Create();
-        var error = await RefusedAsync(host, Request(GoogleUsernames.JsonKey, new string(' ', 70_000) + _account.Json), GoogleCredentialError.InvalidKey);
-        Assert.That(error.Message, Does.Contain("longer than 64 KiB"));
+        var before = await host.SnapshotAsync();
+        var exception = await GoogleHosts.CatchAsync(() => host.Manager.AddAsync(Request(GoogleUsernames.JsonKey, new string(' ', 70_000) + _account.Json)));
+        var after = await host.SnapshotAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(exception, Is.InstanceOf<RegistryFieldException>());
+            Assert.That(((RegistryFieldException)exception!).Field, Is.EqualTo("Password"));
+            Assert.That(exception!.Message, Does.Contain("64 KiB"));
+            Assert.That(host.Validator.Invocations, Is.Empty, "refused before validation");
+            Assert.That(after, Is.EqualTo(before));
+        });
     }
 
     [TestCase("ci-user")]

@@ -12,8 +12,8 @@ namespace RegistryCredentials.Google.Internal;
 /// </summary>
 internal sealed partial class ServiceAccountKey
 {
-    /// <summary>Far larger than any real key file (about 2.3 KB).</summary>
-    public const int MaxLength = 64 * 1024;
+    /// <summary>Far larger than any real key file (about 2.3 KB): the manager's limit for every password or key file.</summary>
+    public const int MaxLength = RegistryEntryLimits.MaxPasswordBytes;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
