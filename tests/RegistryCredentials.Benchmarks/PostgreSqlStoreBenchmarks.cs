@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
 using RegistryCredentials.PostgreSql;
-using RegistryCredentials.PostgreSql.Tests;
+using RegistryCredentials.Tests.Support.PostgreSql;
 
 namespace RegistryCredentials.Benchmarks;
 

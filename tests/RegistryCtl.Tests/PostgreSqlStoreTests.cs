@@ -1,4 +1,3 @@
-using RegistryCredentials.PostgreSql.Tests;
 using RegistryCtl.Tests.Support;
 
 namespace RegistryCtl.Tests;

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Npgsql;
 
-namespace RegistryCredentials.PostgreSql.Tests;
+namespace RegistryCredentials.Tests.Support.PostgreSql;
 
 /// <summary>
 /// A throw-away PostgreSQL cluster for the test run: <c>initdb</c> into a temp folder, <c>pg_ctl start</c> on
@@ -14,7 +14,7 @@ namespace RegistryCredentials.PostgreSql.Tests;
 /// <c>postgresql</c> package). initdb refuses to run as root, so as root every server command runs as the
 /// <c>postgres</c> system user (<c>runuser</c>), on a folder handed over to it.
 /// </summary>
-internal sealed class PostgreSqlServer
+public sealed class PostgreSqlServer
 {
     public const string User = "regcred_test";
     public const string Database = "regcred";
