@@ -155,7 +155,7 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
     private EcrEntryState CreateState(RegistryEntry entry, RegistrySecret secret, AwsEcrOptions options)
     {
         var state = Describe(entry, secret, options);
-        state.Factory = cancellationToken => FetchAsync(state, cancellationToken);
+        state.Factory = cancellationToken => AwsTelemetry.MeasureTokenAsync(_time, () => FetchAsync(state, cancellationToken));
         _states.AddOrUpdate(entry, state);
         _keysByEntry[state.EntryKey] = state.CacheKey;
         return state;

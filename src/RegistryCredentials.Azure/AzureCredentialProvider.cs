@@ -96,7 +96,7 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider
 
         return await _cache.GetOrCreateAsync(
             CacheKeys.For(entry, secret),
-            token => FetchAsync(entry, identity, secret, token),
+            token => Telemetry.MeasureTokenAsync(_time, identity.Mode, () => FetchAsync(entry, identity, secret, token)),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -156,7 +156,7 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider
     {
         using var activity = Telemetry.ActivitySource.StartActivity("RegistryCredentials.Azure.Exchange");
         activity?.SetTag("registrycredentials.scope", entry.Scope.Value);
-        activity?.SetTag("registrycredentials.azure.mode", identity.Mode.ToString());
+        activity?.SetTag(Telemetry.ModeTag, Telemetry.ModeName(identity.Mode));
         using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
@@ -167,7 +167,7 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider
             var refreshToken = await _exchange.ExchangeAsync(entry, accessToken, tenant, linked.Token).ConfigureAwait(false);
             var credential = MakeCredential(refreshToken);
             Log.RefreshTokenIssued(_logger, entry.Scope.Registry, entry.Scope.Value, entry.Account, identity.Mode, credential.ExpiresOn!.Value, credential.RefreshOn!.Value);
-            Count(identity, "success");
+            Count(identity, null);
             return credential;
         }
         catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -276,10 +276,9 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider
     private AzureCredentialException Failed(RegistryEntry entry, AzureEntryIdentity identity, AzureCredentialException e)
     {
         Log.RefreshTokenFailed(_logger, entry.Scope.Value, entry.Account, e.Outcome, e.Message);
-        Count(identity, e.Outcome.ToString());
+        Count(identity, e.Outcome);
         return e;
     }
 
-    private static void Count(AzureEntryIdentity identity, string result) =>
-        Telemetry.Exchanges.Add(1, new KeyValuePair<string, object?>("mode", identity.Mode.ToString()), new KeyValuePair<string, object?>("result", result));
+    private static void Count(AzureEntryIdentity identity, RegistryValidationOutcome? failure) => Telemetry.TokenRequested(identity.Mode, failure);
 }

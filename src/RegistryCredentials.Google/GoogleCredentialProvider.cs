@@ -195,7 +195,7 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider
             key.Fingerprint);
         return _tokenCache.GetOrCreateAsync(
             cacheKey,
-            ct => RequestServiceAccountTokenAsync(key, tokenUri, scopes, timeout, httpClientFactory, ct),
+            ct => Telemetry.MeasureTokenAsync(_time, "service_account", () => RequestServiceAccountTokenAsync(key, tokenUri, scopes, timeout, httpClientFactory, ct)),
             cancellationToken);
     }
 
@@ -260,7 +260,7 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider
             string.Join(' ', scopes));
         return _tokenCache.GetOrCreateAsync(
             cacheKey,
-            ct => RequestApplicationDefaultTokenAsync(entry, scopes, timeout, httpClientFactory, ct),
+            ct => Telemetry.MeasureTokenAsync(_time, "application_default", () => RequestApplicationDefaultTokenAsync(entry, scopes, timeout, httpClientFactory, ct)),
             cancellationToken);
     }
 
@@ -279,7 +279,7 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.ApplicationDefaultFailed(_logger, entry.Scope.Value, entry.Account, e.GetType().Name);
-            Telemetry.TokenRequests.Add(1, new("source", "application_default"), new("result", "failed"));
+            Telemetry.TokenRequested("application_default", GoogleCredentialError.ApplicationDefaultUnavailable);
             throw new GoogleCredentialException(
                 GoogleCredentialError.ApplicationDefaultUnavailable,
                 "Application Default Credentials are allowed but not available on this machine: set GOOGLE_APPLICATION_CREDENTIALS to a key file, "
@@ -333,7 +333,7 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider
         try
         {
             var response = await request(linked.Token).ConfigureAwait(false);
-            Telemetry.TokenRequests.Add(1, new("source", source), new("result", "ok"));
+            Telemetry.TokenRequested(source, null);
             return response;
         }
         catch (TokenResponseException e)
@@ -358,7 +358,7 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider
             failure = e;
         }
 
-        Telemetry.TokenRequests.Add(1, new("source", source), new("result", "failed"));
+        Telemetry.TokenRequested(source, GoogleCredentialError.TokenRequestFailed);
         Log.TokenRequestFailed(_logger, who, where, reason);
         throw new GoogleCredentialException(GoogleCredentialError.TokenRequestFailed, $"No access token for {who}: {reason}.", failure);
     }

@@ -374,7 +374,7 @@ public sealed class SqliteRegistryStore : IRegistryStore, IDisposable, IAsyncDis
         CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        using var activity = Telemetry.ActivitySource.StartActivity(operation);
+        using var activity = Telemetry.StartOperation(operation);
         for (var attempt = 0; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -5,8 +5,9 @@ namespace RegistryCredentials.Benchmarks;
 
 /// <summary>
 /// The resolve hot path while a <see cref="MeterListener"/> records the <c>RegistryCredentials</c> meter, as an
-/// OpenTelemetry exporter would: shows what <c>registrycredentials.resolutions</c> costs when someone listens
-/// (<see cref="ResolveBenchmarks"/> runs with no listener).
+/// OpenTelemetry exporter would: shows what the <c>registrycredentials.resolutions</c> counter and the
+/// <c>registrycredentials.resolution.duration</c> histogram (a clock read and a record per call once enabled) cost when
+/// someone listens (<see cref="ResolveBenchmarks"/> runs with no listener).
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
@@ -18,6 +19,7 @@ public class ResolveWithMeterListenerBenchmarks
     private ImageReference _deepPath = null!;
     private ImageReference _miss = null!;
     private long _measurements;
+    private long _durations;
 
     [GlobalSetup]
     public async Task SetupAsync()
@@ -26,7 +28,7 @@ public class ResolveWithMeterListenerBenchmarks
         {
             InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Meter.Name == "RegistryCredentials")
+                if (instrument.Meter.Name == RegistryCredentialsTelemetry.MeterName)
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }
@@ -37,6 +39,13 @@ public class ResolveWithMeterListenerBenchmarks
             if (tags.Length > 0)
             {
                 Interlocked.Add(ref _measurements, value);
+            }
+        });
+        _listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+        {
+            if (tags.Length > 0 && value >= 0)
+            {
+                Interlocked.Increment(ref _durations);
             }
         });
         _listener.Start();
@@ -54,6 +63,11 @@ public class ResolveWithMeterListenerBenchmarks
         if (Interlocked.Read(ref _measurements) == 0)
         {
             throw new InvalidOperationException("The listener saw no resolution: the benchmark measured nothing.");
+        }
+
+        if (Interlocked.Read(ref _durations) == 0)
+        {
+            throw new InvalidOperationException("The listener saw no resolution duration: the histogram was not measured.");
         }
     }
 

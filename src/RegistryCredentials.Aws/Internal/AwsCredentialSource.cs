@@ -162,7 +162,7 @@ internal sealed class AwsCredentialSource(
             var expiration = credentials.Expiration is { } expires
                 ? new DateTimeOffset(DateTime.SpecifyKind(expires.ToUniversalTime(), DateTimeKind.Utc))
                 : time.GetUtcNow() + settings.RoleSessionDuration;
-            AwsTelemetry.RoleSessions.Add(1, new KeyValuePair<string, object?>("result", "success"));
+            AwsTelemetry.RoleSessionRequested(null);
             AwsLog.RoleAssumed(logger, state.Scope, expiration);
             return new RoleSession(new ImmutableCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken), expiration);
         }
@@ -172,13 +172,13 @@ internal sealed class AwsCredentialSource(
                 : e.ErrorCode is "Throttling" or "ThrottlingException" || e.StatusCode == HttpStatusCode.TooManyRequests ? AwsEcrErrorKind.Throttled
                 : (int)e.StatusCode >= 500 ? AwsEcrErrorKind.Unreachable
                 : AwsEcrErrorKind.ServiceError;
-            AwsTelemetry.RoleSessions.Add(1, new KeyValuePair<string, object?>("result", kind.ToString()));
+            AwsTelemetry.RoleSessionRequested(kind);
             // AWS's message may quote the role ARN, which is part of the entry's password: only the code is kept.
             throw new AwsEcrException(kind, $"STS refused to assume the _iam_role role of {state.Scope} ({e.ErrorCode ?? "HTTP " + ((int)e.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)}).", e.ErrorCode, e.StatusCode);
         }
         catch (Exception e) when (e is AmazonClientException or AmazonServiceException or HttpRequestException)
         {
-            AwsTelemetry.RoleSessions.Add(1, new KeyValuePair<string, object?>("result", nameof(AwsEcrErrorKind.Unreachable)));
+            AwsTelemetry.RoleSessionRequested(AwsEcrErrorKind.Unreachable);
             throw new AwsEcrException(AwsEcrErrorKind.Unreachable, $"STS could not be reached to assume the _iam_role role of {state.Scope}: {FirstLine(e.Message)}", innerException: e);
         }
     }

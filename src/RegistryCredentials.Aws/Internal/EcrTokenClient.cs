@@ -51,13 +51,13 @@ internal sealed class EcrTokenClient(IHttpClientFactory httpClientFactory, IOpti
             var (authorization, failure, retryable) = await SendOnceAsync(target, signingCredentials, settings, cancellationToken).ConfigureAwait(false);
             if (authorization is not null)
             {
-                AwsTelemetry.TokenRequests.Add(1, new KeyValuePair<string, object?>("result", "success"));
+                AwsTelemetry.TokenRequested(null);
                 return authorization;
             }
 
             if (!retryable || attempt >= settings.MaxRetries)
             {
-                AwsTelemetry.TokenRequests.Add(1, new KeyValuePair<string, object?>("result", failure!.Kind.ToString()));
+                AwsTelemetry.TokenRequested(failure!.Kind);
                 AwsLog.TokenFailed(logger, target.Host.Host, failure.Kind, failure.ErrorCode, failure.Message);
                 throw failure!;
             }

@@ -2,16 +2,32 @@ using System.Diagnostics;
 
 namespace RegistryCredentials.PostgreSql.Internal;
 
-/// <summary>The package's <see cref="ActivitySource"/>, named <c>RegistryCredentials.PostgreSql</c>.</summary>
+/// <summary>
+/// The package's <see cref="ActivitySource"/> (name in <see cref="PostgreSqlRegistryStoreTelemetry"/>): one client
+/// activity per store operation, named <c>RegistryCredentials.PostgreSql.&lt;Operation&gt;</c> with the database
+/// semantic-convention tags. docs/telemetry.md lists them.
+/// </summary>
 internal static class Telemetry
 {
-    public const string Name = "RegistryCredentials.PostgreSql";
-
-    public static readonly ActivitySource ActivitySource = new(Name);
+    public static readonly ActivitySource ActivitySource = new(PostgreSqlRegistryStoreTelemetry.ActivitySourceName);
 
     public static Activity? Start(string operation, string? account)
     {
-        var activity = ActivitySource.StartActivity("registry_store " + operation, ActivityKind.Client);
+        if (!ActivitySource.HasListeners())
+        {
+            return null;
+        }
+
+        var name = operation switch
+        {
+            "get" => "RegistryCredentials.PostgreSql.Get",
+            "list" => "RegistryCredentials.PostgreSql.List",
+            "add" => "RegistryCredentials.PostgreSql.Add",
+            "update" => "RegistryCredentials.PostgreSql.Update",
+            "delete" => "RegistryCredentials.PostgreSql.Delete",
+            _ => PostgreSqlRegistryStoreTelemetry.ActivitySourceName + "." + operation,
+        };
+        var activity = ActivitySource.StartActivity(name, ActivityKind.Client);
         if (activity is not null)
         {
             activity.SetTag("db.system.name", "postgresql");

@@ -244,7 +244,7 @@ internal sealed class RegistryManager : IRegistryManager
     private string Account(string? account) => RegistryAccounts.Normalize(account ?? _options.CurrentValue.Account);
 
     private static void Count(string operation) =>
-        Telemetry.ManagementOperations.Add(1, new KeyValuePair<string, object?>("operation", operation));
+        Telemetry.ManagementOperations.Add(1, new KeyValuePair<string, object?>(Telemetry.ManagementOperationTag, operation));
 
     private static string CheckUsername(string? username, string paramName)
     {

@@ -20,6 +20,22 @@ internal sealed class RegistryTokenClient(RegistryHttp http, TimeProvider time)
     public async Task<RegistryCredential> FetchAsync(
         AuthenticationChallenge challenge, string? scope, RegistryCredential? credential, RegistryEntry? entry, Uri registry, CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
+        try
+        {
+            var token = await FetchUntimedAsync(challenge, scope, credential, entry, registry, cancellationToken).ConfigureAwait(false);
+            Telemetry.RecordDuration(Telemetry.TokenDuration, time, started, null);
+            return token;
+        }
+        catch (Exception e) when (Telemetry.RecordDuration(Telemetry.TokenDuration, time, started, Telemetry.ErrorType(e)))
+        {
+            throw; // not reached: the filter only records
+        }
+    }
+
+    private async Task<RegistryCredential> FetchUntimedAsync(
+        AuthenticationChallenge challenge, string? scope, RegistryCredential? credential, RegistryEntry? entry, Uri registry, CancellationToken cancellationToken)
+    {
         if (!Uri.TryCreate(challenge["realm"], UriKind.Absolute, out var realm) || (realm.Scheme != Uri.UriSchemeHttps && realm.Scheme != Uri.UriSchemeHttp))
         {
             throw new RegistryAuthenticationException(RegistryValidationOutcome.ProtocolError, "The registry's Bearer challenge has no absolute realm URL (http or https).");

@@ -21,6 +21,21 @@ internal sealed class RegistryV2Validator(
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(credential);
+        var started = time.GetTimestamp();
+        try
+        {
+            var result = await ValidateUntimedAsync(entry, credential, cancellationToken).ConfigureAwait(false);
+            Telemetry.RecordDuration(Telemetry.ValidationDuration, time, started, result.IsValid ? null : Telemetry.SnakeCase(result.Outcome));
+            return result;
+        }
+        catch (Exception e) when (Telemetry.RecordDuration(Telemetry.ValidationDuration, time, started, Telemetry.ErrorType(e)))
+        {
+            throw; // not reached: the filter only records
+        }
+    }
+
+    private async ValueTask<RegistryValidationResult> ValidateUntimedAsync(RegistryEntry entry, RegistryCredential credential, CancellationToken cancellationToken)
+    {
         if (entry.Scope.IsGlob)
         {
             return new RegistryValidationResult(

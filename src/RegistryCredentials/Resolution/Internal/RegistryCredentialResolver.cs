@@ -9,9 +9,10 @@ namespace RegistryCredentials.Internal;
 /// </summary>
 internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, IDisposable
 {
-    private static readonly KeyValuePair<string, object?> CredentialTag = new("result", "credential");
-    private static readonly KeyValuePair<string, object?> AnonymousTag = new("result", "anonymous");
-    private static readonly KeyValuePair<string, object?> DeniedTag = new("result", "denied");
+    private static readonly KeyValuePair<string, object?> CredentialTag = new(Telemetry.ResolutionResultTag, "credential");
+    private static readonly KeyValuePair<string, object?> AnonymousTag = new(Telemetry.ResolutionResultTag, "anonymous");
+    private static readonly KeyValuePair<string, object?> DeniedTag = new(Telemetry.ResolutionResultTag, "denied");
+    private static readonly KeyValuePair<string, object?> ErrorTag = new(Telemetry.ResolutionResultTag, "error");
 
     private readonly IRegistryStore _store;
     private readonly ISecretProtector _protector;
@@ -48,22 +49,32 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
     {
         ArgumentNullException.ThrowIfNull(image);
         account ??= _settings.Account;
+        var started = Telemetry.ResolutionDuration.Enabled ? _time.GetTimestamp() : Telemetry.NotTimed;
         var index = _index;
         if (index is null || index.ChangeToken.HasChanged)
         {
-            return ResolveAfterRebuildAsync(image, account, cancellationToken);
+            return ResolveAfterRebuildAsync(image, account, started, cancellationToken);
         }
 
-        return Resolve(index, image, account, cancellationToken);
+        return Resolve(index, image, account, started, cancellationToken);
     }
 
-    private async ValueTask<RegistryResolution> ResolveAfterRebuildAsync(ImageReference image, string account, CancellationToken cancellationToken)
+    private async ValueTask<RegistryResolution> ResolveAfterRebuildAsync(ImageReference image, string account, long started, CancellationToken cancellationToken)
     {
-        var index = await GetFreshIndexAsync(cancellationToken).ConfigureAwait(false);
-        return await Resolve(index, image, account, cancellationToken).ConfigureAwait(false);
+        ResolverIndex index;
+        try
+        {
+            index = await GetFreshIndexAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Failed(e, started))
+        {
+            throw; // not reached: the filter only records
+        }
+
+        return await Resolve(index, image, account, started, cancellationToken).ConfigureAwait(false);
     }
 
-    private ValueTask<RegistryResolution> Resolve(ResolverIndex index, ImageReference image, string account, CancellationToken cancellationToken)
+    private ValueTask<RegistryResolution> Resolve(ResolverIndex index, ImageReference image, string account, long started, CancellationToken cancellationToken)
     {
         var settings = _settings;
         string registry, host, repository;
@@ -85,34 +96,34 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
 
         if (!settings.IsAllowed(host, port, repository))
         {
-            return new(Denied(image, registry, repository, null, RegistryDenialReason.RegistryNotAllowed));
+            return new(Denied(image, registry, repository, null, RegistryDenialReason.RegistryNotAllowed, started));
         }
 
         var hit = index.Find(account, registry, host, port, repository);
         if (hit is null)
         {
-            Telemetry.Resolutions.Add(1, AnonymousTag);
+            Resolved(AnonymousTag, started);
             return new(new RegistryResolution(RegistryResolutionKind.Anonymous, image, registry, repository, null, null, RegistryDenialReason.None));
         }
 
         var entry = hit.Entry;
         if (!entry.IsActive)
         {
-            return new(Denied(image, registry, repository, entry, RegistryDenialReason.EntryInactive));
+            return new(Denied(image, registry, repository, entry, RegistryDenialReason.EntryInactive, started));
         }
 
         if (hit.Credential is { } cached)
         {
-            Telemetry.Resolutions.Add(1, CredentialTag);
+            Resolved(CredentialTag, started);
             return new(new RegistryResolution(RegistryResolutionKind.Credential, image, registry, repository, entry, cached, RegistryDenialReason.None, hit));
         }
 
         if (!_providers.TryGetValue(entry.Type, out var provider))
         {
-            return new(Denied(image, registry, repository, entry, RegistryDenialReason.NoProvider));
+            return new(Denied(image, registry, repository, entry, RegistryDenialReason.NoProvider, started));
         }
 
-        return MakeCredentialAsync(hit, provider, image, registry, repository, cancellationToken);
+        return MakeCredentialAsync(hit, provider, image, registry, repository, started, cancellationToken);
     }
 
     public async ValueTask ReportRejectedAsync(RegistryResolution resolution, CancellationToken cancellationToken = default)
@@ -136,23 +147,32 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
     }
 
     private async ValueTask<RegistryResolution> MakeCredentialAsync(
-        IndexEntry hit, RegistryCredentialProvider provider, ImageReference image, string registry, string repository, CancellationToken cancellationToken)
+        IndexEntry hit, RegistryCredentialProvider provider, ImageReference image, string registry, string repository, long started, CancellationToken cancellationToken)
     {
         var entry = hit.Entry;
-        var secret = hit.Secret ??= await SecretKeyGuard.UnprotectAsync(_protector, hit.Record, cancellationToken).ConfigureAwait(false);
-        var credential = await provider.GetCredentialAsync(entry, secret, cancellationToken).ConfigureAwait(false);
+        RegistryCredential credential;
+        try
+        {
+            var secret = hit.Secret ??= await SecretKeyGuard.UnprotectAsync(_protector, hit.Record, cancellationToken).ConfigureAwait(false);
+            credential = await provider.GetCredentialAsync(entry, secret, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Failed(e, started))
+        {
+            throw; // not reached: the filter only records
+        }
+
         if (credential.ExpiresOn is null)
         {
             hit.Credential = credential;
         }
 
-        Telemetry.Resolutions.Add(1, CredentialTag);
+        Resolved(CredentialTag, started);
         return new RegistryResolution(RegistryResolutionKind.Credential, image, registry, repository, entry, credential, RegistryDenialReason.None, hit);
     }
 
-    private RegistryResolution Denied(ImageReference image, string registry, string repository, RegistryEntry? entry, RegistryDenialReason reason)
+    private RegistryResolution Denied(ImageReference image, string registry, string repository, RegistryEntry? entry, RegistryDenialReason reason, long started)
     {
-        Telemetry.Resolutions.Add(1, DeniedTag);
+        Resolved(DeniedTag, started);
         var resolution = new RegistryResolution(RegistryResolutionKind.Denied, image, registry, repository, entry, null, reason);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
@@ -160,6 +180,29 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
         }
 
         return resolution;
+    }
+
+    /// <summary>Counts a resolution and, when it was timed, records its duration: no allocation either way.</summary>
+    private void Resolved(KeyValuePair<string, object?> result, long started)
+    {
+        Telemetry.Resolutions.Add(1, result);
+        if (started != Telemetry.NotTimed)
+        {
+            Telemetry.ResolutionDuration.Record(_time.GetElapsedTime(started).TotalSeconds, result);
+        }
+    }
+
+    /// <summary>Counts a resolution that threw, with its <c>error.type</c>; returns false (an exception filter).</summary>
+    private bool Failed(Exception exception, long started)
+    {
+        var errorType = new KeyValuePair<string, object?>(Telemetry.ErrorTypeTag, Telemetry.ErrorType(exception));
+        Telemetry.Resolutions.Add(1, ErrorTag, errorType);
+        if (started != Telemetry.NotTimed)
+        {
+            Telemetry.ResolutionDuration.Record(_time.GetElapsedTime(started).TotalSeconds, ErrorTag, errorType);
+        }
+
+        return false;
     }
 
     private async ValueTask<ResolverIndex> GetFreshIndexAsync(CancellationToken cancellationToken)
