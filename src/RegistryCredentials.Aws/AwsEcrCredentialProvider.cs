@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
@@ -20,9 +19,10 @@ namespace RegistryCredentials.Aws;
 /// (environment, profile, web identity as in EKS service-account roles, ECS task role, EC2 instance profile), only when
 /// <see cref="AwsEcrOptions.AllowIamRoleAuto"/> is true.</description></item>
 /// </list>
-/// Tokens are cached in <see cref="RegistryTokenCache"/> by partition, region, registry account and a SHA-256 of the
-/// identity, refreshed in the background at half their life (about 6 h), fetched once for all concurrent callers, served
-/// until one minute before ECR's <c>expiresAt</c> and never after (a failed refresh is then the caller's error), and
+/// Tokens are cached in <see cref="RegistryTokenCache"/> by entry, partition, region, registry account and identity (the
+/// cache keeps the identity only as a keyed hash), refreshed in the background at half their life (about 6 h), fetched
+/// once for all concurrent callers, served until one minute before ECR's <c>expiresAt</c> and never after (a failed
+/// refresh is then the caller's error), and
 /// dropped when a pull reports them refused. The token is asked for in the registry host's own region
 /// (<see cref="AwsEcrOptions.Region"/> only fills in a <c>*</c> region), from the API endpoint ECR's endpoint ruleset
 /// gives for the host (<see cref="EcrRegistryHost.ApiEndpoint"/>); <c>_iam_role</c> roles of a FIPS or dual-stack host
@@ -46,7 +46,6 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
     private readonly EcrTokenClient _client;
     private readonly AwsCredentialSource _credentials;
     private readonly ConditionalWeakTable<RegistryEntry, EcrEntryState> _states = [];
-    private readonly ConcurrentDictionary<string, string> _keysByEntry = new(StringComparer.Ordinal);
     private int _disposed;
 
     /// <summary>Creates the provider; <see cref="RegistryCredentialsAwsBuilderExtensions.AddAwsEcr"/> registers it.</summary>
@@ -116,7 +115,7 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
     public override ValueTask InvalidateAsync(RegistryEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (_keysByEntry.TryGetValue(EntryKey(entry), out var key) && _tokenCache.Evict(key))
+        if (_tokenCache.EvictEntry(entry, Type) > 0)
         {
             AwsLog.TokenEvicted(_logger, entry.Scope.Value, entry.Account);
         }
@@ -132,8 +131,6 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
             _credentials.Dispose();
         }
     }
-
-    private static string EntryKey(RegistryEntry entry) => RegistryTokenCache.EntryKeyPrefix(entry);
 
     private EcrEntryState GetState(RegistryEntry entry, RegistrySecret secret)
     {
@@ -157,7 +154,6 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
         var state = Describe(entry, secret, options);
         state.Factory = cancellationToken => FetchAsync(state, cancellationToken);
         _states.AddOrUpdate(entry, state);
-        _keysByEntry[state.EntryKey] = state.CacheKey;
         return state;
     }
 
@@ -217,7 +213,6 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
 
         var target = new EcrTarget(host, region, options.ServiceUrl ?? endpoint);
         var password = secret.Reveal();
-        var entryKey = EntryKey(entry);
         switch (entry.Username)
         {
             case AutoUsername:
@@ -234,7 +229,7 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
                 return new EcrEntryState
                 {
                     Secret = secret, Options = options, Kind = EcrIdentityKind.Auto, Target = target,
-                    CacheKey = RegistryTokenCache.EntryKeyPrefix(entry) + "ecr\n" + EcrEntryState.Key(target, "auto"), EntryKey = entryKey, Scope = entry.Scope.Value,
+                    CacheKey = _tokenCache.CreateKey(entry, Type, EcrEntryState.Key(target), "auto"), Scope = entry.Scope.Value,
                 };
             case IamRoleUsername:
                 var separator = password.IndexOf(';', StringComparison.Ordinal);
@@ -256,8 +251,8 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
                     RoleArn = roleArn, ExternalId = externalId,
                     // Sessions assumed through STS's FIPS or dual-stack endpoint are kept apart from the others.
                     RoleKey = EcrEntryState.Hash("role", roleArn, externalId ?? string.Empty, region, target.Host.Partition, host.IsFips ? "fips" : "-", host.IsDualStack ? "dualstack" : "-"),
-                    CacheKey = RegistryTokenCache.EntryKeyPrefix(entry) + "ecr\n" + EcrEntryState.Key(target, EcrEntryState.Hash("role", roleArn, externalId ?? string.Empty)),
-                    EntryKey = entryKey, Scope = entry.Scope.Value,
+                    CacheKey = _tokenCache.CreateKey(entry, Type, EcrEntryState.Key(target), "role", roleArn, externalId ?? string.Empty),
+                    Scope = entry.Scope.Value,
                 };
             default:
                 if (!AccessKeyId().IsMatch(entry.Username))
@@ -272,8 +267,8 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
 
                     // The secret is part of the hash: an entry that knows only an access key id (which is not secret)
                     // must not get the token another entry fetched with the real secret key.
-                    CacheKey = RegistryTokenCache.EntryKeyPrefix(entry) + "ecr\n" + EcrEntryState.Key(target, EcrEntryState.Hash("key", entry.Username, password)),
-                    EntryKey = entryKey, Scope = entry.Scope.Value,
+                    CacheKey = _tokenCache.CreateKey(entry, Type, EcrEntryState.Key(target), "key", entry.Username, password),
+                    Scope = entry.Scope.Value,
                 };
         }
     }

@@ -95,7 +95,7 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider
         }
 
         return await _cache.GetOrCreateAsync(
-            CacheKeys.For(entry, secret),
+            CacheKey(entry, secret),
             token => FetchAsync(entry, identity, secret, token),
             cancellationToken).ConfigureAwait(false);
     }
@@ -121,7 +121,7 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider
     public override ValueTask InvalidateAsync(RegistryEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (_cache.EvictByPrefix(CacheKeys.ProviderPrefix(entry)) > 0)
+        if (_cache.EvictEntry(entry, Type) > 0)
         {
             Log.RefreshTokensDropped(_logger, entry.Scope.Value, entry.Account);
         }
@@ -129,6 +129,20 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// The key of an entry's ACR refresh token: everything that changes the token (user name, secret, TLS settings), so
+    /// that a check of an updated entry never reuses the token of its old settings, and the token made when an entry is
+    /// added serves its first pulls. The cache keeps these parts only as a keyed hash.
+    /// </summary>
+    private RegistryTokenKey CacheKey(RegistryEntry entry, RegistrySecret secret) => _cache.CreateKey(
+        entry,
+        Type,
+        entry.Type.Value,
+        entry.Username,
+        secret.Reveal(),
+        entry.VerifyTls ? "verify" : "skip",
+        entry.InsecureHttp ? "http" : "https",
+        entry.CaCertificates ?? string.Empty);
 
     private void CheckEntra(RegistryEntry entry, AzureEntryIdentity identity)
     {

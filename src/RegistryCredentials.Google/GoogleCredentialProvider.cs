@@ -131,16 +131,10 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider
     public override ValueTask InvalidateAsync(RegistryEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var dropped = _tokenCache.EvictByPrefix(EntryPrefix(entry));
+        var dropped = _tokenCache.EvictEntry(entry, Type);
         Log.TokensInvalidated(_logger, entry.Scope.Value, entry.Account, dropped);
         return ValueTask.CompletedTask;
     }
-
-    /// <summary>
-    /// The cache-key prefix of an entry's tokens. It starts with the core's per-entry prefix (account, newline, scope,
-    /// newline), so the manager's eviction on update, deactivate and delete drops them too.
-    /// </summary>
-    internal static string EntryPrefix(RegistryEntry entry) => RegistryTokenCache.EntryKeyPrefix(entry) + "gcr\n";
 
     private static GoogleCredentialException UnsupportedUsername(string username) => new(
         GoogleCredentialError.UnsupportedUsername,
@@ -185,10 +179,11 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider
         var timeout = options.TokenRequestTimeout;
         var httpClientFactory = options.HttpClientFactory;
         // No entry version in the key: the token made while the manager validates an entry on add serves its first pulls;
-        // a changed key has another fingerprint, and the manager evicts the entry's prefix on update and delete.
-        var cacheKey = string.Join(
-            '\n',
-            EntryPrefix(entry) + "service_account",
+        // a changed key has another fingerprint, and the manager evicts the entry's tokens on update and delete.
+        var cacheKey = _tokenCache.CreateKey(
+            entry,
+            Type,
+            "service_account",
             key.ClientEmail,
             string.Join(' ', scopes),
             tokenUri.AbsoluteUri,
@@ -254,10 +249,7 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider
         var scopes = GoogleOptionsValidator.Scopes(options);
         var timeout = options.TokenRequestTimeout;
         var httpClientFactory = options.HttpClientFactory;
-        var cacheKey = string.Join(
-            '\n',
-            EntryPrefix(entry) + "application_default",
-            string.Join(' ', scopes));
+        var cacheKey = _tokenCache.CreateKey(entry, Type, "application_default", string.Join(' ', scopes));
         return _tokenCache.GetOrCreateAsync(
             cacheKey,
             ct => RequestApplicationDefaultTokenAsync(entry, scopes, timeout, httpClientFactory, ct),
