@@ -126,8 +126,12 @@ public abstract class RegistryProviderConformanceTests
     [TearDown]
     public async Task StopHostAsync()
     {
-        _host?.Dispose();
-        _host = null;
+        if (_host is not null)
+        {
+            await _host.DisposeAsync().ConfigureAwait(false);
+            _host = null;
+        }
+
         await StopUpstreamAsync().ConfigureAwait(false);
     }
 

@@ -13,7 +13,7 @@ namespace RegistryCredentials.Testing;
 /// whose answer the test chooses. It also collects what the secret-canary test searches: texts of everything observed and
 /// the secrets that must not appear in them.
 /// </summary>
-public sealed class RegistryProviderTestHost : IDisposable
+public sealed class RegistryProviderTestHost : IAsyncDisposable, IDisposable
 {
     private readonly ServiceProvider _services;
     private readonly CapturingLoggerProvider _logs = new();
@@ -126,4 +126,8 @@ public sealed class RegistryProviderTestHost : IDisposable
 
     /// <summary>Disposes the services (and with them the provider and the token cache).</summary>
     public void Dispose() => _services.Dispose();
+
+    /// <summary>Disposes the services (and with them the provider and the token cache), asynchronous disposables too.</summary>
+    /// <returns>A task.</returns>
+    public ValueTask DisposeAsync() => _services.DisposeAsync();
 }

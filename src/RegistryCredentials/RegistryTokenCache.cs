@@ -125,7 +125,7 @@ public sealed class RegistryTokenCache : IDisposable
     /// </summary>
     internal int EvictByPrefix(Internal.TokenKeys.EntryTokens entry) => Evict(entry.Account, entry.Scope, null);
 
-        /// <summary>Cancels calls in flight and drops everything.</summary>
+    /// <summary>Cancels calls in flight and drops everything.</summary>
     public void Dispose()
     {
         if (!_disposed.IsCancellationRequested)
