@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using RegistryCredentials.Aws.Internal;
 
@@ -20,15 +18,16 @@ namespace RegistryCredentials.Aws;
 /// (environment, profile, web identity as in EKS service-account roles, ECS task role, EC2 instance profile), only when
 /// <see cref="AwsEcrOptions.AllowIamRoleAuto"/> is true.</description></item>
 /// </list>
-/// Tokens are cached in <see cref="RegistryTokenCache"/> by partition, region, registry account and a SHA-256 of the
-/// identity, refreshed in the background at half their life (about 6 h), fetched once for all concurrent callers, served
-/// until one minute before ECR's <c>expiresAt</c> and never after (a failed refresh is then the caller's error), and
+/// Tokens are cached in <see cref="RegistryTokenCache"/> by entry, partition, region, registry account and identity (the
+/// cache keeps the identity only as a keyed hash), refreshed in the background at half their life (about 6 h), fetched
+/// once for all concurrent callers, served until one minute before ECR's <c>expiresAt</c> and never after (a failed
+/// refresh is then the caller's error), and
 /// dropped when a pull reports them refused. The token is asked for in the registry host's own region
 /// (<see cref="AwsEcrOptions.Region"/> only fills in a <c>*</c> region), from the API endpoint ECR's endpoint ruleset
 /// gives for the host (<see cref="EcrRegistryHost.ApiEndpoint"/>); <c>_iam_role</c> roles of a FIPS or dual-stack host
 /// are assumed through STS's FIPS or dual-stack endpoint.
 /// </summary>
-public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvider, IDisposable
+public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvider<AwsEcrOptions>, IDisposable
 {
     /// <summary>The user name (and password) that selects the machine's identity: <c>awsauto</c>.</summary>
     public const string AutoUsername = "awsauto";
@@ -39,39 +38,31 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
     /// <summary>A token is handed out until this long before ECR's <c>expiresAt</c>, so it never expires in flight.</summary>
     internal static readonly TimeSpan ExpiryMargin = TimeSpan.FromMinutes(1);
 
-    private readonly IOptionsMonitor<AwsEcrOptions> _options;
-    private readonly RegistryTokenCache _tokenCache;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
     private readonly EcrTokenClient _client;
     private readonly AwsCredentialSource _credentials;
     private readonly ConditionalWeakTable<RegistryEntry, EcrEntryState> _states = [];
-    private readonly ConcurrentDictionary<string, string> _keysByEntry = new(StringComparer.Ordinal);
     private int _disposed;
 
     /// <summary>Creates the provider; <see cref="RegistryCredentialsAwsBuilderExtensions.AddAwsEcr"/> registers it.</summary>
     /// <param name="options">The ECR settings.</param>
-    /// <param name="tokenCache">The token cache shared with the rest of the library.</param>
-    /// <param name="httpClientFactory">Gives the <see cref="AwsEcrOptions.HttpClientName"/> client for the ECR and STS APIs.</param>
+    /// <param name="logger">The logger.</param>
     /// <param name="timeProvider">The clock for token lifetimes, signatures, timeouts and retry delays.</param>
-    /// <param name="logger">The logger; optional.</param>
+    /// <param name="tokenCache">The token cache shared with the rest of the library.</param>
+    /// <param name="httpSender">The library's HTTP path to registries (the provider kit's shape; ECR and STS are reached through <paramref name="httpClientFactory"/>).</param>
+    /// <param name="httpClientFactory">Gives the <see cref="AwsEcrOptions.HttpClientName"/> client for the ECR and STS APIs.</param>
+    /// <exception cref="OptionsValidationException">The options are not valid.</exception>
     public AwsEcrCredentialProvider(
         IOptionsMonitor<AwsEcrOptions> options,
-        RegistryTokenCache tokenCache,
-        IHttpClientFactory httpClientFactory,
+        ILogger<AwsEcrCredentialProvider> logger,
         TimeProvider timeProvider,
-        ILogger<AwsEcrCredentialProvider>? logger = null)
+        RegistryTokenCache tokenCache,
+        IRegistryHttpSender httpSender,
+        IHttpClientFactory httpClientFactory)
+        : base(options, logger, timeProvider, tokenCache, httpSender)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(tokenCache);
         ArgumentNullException.ThrowIfNull(httpClientFactory);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        _options = options;
-        _tokenCache = tokenCache;
-        _time = timeProvider;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _client = new EcrTokenClient(httpClientFactory, options, timeProvider, _logger);
-        _credentials = new AwsCredentialSource(httpClientFactory, options, timeProvider, _logger);
+        _client = new EcrTokenClient(httpClientFactory, options, timeProvider, logger);
+        _credentials = new AwsCredentialSource(httpClientFactory, options, timeProvider, logger);
     }
 
     /// <inheritdoc />
@@ -88,7 +79,7 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(secret);
         var state = GetState(entry, secret);
-        return _tokenCache.GetOrCreateAsync(state.CacheKey, state.Factory!, cancellationToken);
+        return TokenCache.GetOrCreateAsync(state.CacheKey, state.Factory!, cancellationToken);
     }
 
     /// <summary>
@@ -105,23 +96,19 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(secret);
-        _ = Describe(entry, secret, _options.CurrentValue);
+        _ = Describe(entry, secret, Options);
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Drops the cached token of the entry after a registry refused it, so the next resolve fetches a fresh one.</summary>
+    /// <summary>Logs that the entry's token was dropped after a registry refused it (the next resolve fetches a fresh one).</summary>
     /// <param name="entry">The entry whose credential was refused.</param>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>A completed task.</returns>
-    public override ValueTask InvalidateAsync(RegistryEntry entry, CancellationToken cancellationToken = default)
+    /// <param name="count">How many tokens were dropped.</param>
+    protected override void OnTokensEvicted(RegistryEntry entry, int count)
     {
-        ArgumentNullException.ThrowIfNull(entry);
-        if (_keysByEntry.TryGetValue(EntryKey(entry), out var key) && _tokenCache.Evict(key))
+        if (count > 0)
         {
-            AwsLog.TokenEvicted(_logger, entry.Scope.Value, entry.Account);
+            AwsLog.TokenEvicted(Logger, entry.Scope.Value, entry.Account);
         }
-
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>Stops calls in flight (role sessions) and releases the default credential chain.</summary>
@@ -133,11 +120,9 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
         }
     }
 
-    private static string EntryKey(RegistryEntry entry) => RegistryTokenCache.EntryKeyPrefix(entry);
-
     private EcrEntryState GetState(RegistryEntry entry, RegistrySecret secret)
     {
-        var options = _options.CurrentValue;
+        var options = Options;
         if (!_states.TryGetValue(entry, out var state) || !ReferenceEquals(state.Secret, secret) || !ReferenceEquals(state.Options, options))
         {
             state = CreateState(entry, secret, options);
@@ -155,9 +140,8 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
     private EcrEntryState CreateState(RegistryEntry entry, RegistrySecret secret, AwsEcrOptions options)
     {
         var state = Describe(entry, secret, options);
-        state.Factory = cancellationToken => AwsTelemetry.MeasureTokenAsync(_time, () => FetchAsync(state, cancellationToken));
+        state.Factory = cancellationToken => AwsTelemetry.MeasureTokenAsync(TimeProvider, () => FetchAsync(state, cancellationToken));
         _states.AddOrUpdate(entry, state);
-        _keysByEntry[state.EntryKey] = state.CacheKey;
         return state;
     }
 
@@ -168,7 +152,7 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
         activity?.SetTag("registrycredentials.registry", state.Target.Host.Host);
         var credentials = await _credentials.GetAsync(state, cancellationToken).ConfigureAwait(false);
         var token = await _client.GetAuthorizationTokenAsync(state.Target, credentials, cancellationToken).ConfigureAwait(false);
-        var now = _time.GetUtcNow();
+        var now = TimeProvider.GetUtcNow();
         var expiresOn = token.ExpiresAt - ExpiryMargin;
         if (expiresOn <= now)
         {
@@ -184,13 +168,13 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
             refreshOn = expiresOn;
         }
 
-        AwsLog.TokenReceived(_logger, state.Target.Host.Host, state.Target.Region, state.Describe(), token.ExpiresAt, refreshOn);
+        AwsLog.TokenReceived(Logger, state.Target.Host.Host, state.Target.Region, state.Describe(), token.ExpiresAt, refreshOn);
         return RegistryCredential.FromUsernamePassword(token.Username, token.Password, expiresOn, refreshOn);
     }
 
     private AwsEcrException AutoRefused(RegistryEntry entry)
     {
-        AwsLog.AutoRefused(_logger, entry.Scope.Value, entry.Account);
+        AwsLog.AutoRefused(Logger, entry.Scope.Value, entry.Account);
         return new AwsEcrException(
             AwsEcrErrorKind.IamRoleAutoNotAllowed,
             $"The entry {entry.Scope} uses 'awsauto' (this machine's AWS identity), which is turned off: set AwsEcrOptions.AllowIamRoleAuto = true "
@@ -217,7 +201,6 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
 
         var target = new EcrTarget(host, region, options.ServiceUrl ?? endpoint);
         var password = secret.Reveal();
-        var entryKey = EntryKey(entry);
         switch (entry.Username)
         {
             case AutoUsername:
@@ -234,7 +217,7 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
                 return new EcrEntryState
                 {
                     Secret = secret, Options = options, Kind = EcrIdentityKind.Auto, Target = target,
-                    CacheKey = RegistryTokenCache.EntryKeyPrefix(entry) + "ecr\n" + EcrEntryState.Key(target, "auto"), EntryKey = entryKey, Scope = entry.Scope.Value,
+                    CacheKey = TokenCache.CreateKey(entry, Type, EcrEntryState.Key(target), "auto"), Scope = entry.Scope.Value,
                 };
             case IamRoleUsername:
                 var separator = password.IndexOf(';', StringComparison.Ordinal);
@@ -256,8 +239,8 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
                     RoleArn = roleArn, ExternalId = externalId,
                     // Sessions assumed through STS's FIPS or dual-stack endpoint are kept apart from the others.
                     RoleKey = EcrEntryState.Hash("role", roleArn, externalId ?? string.Empty, region, target.Host.Partition, host.IsFips ? "fips" : "-", host.IsDualStack ? "dualstack" : "-"),
-                    CacheKey = RegistryTokenCache.EntryKeyPrefix(entry) + "ecr\n" + EcrEntryState.Key(target, EcrEntryState.Hash("role", roleArn, externalId ?? string.Empty)),
-                    EntryKey = entryKey, Scope = entry.Scope.Value,
+                    CacheKey = TokenCache.CreateKey(entry, Type, EcrEntryState.Key(target), "role", roleArn, externalId ?? string.Empty),
+                    Scope = entry.Scope.Value,
                 };
             default:
                 if (!AccessKeyId().IsMatch(entry.Username))
@@ -272,8 +255,8 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
 
                     // The secret is part of the hash: an entry that knows only an access key id (which is not secret)
                     // must not get the token another entry fetched with the real secret key.
-                    CacheKey = RegistryTokenCache.EntryKeyPrefix(entry) + "ecr\n" + EcrEntryState.Key(target, EcrEntryState.Hash("key", entry.Username, password)),
-                    EntryKey = entryKey, Scope = entry.Scope.Value,
+                    CacheKey = TokenCache.CreateKey(entry, Type, EcrEntryState.Key(target), "key", entry.Username, password),
+                    Scope = entry.Scope.Value,
                 };
         }
     }

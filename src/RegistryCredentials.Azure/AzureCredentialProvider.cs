@@ -2,7 +2,6 @@ using Azure;
 using Azure.Core;
 using Azure.Identity;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using RegistryCredentials.Azure.Internal;
 
@@ -24,41 +23,28 @@ namespace RegistryCredentials.Azure;
 /// <see cref="RegistryTokenCache"/> until <see cref="AzureOptions.ExpiryMargin"/> before the token's <c>exp</c> and
 /// refreshed in the background <see cref="AzureOptions.RefreshMargin"/> before it.
 /// </summary>
-public sealed class AzureCredentialProvider : RegistryCredentialProvider
+public sealed class AzureCredentialProvider : RegistryCredentialProvider<AzureOptions>
 {
     /// <summary>The user name that goes with an ACR refresh token, as <c>az acr login</c> and Docker use it.</summary>
     public const string RefreshTokenUsername = "00000000-0000-0000-0000-000000000000";
 
-    private readonly AzureOptions _options;
-    private readonly RegistryTokenCache _cache;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
     private readonly AcrTokenExchange _exchange;
 
     /// <summary>Creates the provider; <c>AddAzure()</c> registers it.</summary>
     /// <param name="options">The options.</param>
-    /// <param name="tokenCache">The core token cache, where refresh tokens are kept.</param>
+    /// <param name="logger">The logger.</param>
     /// <param name="timeProvider">The clock.</param>
+    /// <param name="tokenCache">The core token cache, where refresh tokens are kept.</param>
     /// <param name="httpSender">The core's HTTP path to registries, for the exchange (the entry's TLS settings apply).</param>
-    /// <param name="loggerFactory">Logging; optional.</param>
-    public AzureCredentialProvider(IOptions<AzureOptions> options, RegistryTokenCache tokenCache, TimeProvider timeProvider, IRegistryHttpSender httpSender, ILoggerFactory? loggerFactory = null)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(tokenCache);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        _options = options.Value;
-        var validation = new AzureOptionsValidator().Validate(null, _options);
-        if (validation.Failed)
-        {
-            throw new OptionsValidationException(Options.DefaultName, typeof(AzureOptions), validation.Failures);
-        }
-
-        _cache = tokenCache;
-        _time = timeProvider;
-        _logger = (ILogger?)loggerFactory?.CreateLogger<AzureCredentialProvider>() ?? NullLogger.Instance;
-        ArgumentNullException.ThrowIfNull(httpSender);
+    /// <exception cref="OptionsValidationException">The options are not valid.</exception>
+    public AzureCredentialProvider(
+        IOptionsMonitor<AzureOptions> options,
+        ILogger<AzureCredentialProvider> logger,
+        TimeProvider timeProvider,
+        RegistryTokenCache tokenCache,
+        IRegistryHttpSender httpSender)
+        : base(options, logger, timeProvider, tokenCache, httpSender) =>
         _exchange = new AcrTokenExchange(httpSender);
-    }
 
     /// <inheritdoc />
     public override RegistryType Type => RegistryType.Azure;
@@ -94,9 +80,9 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider
             return RegistryCredential.FromUsernamePassword(entry.Username, secret);
         }
 
-        return await _cache.GetOrCreateAsync(
-            CacheKeys.For(entry, secret),
-            token => Telemetry.MeasureTokenAsync(_time, identity.Mode, () => FetchAsync(entry, identity, secret, token)),
+        return await TokenCache.GetOrCreateAsync(
+            CacheKey(entry, secret),
+            token => Telemetry.MeasureTokenAsync(TimeProvider, identity.Mode, () => FetchAsync(entry, identity, secret, token)),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -117,22 +103,34 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider
         return ValueTask.CompletedTask;
     }
 
-    /// <inheritdoc />
-    public override ValueTask InvalidateAsync(RegistryEntry entry, CancellationToken cancellationToken = default)
+    /// <summary>Logs that the entry's refresh tokens were dropped after a registry refused one.</summary>
+    /// <param name="entry">The entry whose credential was refused.</param>
+    /// <param name="count">How many tokens were dropped.</param>
+    protected override void OnTokensEvicted(RegistryEntry entry, int count)
     {
-        ArgumentNullException.ThrowIfNull(entry);
-        if (_cache.EvictByPrefix(CacheKeys.ProviderPrefix(entry)) > 0)
+        if (count > 0)
         {
-            Log.RefreshTokensDropped(_logger, entry.Scope.Value, entry.Account);
+            Log.RefreshTokensDropped(Logger, entry.Scope.Value, entry.Account);
         }
-
-        return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// The key of an entry's ACR refresh token: everything that changes the token (user name, secret, TLS settings), so
+    /// that a check of an updated entry never reuses the token of its old settings, and the token made when an entry is
+    /// added serves its first pulls. The cache keeps these parts only as a keyed hash.
+    /// </summary>
+    private RegistryTokenKey CacheKey(RegistryEntry entry, RegistrySecret secret) => TokenKey(
+        entry,
+        entry.Type.Value,
+        entry.Username,
+        secret.Reveal(),
+        entry.VerifyTls ? "verify" : "skip",
+        entry.InsecureHttp ? "http" : "https",
+        entry.CaCertificates ?? string.Empty);
 
     private void CheckEntra(RegistryEntry entry, AzureEntryIdentity identity)
     {
-        if (identity.Mode == AzureAuthenticationMode.DefaultCredential && !_options.AllowDefaultCredential)
+        if (identity.Mode == AzureAuthenticationMode.DefaultCredential && !Options.AllowDefaultCredential)
         {
             throw new ArgumentException(
                 "The user name 'default' selects DefaultAzureCredential, which takes whatever identity this process has; it is off. Set AzureOptions.AllowDefaultCredential to allow it, or name the identity (managed-identity, workload-identity or <tenant-id>/<client-id>).",
@@ -157,16 +155,16 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider
         using var activity = Telemetry.ActivitySource.StartActivity("RegistryCredentials.Azure.Exchange");
         activity?.SetTag("registrycredentials.scope", entry.Scope.Value);
         activity?.SetTag(Telemetry.ModeTag, Telemetry.ModeName(identity.Mode));
-        using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
+        using var timeout = new CancellationTokenSource(Options.RequestTimeout, TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            Log.GettingEntraToken(_logger, identity.Mode, entry.Scope.Value, entry.Account);
+            Log.GettingEntraToken(Logger, identity.Mode, entry.Scope.Value, entry.Account);
             var accessToken = await GetEntraTokenAsync(entry, identity, secret, linked.Token).ConfigureAwait(false);
             var tenant = JwtClaims.TryReadTenant(accessToken) ?? identity.TenantId;
             var refreshToken = await _exchange.ExchangeAsync(entry, accessToken, tenant, linked.Token).ConfigureAwait(false);
             var credential = MakeCredential(refreshToken);
-            Log.RefreshTokenIssued(_logger, entry.Scope.Registry, entry.Scope.Value, entry.Account, identity.Mode, credential.ExpiresOn!.Value, credential.RefreshOn!.Value);
+            Log.RefreshTokenIssued(Logger, entry.Scope.Registry, entry.Scope.Value, entry.Account, identity.Mode, credential.ExpiresOn!.Value, credential.RefreshOn!.Value);
             Count(identity, null);
             return credential;
         }
@@ -174,7 +172,7 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider
         {
             throw Failed(entry, identity, new AzureCredentialException(
                 RegistryValidationOutcome.Timeout,
-                $"Getting an ACR refresh token for {entry.Scope} took longer than {_options.RequestTimeout.TotalSeconds:0.###} s.",
+                $"Getting an ACR refresh token for {entry.Scope} took longer than {Options.RequestTimeout.TotalSeconds:0.###} s.",
                 e));
         }
         catch (AzureCredentialException e)
@@ -192,11 +190,11 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider
             identity.ClientId,
             identity.ResourceId,
             identity.Mode == AzureAuthenticationMode.ClientSecret ? secret : null,
-            EntraCredentials.AuthorityHostFor(entry, _options));
+            EntraCredentials.AuthorityHostFor(entry, Options));
         try
         {
-            var credential = _options.CredentialFactory?.Invoke(request) ?? EntraCredentials.Create(request, _options);
-            var token = await credential.GetTokenAsync(new TokenRequestContext([_options.TokenScope]), cancellationToken).ConfigureAwait(false);
+            var credential = Options.CredentialFactory?.Invoke(request) ?? EntraCredentials.Create(request, Options);
+            var token = await credential.GetTokenAsync(new TokenRequestContext([Options.TokenScope]), cancellationToken).ConfigureAwait(false);
             if (string.IsNullOrEmpty(token.Token))
             {
                 throw new AzureCredentialException(RegistryValidationOutcome.ProtocolError, $"Entra ID ({identity.Mode}) returned an empty token for {entry.Scope}.");
@@ -232,17 +230,17 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider
     private RegistryCredential MakeCredential(string refreshToken)
     {
         var exp = JwtClaims.ReadExpiry(refreshToken, "ACR refresh token");
-        var now = _time.GetUtcNow();
-        var expiresOn = exp - _options.ExpiryMargin;
+        var now = TimeProvider.GetUtcNow();
+        var expiresOn = exp - Options.ExpiryMargin;
         if (expiresOn <= now)
         {
             throw new AzureCredentialException(
                 RegistryValidationOutcome.ProtocolError,
-                $"The ACR refresh token expires at {exp:O}, within {_options.ExpiryMargin.TotalSeconds:0.###} s of now ({now:O}); check the clock.");
+                $"The ACR refresh token expires at {exp:O}, within {Options.ExpiryMargin.TotalSeconds:0.###} s of now ({now:O}); check the clock.");
         }
 
         var halfway = now + ((expiresOn - now) / 2);
-        var refreshOn = exp - _options.RefreshMargin;
+        var refreshOn = exp - Options.RefreshMargin;
         if (refreshOn < halfway)
         {
             refreshOn = halfway;
@@ -275,7 +273,7 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider
 
     private AzureCredentialException Failed(RegistryEntry entry, AzureEntryIdentity identity, AzureCredentialException e)
     {
-        Log.RefreshTokenFailed(_logger, entry.Scope.Value, entry.Account, e.Outcome, e.Message);
+        Log.RefreshTokenFailed(Logger, entry.Scope.Value, entry.Account, e.Outcome, e.Message);
         Count(identity, e.Outcome);
         return e;
     }

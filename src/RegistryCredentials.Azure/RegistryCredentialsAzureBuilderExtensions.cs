@@ -1,6 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using RegistryCredentials.Azure.Internal;
 
 namespace RegistryCredentials.Azure;
@@ -9,10 +6,11 @@ namespace RegistryCredentials.Azure;
 public static class RegistryCredentialsAzureBuilderExtensions
 {
     /// <summary>
-    /// Adds <see cref="AzureCredentialProvider"/> for <see cref="RegistryType.Azure"/> (<c>acr</c>) entries: admin user and
+    /// Adds <see cref="AzureCredentialProvider"/> for <see cref="RegistryType.Azure"/> (<c>acr</c>) entries with the core's
+    /// provider kit (<see cref="RegistryCredentialsBuilder.AddProvider{TProvider, TOptions, TValidator}"/>): admin user and
     /// service principal pass through as Basic credentials; Entra ID entries get an ACR refresh token, cached in
     /// <see cref="RegistryTokenCache"/> and refreshed ahead of its expiry. Options are validated when the host starts, or
-    /// at the latest when the provider is first created.
+    /// at the latest when the provider is first created. Calling it again only adds <paramref name="configure"/>.
     /// </summary>
     /// <param name="builder">The builder from <c>AddRegistryCredentials</c>.</param>
     /// <param name="configure">Changes the options; optional.</param>
@@ -20,14 +18,6 @@ public static class RegistryCredentialsAzureBuilderExtensions
     public static RegistryCredentialsBuilder AddAzure(this RegistryCredentialsBuilder builder, Action<AzureOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<AzureOptions>();
-        options.ValidateOnStart();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AzureOptions>, AzureOptionsValidator>());
-        return builder.AddProvider<AzureCredentialProvider>();
+        return builder.AddProvider<AzureCredentialProvider, AzureOptions, AzureOptionsValidator>(configure);
     }
 }

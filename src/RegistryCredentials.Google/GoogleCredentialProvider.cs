@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using Google.Apis.Auth.OAuth2;
 using Google.Apis.Auth.OAuth2.Responses;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using RegistryCredentials.Google.Internal;
 
@@ -21,7 +20,7 @@ namespace RegistryCredentials.Google;
 /// </list>
 /// An exchanged token is never handed out within 10 seconds of its real expiry. Register it with <c>AddGoogle()</c>.
 /// </summary>
-public sealed class GoogleCredentialProvider : RegistryCredentialProvider
+public sealed class GoogleCredentialProvider : RegistryCredentialProvider<GoogleOptions>
 {
     /// <summary>How long before its real expiry an access token stops being handed out.</summary>
     internal static readonly TimeSpan ExpiryMargin = TimeSpan.FromSeconds(10);
@@ -35,31 +34,24 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider
     /// </summary>
     internal static readonly TimeSpan OpaqueTokenLifetime = TimeSpan.FromMinutes(3);
 
-    private readonly IOptionsMonitor<GoogleOptions> _options;
-    private readonly RegistryTokenCache _tokenCache;
-    private readonly TimeProvider _time;
     private readonly TimeProviderClock _clock;
-    private readonly ILogger _logger;
     private readonly ConditionalWeakTable<RegistrySecret, ParsedSecret> _parsed = [];
 
     /// <summary>Creates the provider; usually done by <c>AddGoogle()</c>.</summary>
     /// <param name="options">The options.</param>
-    /// <param name="tokenCache">The cache exchanged access tokens are kept in (shared with the rest of the library, so that changing or deleting an entry drops its tokens).</param>
+    /// <param name="logger">The logger.</param>
     /// <param name="timeProvider">The clock of the token cache, of the JWT assertions and of token lifetimes.</param>
-    /// <param name="logger">A logger; optional.</param>
+    /// <param name="tokenCache">The cache exchanged access tokens are kept in (shared with the rest of the library, so that changing or deleting an entry drops its tokens).</param>
+    /// <param name="httpSender">The library's HTTP path to registries (the provider kit's shape; Google.Apis.Auth reaches the token endpoint itself).</param>
     /// <exception cref="OptionsValidationException">The options are not valid.</exception>
-    public GoogleCredentialProvider(IOptionsMonitor<GoogleOptions> options, RegistryTokenCache tokenCache, TimeProvider timeProvider, ILogger<GoogleCredentialProvider>? logger = null)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(tokenCache);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        _ = options.CurrentValue; // throws OptionsValidationException with every error, when the resolver or manager is created
-        _options = options;
-        _tokenCache = tokenCache;
-        _time = timeProvider;
+    public GoogleCredentialProvider(
+        IOptionsMonitor<GoogleOptions> options,
+        ILogger<GoogleCredentialProvider> logger,
+        TimeProvider timeProvider,
+        RegistryTokenCache tokenCache,
+        IRegistryHttpSender httpSender)
+        : base(options, logger, timeProvider, tokenCache, httpSender) =>
         _clock = new TimeProviderClock(timeProvider);
-        _logger = logger ?? (ILogger)NullLogger.Instance;
-    }
 
     /// <inheritdoc />
     public override RegistryType Type => RegistryType.Google;
@@ -71,7 +63,7 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(secret);
-        var options = _options.CurrentValue;
+        var options = Options;
         switch (entry.Username)
         {
             case GoogleUsernames.JsonKey or GoogleUsernames.JsonKeyBase64 when !options.ExchangeForAccessToken:
@@ -100,7 +92,7 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(secret);
-        var options = _options.CurrentValue;
+        var options = Options;
         switch (entry.Username)
         {
             case GoogleUsernames.JsonKey or GoogleUsernames.JsonKeyBase64:
@@ -127,20 +119,11 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider
         return ValueTask.CompletedTask;
     }
 
-    /// <inheritdoc />
-    public override ValueTask InvalidateAsync(RegistryEntry entry, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(entry);
-        var dropped = _tokenCache.EvictByPrefix(EntryPrefix(entry));
-        Log.TokensInvalidated(_logger, entry.Scope.Value, entry.Account, dropped);
-        return ValueTask.CompletedTask;
-    }
-
-    /// <summary>
-    /// The cache-key prefix of an entry's tokens. It starts with the core's per-entry prefix (account, newline, scope,
-    /// newline), so the manager's eviction on update, deactivate and delete drops them too.
-    /// </summary>
-    internal static string EntryPrefix(RegistryEntry entry) => RegistryTokenCache.EntryKeyPrefix(entry) + "gcr\n";
+    /// <summary>Logs how many access tokens of the entry were dropped after a registry refused one.</summary>
+    /// <param name="entry">The entry whose credential was refused.</param>
+    /// <param name="count">How many tokens were dropped.</param>
+    protected override void OnTokensEvicted(RegistryEntry entry, int count) =>
+        Log.TokensInvalidated(Logger, entry.Scope.Value, entry.Account, count);
 
     private static GoogleCredentialException UnsupportedUsername(string username) => new(
         GoogleCredentialError.UnsupportedUsername,
@@ -185,17 +168,17 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider
         var timeout = options.TokenRequestTimeout;
         var httpClientFactory = options.HttpClientFactory;
         // No entry version in the key: the token made while the manager validates an entry on add serves its first pulls;
-        // a changed key has another fingerprint, and the manager evicts the entry's prefix on update and delete.
-        var cacheKey = string.Join(
-            '\n',
-            EntryPrefix(entry) + "service_account",
+        // a changed key has another fingerprint, and the manager evicts the entry's tokens on update and delete.
+        var cacheKey = TokenKey(
+            entry,
+            "service_account",
             key.ClientEmail,
             string.Join(' ', scopes),
             tokenUri.AbsoluteUri,
             key.Fingerprint);
-        return _tokenCache.GetOrCreateAsync(
+        return TokenCache.GetOrCreateAsync(
             cacheKey,
-            ct => Telemetry.MeasureTokenAsync(_time, "service_account", () => RequestServiceAccountTokenAsync(key, tokenUri, scopes, timeout, httpClientFactory, ct)),
+            ct => Telemetry.MeasureTokenAsync(TimeProvider, "service_account", () => RequestServiceAccountTokenAsync(key, tokenUri, scopes, timeout, httpClientFactory, ct)),
             cancellationToken);
     }
 
@@ -204,7 +187,7 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider
     {
         using var activity = Telemetry.ActivitySource.StartActivity("RegistryCredentials.Google.ExchangeKey");
         activity?.SetTag("registrycredentials.google.client_email", key.ClientEmail);
-        var started = _time.GetUtcNow();
+        var started = TimeProvider.GetUtcNow();
         ServiceAccountCredential credential;
         try
         {
@@ -245,7 +228,7 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider
             },
             cancellationToken).ConfigureAwait(false);
         var result = ToCredential(response, started, $"the token endpoint {tokenUri.GetLeftPart(UriPartial.Path)}");
-        Log.TokenExchanged(_logger, key.ClientEmail, tokenUri.GetLeftPart(UriPartial.Path), result.ExpiresOn!.Value);
+        Log.TokenExchanged(Logger, key.ClientEmail, tokenUri.GetLeftPart(UriPartial.Path), result.ExpiresOn!.Value);
         return result;
     }
 
@@ -254,13 +237,10 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider
         var scopes = GoogleOptionsValidator.Scopes(options);
         var timeout = options.TokenRequestTimeout;
         var httpClientFactory = options.HttpClientFactory;
-        var cacheKey = string.Join(
-            '\n',
-            EntryPrefix(entry) + "application_default",
-            string.Join(' ', scopes));
-        return _tokenCache.GetOrCreateAsync(
+        var cacheKey = TokenKey(entry, "application_default", string.Join(' ', scopes));
+        return TokenCache.GetOrCreateAsync(
             cacheKey,
-            ct => Telemetry.MeasureTokenAsync(_time, "application_default", () => RequestApplicationDefaultTokenAsync(entry, scopes, timeout, httpClientFactory, ct)),
+            ct => Telemetry.MeasureTokenAsync(TimeProvider, "application_default", () => RequestApplicationDefaultTokenAsync(entry, scopes, timeout, httpClientFactory, ct)),
             cancellationToken);
     }
 
@@ -268,17 +248,17 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider
         RegistryEntry entry, string[] scopes, TimeSpan timeout, global::Google.Apis.Http.IHttpClientFactory? httpClientFactory, CancellationToken cancellationToken)
     {
         using var activity = Telemetry.ActivitySource.StartActivity("RegistryCredentials.Google.ApplicationDefault");
-        var started = _time.GetUtcNow();
+        var started = TimeProvider.GetUtcNow();
         GoogleCredential credential;
         try
         {
-            using var timeoutSource = new CancellationTokenSource(timeout, _time);
+            using var timeoutSource = new CancellationTokenSource(timeout, TimeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
             credential = await GoogleCredential.GetApplicationDefaultAsync(linked.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            Log.ApplicationDefaultFailed(_logger, entry.Scope.Value, entry.Account, e.GetType().Name);
+            Log.ApplicationDefaultFailed(Logger, entry.Scope.Value, entry.Account, e.GetType().Name);
             Telemetry.TokenRequested("application_default", GoogleCredentialError.ApplicationDefaultUnavailable);
             throw new GoogleCredentialException(
                 GoogleCredentialError.ApplicationDefaultUnavailable,
@@ -318,7 +298,7 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider
             },
             cancellationToken).ConfigureAwait(false);
         var result = ToCredential(response, started, "Application Default Credentials");
-        Log.ApplicationDefaultTokenReceived(_logger, credentialType, result.ExpiresOn!.Value);
+        Log.ApplicationDefaultTokenReceived(Logger, credentialType, result.ExpiresOn!.Value);
         return result;
     }
 
@@ -326,7 +306,7 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider
     private async Task<TokenResponse?> RequestAsync(
         string source, string who, string where, TimeSpan timeout, Func<CancellationToken, Task<TokenResponse?>> request, CancellationToken cancellationToken)
     {
-        using var timeoutSource = new CancellationTokenSource(timeout, _time);
+        using var timeoutSource = new CancellationTokenSource(timeout, TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         string reason;
         Exception failure;
@@ -359,7 +339,7 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider
         }
 
         Telemetry.TokenRequested(source, GoogleCredentialError.TokenRequestFailed);
-        Log.TokenRequestFailed(_logger, who, where, reason);
+        Log.TokenRequestFailed(Logger, who, where, reason);
         throw new GoogleCredentialException(GoogleCredentialError.TokenRequestFailed, $"No access token for {who}: {reason}.", failure);
     }
 
@@ -376,7 +356,7 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider
 
         var lifetime = response.ExpiresInSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultLifetime;
         var expiresOn = started + lifetime - ExpiryMargin;
-        var now = _time.GetUtcNow();
+        var now = TimeProvider.GetUtcNow();
         if (expiresOn <= now)
         {
             throw new GoogleCredentialException(

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using RegistryCredentials.Google.Internal;
 
 namespace RegistryCredentials.Google;
@@ -10,7 +7,9 @@ public static class RegistryCredentialsGoogleBuilderExtensions
 {
     /// <summary>
     /// Adds <see cref="GoogleCredentialProvider"/> for registry type <c>gcr</c> (hosts <c>gcr.io</c>, <c>*.gcr.io</c>,
-    /// <c>*-docker.pkg.dev</c>, <c>docker.&lt;region&gt;.rep.pkg.dev</c>). Options are validated when the host starts.
+    /// <c>*-docker.pkg.dev</c>, <c>docker.&lt;region&gt;.rep.pkg.dev</c>) with the core's provider kit
+    /// (<see cref="RegistryCredentialsBuilder.AddProvider{TProvider, TOptions, TValidator}"/>). Options are validated when
+    /// the host starts. Calling it again only adds <paramref name="configure"/>.
     /// </summary>
     /// <param name="builder">The builder from <c>AddRegistryCredentials()</c>.</param>
     /// <param name="configure">Changes the options (in addition to any configuration binding); optional.</param>
@@ -18,14 +17,6 @@ public static class RegistryCredentialsGoogleBuilderExtensions
     public static RegistryCredentialsBuilder AddGoogle(this RegistryCredentialsBuilder builder, Action<GoogleOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<GoogleOptions>();
-        options.ValidateOnStart();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GoogleOptions>, GoogleOptionsValidator>());
-        return builder.AddProvider<GoogleCredentialProvider>();
+        return builder.AddProvider<GoogleCredentialProvider, GoogleOptions, GoogleOptionsValidator>(configure);
     }
 }

@@ -18,7 +18,22 @@ public class TokenCacheContentionBenchmarks
 {
     public const int Callers = 1_000;
 
-    private const string Key = "account\n127.0.0.1:5000\n1\nhttp://127.0.0.1:5000\nrepository:test/app:pull";
+    /// <summary>The key the pull handler would use for a token of <c>test/app</c> at a local registry (version 1 of its entry).</summary>
+    private static readonly RegistryTokenKey Key = RegistryCredentials.Internal.TokenKeys.ForToken(
+        "account",
+        new RegistryEntry
+        {
+            Account = "account",
+            Scope = RegistryScope.Parse("127.0.0.1:5000"),
+            Name = "bench",
+            Type = RegistryType.DockerV2,
+            Username = "bench",
+            CreatedOn = DateTimeOffset.UnixEpoch,
+            UpdatedOn = DateTimeOffset.UnixEpoch,
+            Version = 1,
+        },
+        "http://127.0.0.1:5000",
+        "repository:test/app:pull");
 
     private static readonly Func<CancellationToken, Task<RegistryCredential>> UnexpectedFactory =
         _ => throw new InvalidOperationException("The warm key called its factory.");

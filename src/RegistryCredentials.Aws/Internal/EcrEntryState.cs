@@ -18,13 +18,11 @@ internal sealed class EcrEntryState
     public required EcrTarget Target { get; init; }
 
     /// <summary>
-    /// <see cref="RegistryTokenCache"/> key: the core's per-entry prefix (so that updating, deactivating or deleting the
-    /// entry drops its token), then partition, region, account and SHA-256 of the identity (or <c>auto</c>).
+    /// <see cref="RegistryTokenCache"/> key: made from the entry (so that updating, deactivating or deleting it drops its
+    /// token), with partition, region and account (<see cref="Key"/>) and the identity as parts; the secret of an access
+    /// key is a part too, kept by the key only as a keyed hash.
     /// </summary>
-    public required string CacheKey { get; init; }
-
-    /// <summary>Account and scope of the entry, to find <see cref="CacheKey"/> when a pull reports the token refused.</summary>
-    public required string EntryKey { get; init; }
+    public required RegistryTokenKey CacheKey { get; init; }
 
     /// <summary>The entry's scope, for messages (which name the entry, never the role ARN or external id of its password).</summary>
     public required string Scope { get; init; }
@@ -50,8 +48,9 @@ internal sealed class EcrEntryState
         _ => "_iam_role",
     };
 
-    public static string Key(EcrTarget target, string identity) =>
-        "awsecr|" + target.Host.Partition + "|" + target.Region + "|" + (target.Host.IsPublic ? "public" : target.Host.AccountId ?? "*") + "|" + identity;
+    /// <summary>Where a token is valid: partition, region and registry account.</summary>
+    public static string Key(EcrTarget target) =>
+        target.Host.Partition + "|" + target.Region + "|" + (target.Host.IsPublic ? "public" : target.Host.AccountId ?? "*");
 
     public static string Hash(params string[] parts) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', parts))));

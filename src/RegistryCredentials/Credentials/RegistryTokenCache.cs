@@ -1,17 +1,23 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace RegistryCredentials;
 
 /// <summary>
-/// Caches expiring credentials (registry bearer tokens, ECR, Google and ACR tokens) by key. Concurrent callers for
-/// one key share one upstream call; a credential is refreshed in the background once its
+/// Caches expiring credentials (registry bearer tokens, ECR, Google and ACR tokens) by <see cref="RegistryTokenKey"/>.
+/// Concurrent callers for one key share one upstream call; a credential is refreshed in the background once its
 /// <see cref="RegistryCredential.RefreshOn"/> has passed; a failed fetch is never cached; a credential is never
 /// handed out at or past its <see cref="RegistryCredential.ExpiresOn"/>. Every clock read goes through
-/// <see cref="TimeProvider"/>.
+/// <see cref="TimeProvider"/>. Keys are made by the cache (<see cref="CreateKey"/>) from an entry, so that
+/// <see cref="EvictEntry"/>, which the manager calls when an entry is updated, deactivated or deleted, drops every token
+/// made from it.
 /// </summary>
 public sealed class RegistryTokenCache : IDisposable
 {
-    private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<RegistryTokenKey, Slot> _slots = new();
+    private readonly byte[] _partsKey = RandomNumberGenerator.GetBytes(32);
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _disposed = new();
     private long _upstreamCalls;
@@ -25,15 +31,31 @@ public sealed class RegistryTokenCache : IDisposable
     }
 
     /// <summary>
-    /// The prefix that every key made for <paramref name="entry"/> must start with: the manager drops all keys with it
-    /// (<see cref="EvictByPrefix"/>) when the entry is updated, deactivated or deleted.
+    /// Makes the key of a token that <paramref name="provider"/> makes for <paramref name="entry"/>. Two keys are equal when
+    /// the entry's account and scope, the provider and every part are equal. Put into the parts everything that changes
+    /// the token (an identity, a secret, an endpoint, scopes); leave the entry version out when the token made while the
+    /// manager validates a new entry should serve its first pulls.
     /// </summary>
-    /// <param name="entry">The entry.</param>
-    /// <returns><c>account</c>, a line feed, the scope and a line feed.</returns>
-    public static string EntryKeyPrefix(RegistryEntry entry)
+    /// <param name="entry">The entry the token is made from: its account and scope go into the key.</param>
+    /// <param name="provider">The provider's type (<see cref="RegistryCredentialProvider.Type"/>).</param>
+    /// <param name="parts">What tells this entry's tokens apart; may include secrets, which the key keeps only as a keyed hash.</param>
+    /// <returns>The key.</returns>
+    public RegistryTokenKey CreateKey(RegistryEntry entry, RegistryType provider, params ReadOnlySpan<string> parts)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return Internal.TokenKeys.ForEntry(entry.Account, entry.Scope);
+        ArgumentNullException.ThrowIfNull(provider);
+        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _partsKey);
+        Span<byte> length = stackalloc byte[4];
+        foreach (var part in parts)
+        {
+            ArgumentNullException.ThrowIfNull(part, nameof(parts));
+            var bytes = Encoding.UTF8.GetBytes(part);
+            BinaryPrimitives.WriteInt32BigEndian(length, bytes.Length); // length-prefixed: ("ab", "c") is not ("a", "bc")
+            hmac.AppendData(length);
+            hmac.AppendData(bytes);
+        }
+
+        return new RegistryTokenKey(entry.Account, entry.Scope, provider, Convert.ToHexStringLower(hmac.GetHashAndReset()));
     }
 
     /// <summary>How many keys hold a credential or a call in flight.</summary>
@@ -47,11 +69,11 @@ public sealed class RegistryTokenCache : IDisposable
     /// concurrent callers. The factory's token is cancelled only when the cache is disposed: one caller giving up does
     /// not cancel the call the others wait for.
     /// </summary>
-    /// <param name="key">The cache key; include everything that changes the credential (registry, account, scope, entry version).</param>
+    /// <param name="key">The key, from <see cref="CreateKey"/>.</param>
     /// <param name="factory">Fetches a fresh credential; it should set <see cref="RegistryCredential.ExpiresOn"/>.</param>
     /// <param name="cancellationToken">Stops this caller's wait.</param>
     /// <returns>A credential that has not expired.</returns>
-    public ValueTask<RegistryCredential> GetOrCreateAsync(string key, Func<CancellationToken, Task<RegistryCredential>> factory, CancellationToken cancellationToken = default)
+    public ValueTask<RegistryCredential> GetOrCreateAsync(RegistryTokenKey key, Func<CancellationToken, Task<RegistryCredential>> factory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(factory);
@@ -77,29 +99,31 @@ public sealed class RegistryTokenCache : IDisposable
     /// <summary>Drops the credential of one key (after the registry answered 401 to it).</summary>
     /// <param name="key">The key.</param>
     /// <returns>True when something was dropped.</returns>
-    public bool Evict(string key)
+    public bool Evict(RegistryTokenKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
         return _slots.TryRemove(key, out _);
     }
 
-    /// <summary>Drops the credentials of every key that starts with <paramref name="prefix"/> (an entry deleted or changed).</summary>
-    /// <param name="prefix">The key prefix.</param>
+    /// <summary>
+    /// Drops the credentials made from an entry: all of them (the manager does this when the entry is updated,
+    /// deactivated or deleted), or those of one provider (what <see cref="RegistryCredentialProvider.InvalidateAsync"/>
+    /// does when a registry refused one).
+    /// </summary>
+    /// <param name="entry">The entry; its account and scope are compared.</param>
+    /// <param name="provider">Only this provider's credentials; null for all, the library's registry bearer tokens included.</param>
     /// <returns>How many keys were dropped.</returns>
-    public int EvictByPrefix(string prefix)
+    public int EvictEntry(RegistryEntry entry, RegistryType? provider = null)
     {
-        ArgumentNullException.ThrowIfNull(prefix);
-        var dropped = 0;
-        foreach (var key in _slots.Keys)
-        {
-            if (key.StartsWith(prefix, StringComparison.Ordinal) && _slots.TryRemove(key, out _))
-            {
-                dropped++;
-            }
-        }
-
-        return dropped;
+        ArgumentNullException.ThrowIfNull(entry);
+        return Evict(entry.Account, entry.Scope, provider);
     }
+
+    /// <summary>
+    /// Drops every token of an entry known by account and scope: the manager's eviction on update, deactivate and delete
+    /// (on delete it has no entry left). The name is the one the manager called before keys were typed.
+    /// </summary>
+    internal int EvictByPrefix(Internal.TokenKeys.EntryTokens entry) => Evict(entry.Account, entry.Scope, null);
 
     /// <summary>Cancels calls in flight and drops everything.</summary>
     public void Dispose()
@@ -110,6 +134,20 @@ public sealed class RegistryTokenCache : IDisposable
             _slots.Clear();
             _disposed.Dispose();
         }
+    }
+
+    private int Evict(string account, RegistryScope scope, RegistryType? provider)
+    {
+        var dropped = 0;
+        foreach (var key in _slots.Keys)
+        {
+            if (key.BelongsTo(account, scope, provider) && _slots.TryRemove(key, out _))
+            {
+                dropped++;
+            }
+        }
+
+        return dropped;
     }
 
     private static bool IsUsable(RegistryCredential credential, DateTimeOffset now) =>

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace RegistryCredentials;
@@ -65,6 +67,60 @@ public sealed class RegistryCredentialsBuilder
         where TProvider : RegistryCredentialProvider
     {
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<RegistryCredentialProvider, TProvider>());
+        return this;
+    }
+
+    /// <summary>
+    /// The provider kit's registration, for provider packages (one line in their <c>Add…</c> extension): the options
+    /// (<paramref name="configure"/> is added on every call; bind configuration with <c>Services.AddOptions&lt;TOptions&gt;().Bind(…)</c>),
+    /// their validator, validation when the host starts (and at the latest when the provider is created), the provider as a
+    /// singleton (resolvable as <typeparamref name="TProvider"/> too), and, with <paramref name="httpClientName"/>, a named
+    /// <see cref="HttpClient"/> for the provider's own cloud API that follows no redirects (a signed or credentialed request
+    /// is never replayed to another host) and keeps no cookies. Calling it again only adds <paramref name="configure"/>.
+    /// </summary>
+    /// <typeparam name="TProvider">
+    /// The provider. Its public constructor takes, in this order, <see cref="Microsoft.Extensions.Options.IOptionsMonitor{TOptions}"/>,
+    /// <see cref="Microsoft.Extensions.Logging.ILogger{TCategoryName}"/> of itself (a null logger when logging is not registered),
+    /// <see cref="System.TimeProvider"/>, <see cref="RegistryTokenCache"/> and <see cref="IRegistryHttpSender"/>, then any other
+    /// service it needs; deriving from <see cref="RegistryCredentialProvider{TOptions}"/> gives that shape.
+    /// </typeparam>
+    /// <typeparam name="TOptions">The provider's options.</typeparam>
+    /// <typeparam name="TValidator">Validates the options, reporting every failure at once.</typeparam>
+    /// <param name="configure">Changes the options; optional.</param>
+    /// <param name="httpClientName">The name of the provider's <see cref="HttpClient"/> (for <see cref="IHttpClientFactory"/>), or null for none.</param>
+    /// <returns>This builder.</returns>
+    public RegistryCredentialsBuilder AddProvider<TProvider, TOptions, TValidator>(Action<TOptions>? configure = null, string? httpClientName = null)
+        where TProvider : RegistryCredentialProvider
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        var options = Services.AddOptions<TOptions>();
+        options.ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        if (Services.Any(d => d.ServiceType == typeof(TProvider)))
+        {
+            return this;
+        }
+
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+        if (httpClientName is not null)
+        {
+            Services.AddHttpClient(httpClientName)
+                .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler
+                {
+                    AllowAutoRedirect = false,
+                    UseCookies = false,
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                });
+        }
+
+        Services.TryAddSingleton(static sp => ActivatorUtilities.CreateInstance<TProvider>(
+            sp, sp.GetService<ILogger<TProvider>>() ?? NullLogger<TProvider>.Instance));
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<RegistryCredentialProvider, TProvider>(static sp => sp.GetRequiredService<TProvider>()));
         return this;
     }
 

@@ -55,6 +55,9 @@ public sealed class AcrFront : IAsyncDisposable
     /// <summary>Waits before answering an exchange (single-flight tests).</summary>
     public TimeSpan Delay { get; set; }
 
+    /// <summary>When set, an exchange waits for it before answering (to hold a call in flight; counted in <see cref="Exchanges"/> on arrival).</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
     /// <summary>Called with each refresh token issued (to register it with the registry's token server).</summary>
     public Action<string>? OnIssued { get; set; }
 
@@ -151,6 +154,11 @@ public sealed class AcrFront : IAsyncDisposable
         if (Delay > TimeSpan.Zero)
         {
             await Task.Delay(Delay);
+        }
+
+        if (Gate is { } gate)
+        {
+            await gate.Task;
         }
 
         if (problem is not null || FailWith is not null)

@@ -61,6 +61,9 @@ public sealed class FakeGoogleOAuthServer : IAsyncDisposable
     /// <summary>Waits this long before answering (for single-flight tests).</summary>
     public TimeSpan Delay { get; set; }
 
+    /// <summary>When set, requests wait for it before answering (to hold a call in flight; counted in <see cref="RequestCount"/> on arrival).</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
     /// <summary>When set, the next tokens issued are taken from here first (for end-to-end tests that must know them in advance).</summary>
     public ConcurrentQueue<string> NextTokens { get; } = new();
 
@@ -117,6 +120,11 @@ public sealed class FakeGoogleOAuthServer : IAsyncDisposable
         if (Delay > TimeSpan.Zero)
         {
             await Task.Delay(Delay, context.RequestAborted);
+        }
+
+        if (Gate is { } gate)
+        {
+            await gate.Task.WaitAsync(context.RequestAborted);
         }
 
         var request = context.Request;

@@ -1,13 +1,23 @@
 namespace RegistryCredentials.Internal;
 
 /// <summary>
-/// Keys of <see cref="RegistryTokenCache"/> entries made by this package: account, entry scope and version first, so
-/// that changing or deleting an entry drops every token made from it (<see cref="ForEntry"/> is the prefix).
+/// The keys of <see cref="RegistryTokenCache"/> that this package makes itself: the registry bearer tokens fetched from a
+/// token realm (<see cref="ForToken"/>), and the entry whose tokens the manager drops (<see cref="ForEntry"/>).
 /// </summary>
 internal static class TokenKeys
 {
-    public static string ForEntry(string account, RegistryScope? scope) => account + "\n" + (scope?.Value ?? "-") + "\n";
+    /// <summary>All tokens of the entry at <paramref name="scope"/> in <paramref name="account"/>, for <see cref="RegistryTokenCache.EvictByPrefix"/>.</summary>
+    public static EntryTokens ForEntry(string account, RegistryScope scope) => new(account, scope);
 
-    public static string ForToken(string account, RegistryEntry? entry, string origin, string? scope) =>
-        ForEntry(account, entry?.Scope) + (entry?.Version ?? 0) + "\n" + origin + "\n" + scope;
+    /// <summary>
+    /// A bearer token fetched for a repository scope at an origin with an entry's credential (or anonymously, with no
+    /// entry): the entry's account and scope make the manager drop it with the entry's other tokens, and its version is a
+    /// part, so a token made with an older version of the entry is not reused. No secret is in the key, so the parts are
+    /// kept as they are (no hash on the handler's hot path).
+    /// </summary>
+    public static RegistryTokenKey ForToken(string account, RegistryEntry? entry, string origin, string? scope) =>
+        new(account, entry?.Scope, null, (entry?.Version ?? 0) + "\n" + origin + "\n" + scope);
+
+    /// <summary>The account and scope of an entry.</summary>
+    internal readonly record struct EntryTokens(string Account, RegistryScope Scope);
 }

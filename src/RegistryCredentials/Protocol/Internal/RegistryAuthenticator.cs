@@ -98,7 +98,7 @@ internal sealed class RegistryAuthenticator(RegistryTokenCache cache, RegistryTo
     }
 
     /// <summary>An <c>Authorization</c> header as sent, and the token-cache key of the token in it (null for Basic or a stored token).</summary>
-    internal sealed record Sent(AuthenticationHeaderValue Header, string? TokenKey)
+    internal sealed record Sent(AuthenticationHeaderValue Header, RegistryTokenKey? TokenKey)
     {
         /// <summary>Whether it carries a bearer token.</summary>
         public bool IsBearer => string.Equals(Header.Scheme, "Bearer", StringComparison.OrdinalIgnoreCase);
