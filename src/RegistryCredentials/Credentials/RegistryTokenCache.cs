@@ -121,9 +121,9 @@ public sealed class RegistryTokenCache : IDisposable
 
     /// <summary>
     /// Drops every token of an entry known by account and scope: the manager's eviction on update, deactivate and delete
-    /// (on delete it has no entry left). The name is the one the manager called before keys were typed.
+    /// (on delete it has no entry left).
     /// </summary>
-    internal int EvictByPrefix(Internal.TokenKeys.EntryTokens entry) => Evict(entry.Account, entry.Scope, null);
+    internal int EvictEntry(string account, RegistryScope scope) => Evict(account, scope, null);
 
     /// <summary>Cancels calls in flight and drops everything.</summary>
     public void Dispose()

@@ -2,13 +2,10 @@ namespace RegistryCredentials.Internal;
 
 /// <summary>
 /// The keys of <see cref="RegistryTokenCache"/> that this package makes itself: the registry bearer tokens fetched from a
-/// token realm (<see cref="ForToken"/>), and the entry whose tokens the manager drops (<see cref="ForEntry"/>).
+/// token realm (<see cref="ForToken"/>).
 /// </summary>
 internal static class TokenKeys
 {
-    /// <summary>All tokens of the entry at <paramref name="scope"/> in <paramref name="account"/>, for <see cref="RegistryTokenCache.EvictByPrefix"/>.</summary>
-    public static EntryTokens ForEntry(string account, RegistryScope scope) => new(account, scope);
-
     /// <summary>
     /// A bearer token fetched for a repository scope at an origin with an entry's credential (or anonymously, with no
     /// entry): the entry's account and scope make the manager drop it with the entry's other tokens, and its version is a
@@ -17,7 +14,4 @@ internal static class TokenKeys
     /// </summary>
     public static RegistryTokenKey ForToken(string account, RegistryEntry? entry, string origin, string? scope) =>
         new(account, entry?.Scope, null, (entry?.Version ?? 0) + "\n" + origin + "\n" + scope);
-
-    /// <summary>The account and scope of an entry.</summary>
-    internal readonly record struct EntryTokens(string Account, RegistryScope Scope);
 }
