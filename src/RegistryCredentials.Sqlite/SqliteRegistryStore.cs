@@ -34,7 +34,7 @@ public sealed class SqliteRegistryStore : IRegistryStore, IDisposable, IAsyncDis
     private readonly SqliteRegistryStoreOptions _openOptions;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ChangeSignal _signal = new();
+    private readonly RegistryChangeSignal _signal = new();
     private readonly SemaphoreSlim _openLock = new(1, 1);
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentBag<StoreConnection> _readers = [];
@@ -260,7 +260,10 @@ public sealed class SqliteRegistryStore : IRegistryStore, IDisposable, IAsyncDis
         return token;
     }
 
-    /// <summary>Stops change polling and closes the file.</summary>
+    /// <summary>
+    /// Stops change polling, closes the file and closes the change signal: tokens from <see cref="Watch"/> never fire
+    /// afterwards (see <see cref="RegistryChangeSignal"/>).
+    /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -281,7 +284,7 @@ public sealed class SqliteRegistryStore : IRegistryStore, IDisposable, IAsyncDis
         CloseConnections();
     }
 
-    /// <summary>Stops change polling and closes the file.</summary>
+    /// <summary>Stops change polling, closes the file and closes the change signal, as <see cref="Dispose"/> does.</summary>
     /// <returns>A task that completes when the file is closed.</returns>
     public async ValueTask DisposeAsync()
     {
@@ -427,7 +430,7 @@ public sealed class SqliteRegistryStore : IRegistryStore, IDisposable, IAsyncDis
                         // Outside the locks: the token's callbacks run on this thread and may read the store.
                         if (committed is { } revision)
                         {
-                            _signal.FireOwn(revision);
+                            _signal.Fire(revision);
                         }
 
                         return written;
@@ -525,12 +528,12 @@ public sealed class SqliteRegistryStore : IRegistryStore, IDisposable, IAsyncDis
 
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         _writer = SqliteDatabaseOpener.Open(DatabasePath, _openOptions, _time, _logger, out var revision);
-        _signal.Baseline(revision);
+        _signal.SetBaseline(revision);
         _opened = true;
         if (_fireOnOpen)
         {
             _fireOnOpen = false;
-            _signal.FireOwn(revision);
+            _signal.Fire(revision);
         }
     }
 
