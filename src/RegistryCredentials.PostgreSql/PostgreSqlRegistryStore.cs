@@ -36,7 +36,7 @@ public sealed class PostgreSqlRegistryStore : IRegistryStore, IAsyncDisposable, 
     private readonly StoreSettings _settings;
     private readonly Sql _sql;
     private readonly ILogger _logger;
-    private readonly ChangeSignal _signal = new();
+    private readonly RegistryChangeSignal _signal = new();
     private readonly ChangeListener _listener;
     private readonly string _payload;
     private readonly SemaphoreSlim _startGate = new(1, 1);
@@ -350,7 +350,10 @@ public sealed class PostgreSqlRegistryStore : IRegistryStore, IAsyncDisposable, 
         return _signal.Watch();
     }
 
-    /// <summary>Stops listening and, when the store created it from a connection string, disposes its data source.</summary>
+    /// <summary>
+    /// Closes the change signal (tokens from <see cref="Watch"/> never fire afterwards, see <see cref="RegistryChangeSignal"/>),
+    /// stops listening and, when the store created it from a connection string, disposes its data source.
+    /// </summary>
     /// <returns>A task that completes when the listener has stopped.</returns>
     public async ValueTask DisposeAsync()
     {
@@ -359,6 +362,7 @@ public sealed class PostgreSqlRegistryStore : IRegistryStore, IAsyncDisposable, 
             return;
         }
 
+        _signal.Dispose();
         await _listener.DisposeAsync().ConfigureAwait(false);
         if (_ownsDataSource)
         {
@@ -368,7 +372,10 @@ public sealed class PostgreSqlRegistryStore : IRegistryStore, IAsyncDisposable, 
         _startGate.Dispose();
     }
 
-    /// <summary>Stops listening without waiting and, when the store created it, disposes its data source. Prefer <see cref="DisposeAsync"/>.</summary>
+    /// <summary>
+    /// Closes the change signal, stops listening without waiting and, when the store created it, disposes its data source.
+    /// Prefer <see cref="DisposeAsync"/>.
+    /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -376,6 +383,7 @@ public sealed class PostgreSqlRegistryStore : IRegistryStore, IAsyncDisposable, 
             return;
         }
 
+        _signal.Dispose();
         _listener.Stop();
         if (_ownsDataSource)
         {

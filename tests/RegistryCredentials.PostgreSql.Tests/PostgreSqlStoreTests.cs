@@ -90,6 +90,23 @@ public sealed class PostgreSqlStoreTests
     }
 
     [Test]
+    public async Task Disposal_closes_the_change_signal_and_watching_does_not_throw()
+    {
+        var store = Store(PostgreSqlServer.NewName("dispose_"));
+        await store.ListAsync(null);
+        var before = store.Watch();
+
+        await store.DisposeAsync();
+
+        // RegistryChangeSignal's rule: after disposal no token fires and taking one does not throw.
+        IChangeToken? after = null;
+        Assert.That(() => after = store.Watch(), Throws.Nothing);
+        Assert.That(before.HasChanged, Is.False);
+        Assert.That(after!.HasChanged, Is.False);
+        Assert.ThrowsAsync<ObjectDisposedException>(async () => await store.ListAsync(null));
+    }
+
+    [Test]
     public async Task Node_B_resolver_sees_an_entry_added_on_node_A_within_a_second()
     {
         var schema = PostgreSqlServer.NewName("resolve_");
