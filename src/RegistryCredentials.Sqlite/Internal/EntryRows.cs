@@ -7,30 +7,27 @@ namespace RegistryCredentials.Sqlite.Internal;
 /// <summary>Maps <see cref="RegistryRecord"/>s to rows of <c>registry_entries</c> and back.</summary>
 internal static class EntryRows
 {
-    /// <summary>Binds every column of a record to a kept command (the version is set by the statement).</summary>
+    /// <summary>Binds every column of an entry and its protected secret to a kept command (the version is set by the statement).</summary>
     /// <param name="command">The insert or update command.</param>
-    /// <param name="record">The record.</param>
+    /// <param name="entry">The entry.</param>
+    /// <param name="protectedSecret">The protected secret, stored as the bytes it is.</param>
     /// <returns>The command.</returns>
-    public static SqliteCommand BindRecord(this SqliteCommand command, RegistryRecord record)
-    {
-        var entry = record.Entry;
-        return command
-            .With("$account", entry.Account)
-            .With("$scope", entry.Scope.Value)
-            .With("$name", entry.Name)
-            .With("$type", entry.Type.Value)
-            .With("$username", entry.Username)
-            .With("$email", entry.Email)
-            .With("$verify_tls", entry.VerifyTls ? 1L : 0L)
-            .With("$insecure_http", entry.InsecureHttp ? 1L : 0L)
-            .With("$ca_certificates", entry.CaCertificates)
-            .With("$is_active", entry.IsActive ? 1L : 0L)
-            .With("$created_on", FormatTime(entry.CreatedOn))
-            .With("$updated_on", FormatTime(entry.UpdatedOn))
-            .With("$protected_secret", ToArray(record.ProtectedSecret));
-    }
+    public static SqliteCommand Bind(SqliteCommand command, RegistryEntry entry, ReadOnlyMemory<byte> protectedSecret) => command
+        .With("$account", entry.Account)
+        .With("$scope", entry.Scope.Value)
+        .With("$name", entry.Name)
+        .With("$type", entry.Type.Value)
+        .With("$username", entry.Username)
+        .With("$email", entry.Email)
+        .With("$verify_tls", entry.VerifyTls ? 1L : 0L)
+        .With("$insecure_http", entry.InsecureHttp ? 1L : 0L)
+        .With("$ca_certificates", entry.CaCertificates)
+        .With("$is_active", entry.IsActive ? 1L : 0L)
+        .With("$created_on", FormatTime(entry.CreatedOn))
+        .With("$updated_on", FormatTime(entry.UpdatedOn))
+        .With("$protected_secret", ToArray(protectedSecret));
 
-    /// <summary>Reads a row selected with <see cref="SqliteSchema.Columns"/>.</summary>
+    /// <summary>Reads a row selected with <see cref="Statements.Columns"/>.</summary>
     /// <param name="reader">The reader, on a row.</param>
     /// <param name="path">The database file, for errors.</param>
     /// <returns>The record.</returns>
