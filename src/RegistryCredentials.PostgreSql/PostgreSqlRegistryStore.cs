@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Primitives;
 using RegistryCredentials.PostgreSql.Internal;
+using RegistryCredentials.Shared;
 
 namespace RegistryCredentials.PostgreSql;
 
@@ -107,15 +108,7 @@ public sealed class PostgreSqlRegistryStore : IRegistryStore, IAsyncDisposable, 
     /// <exception cref="PostgreSqlStoreException">The database could not be reached or refused the call.</exception>
     public async ValueTask<bool> ReplaceKeyIdsAsync(IReadOnlyCollection<string> expected, IReadOnlyCollection<string> keyIds, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(expected);
-        ArgumentNullException.ThrowIfNull(keyIds);
-        if (keyIds.Count == 0)
-        {
-            throw new ArgumentException("A store's key ids are replaced by at least one.", nameof(keyIds));
-        }
-
-        string[] wanted = [.. keyIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-        string[] before = [.. expected.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        var (before, wanted) = KeyIdArguments.Canonical(expected, keyIds);
         using var activity = Telemetry.Start("replace_key_ids", null);
         return await _lifecycle.RunAsync("replace the secret key ids", ct => _data.ReplaceKeyIdsAsync(before, wanted, ct), cancellationToken).ConfigureAwait(false);
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Primitives;
+using RegistryCredentials.Shared;
 using RegistryCredentials.Sqlite.Internal;
 
 namespace RegistryCredentials.Sqlite;
@@ -90,15 +91,7 @@ public sealed class SqliteRegistryStore : IRegistryStore, IDisposable, IAsyncDis
     /// <remarks>One write transaction (<c>BEGIN IMMEDIATE</c>) reads and replaces the ids, so writers in any process take turns.</remarks>
     public ValueTask<bool> ReplaceKeyIdsAsync(IReadOnlyCollection<string> expected, IReadOnlyCollection<string> keyIds, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(expected);
-        ArgumentNullException.ThrowIfNull(keyIds);
-        if (keyIds.Count == 0)
-        {
-            throw new ArgumentException("A store's key ids are replaced by at least one.", nameof(keyIds));
-        }
-
-        string[] wanted = [.. keyIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-        string[] before = [.. expected.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        var (before, wanted) = KeyIdArguments.Canonical(expected, keyIds);
         return _lifecycle.WriteAsync("SqliteRegistryStore.ReplaceKeyIds", (before, wanted, _time), DataOperations.ReplaceKeyIds, cancellationToken);
     }
 

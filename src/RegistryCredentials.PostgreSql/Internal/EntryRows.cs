@@ -1,4 +1,5 @@
 using Npgsql;
+using RegistryCredentials.Shared;
 
 namespace RegistryCredentials.PostgreSql.Internal;
 
@@ -28,44 +29,20 @@ internal static class EntryRows
         .WithTimestamp(entry.UpdatedOn)
         .WithBytea(protectedSecret);
 
-    /// <summary>Reads a row selected with <see cref="Statements.Columns"/>.</summary>
+    /// <summary>Reads a row selected with <see cref="EntryColumns.All"/>.</summary>
     /// <param name="reader">The reader, on a row.</param>
     /// <param name="schema">The store's schema, for errors.</param>
     /// <returns>The record.</returns>
     /// <exception cref="PostgreSqlStoreException">The row does not hold a valid entry.</exception>
-    public static RegistryRecord Read(NpgsqlDataReader reader, string schema)
-    {
-        var account = reader.GetString(0);
-        var scope = reader.GetString(1);
-        try
-        {
-            var entry = new RegistryEntry
-            {
-                Account = account,
-                Scope = RegistryScope.Parse(scope),
-                Name = reader.GetString(2),
-                Type = RegistryType.Parse(reader.GetString(3)),
-                Username = reader.GetString(4),
-                Email = reader.IsDBNull(5) ? null : reader.GetString(5),
-                VerifyTls = reader.GetBoolean(6),
-                InsecureHttp = reader.GetBoolean(7),
-                CaCertificates = reader.IsDBNull(8) ? null : reader.GetString(8),
-                IsActive = reader.GetBoolean(9),
-                CreatedOn = reader.GetFieldValue<DateTimeOffset>(10),
-                UpdatedOn = reader.GetFieldValue<DateTimeOffset>(11),
-                Version = reader.GetInt64(12),
-            };
-            return new RegistryRecord(entry, reader.GetFieldValue<byte[]>(13));
-        }
-        catch (Exception exception) when (exception is FormatException or ArgumentException)
-        {
-            throw new PostgreSqlStoreException(
-                $"The stored entry '{scope}' in account '{account}' (schema '{schema}') cannot be read: {exception.Message}",
-                isTransient: false,
-                sqlState: null,
-                exception);
-        }
-    }
+    public static RegistryRecord Read(NpgsqlDataReader reader, string schema) => EntryColumns.Read(
+        reader,
+        static (row, ordinal) => row.GetFieldValue<DateTimeOffset>(ordinal),
+        schema,
+        static (schema, account, scope, cause) => new PostgreSqlStoreException(
+            $"The stored entry '{scope}' in account '{account}' (schema '{schema}') cannot be read: {cause.Message}",
+            isTransient: false,
+            sqlState: null,
+            cause));
 
     /// <summary>The entry with its times as <c>timestamptz</c> keeps them, so that what a write returns equals what a read gives.</summary>
     /// <param name="entry">The entry.</param>

@@ -1,3 +1,5 @@
+using RegistryCredentials.Shared;
+
 namespace RegistryCredentials.PostgreSql.Internal;
 
 /// <summary>
@@ -6,9 +8,7 @@ namespace RegistryCredentials.PostgreSql.Internal;
 /// </summary>
 internal sealed class Statements
 {
-    /// <summary>The columns of <c>entries</c> in the order <see cref="EntryRows"/> reads them.</summary>
-    public const string Columns =
-        "account, scope, name, type, username, email, verify_tls, insecure_http, ca_certificates, is_active, created_on, updated_on, version, protected_secret";
+    private const string Columns = EntryColumns.All;
 
     public Statements(string schema)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
+using RegistryCredentials.Shared;
 
 namespace RegistryCredentials.Sqlite.Internal;
 
@@ -27,41 +28,17 @@ internal static class EntryRows
         .With("$updated_on", FormatTime(entry.UpdatedOn))
         .With("$protected_secret", ToArray(protectedSecret));
 
-    /// <summary>Reads a row selected with <see cref="Statements.Columns"/>.</summary>
+    /// <summary>Reads a row selected with <see cref="EntryColumns.All"/>.</summary>
     /// <param name="reader">The reader, on a row.</param>
     /// <param name="path">The database file, for errors.</param>
     /// <returns>The record.</returns>
     /// <exception cref="SqliteStoreException">The row does not hold a valid entry.</exception>
-    public static RegistryRecord Read(SqliteDataReader reader, string path)
-    {
-        var account = reader.GetString(0);
-        var scopeText = reader.GetString(1);
-        try
-        {
-            var entry = new RegistryEntry
-            {
-                Account = account,
-                Scope = RegistryScope.Parse(scopeText),
-                Name = reader.GetString(2),
-                Type = RegistryType.Parse(reader.GetString(3)),
-                Username = reader.GetString(4),
-                Email = reader.IsDBNull(5) ? null : reader.GetString(5),
-                VerifyTls = reader.GetInt64(6) != 0,
-                InsecureHttp = reader.GetInt64(7) != 0,
-                CaCertificates = reader.IsDBNull(8) ? null : reader.GetString(8),
-                IsActive = reader.GetInt64(9) != 0,
-                CreatedOn = ParseTime(reader.GetString(10)),
-                UpdatedOn = ParseTime(reader.GetString(11)),
-                Version = reader.GetInt64(12),
-            };
-            var secret = reader.IsDBNull(13) ? [] : reader.GetFieldValue<byte[]>(13);
-            return new RegistryRecord(entry, secret);
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException or InvalidCastException)
-        {
-            throw SqliteFileProbe.Corrupt(path, $"the row for scope '{scopeText}' in account '{account}' does not hold a valid entry ({e.Message})", e);
-        }
-    }
+    public static RegistryRecord Read(SqliteDataReader reader, string path) => EntryColumns.Read(
+        reader,
+        static (row, ordinal) => ParseTime(row.GetString(ordinal)),
+        path,
+        static (path, account, scope, cause) =>
+            SqliteFileProbe.Corrupt(path, $"the row for scope '{scope}' in account '{account}' does not hold a valid entry ({cause.Message})", cause));
 
     /// <summary>UTC, ISO 8601 with all seven fractional digits: sorts as text and round-trips every tick.</summary>
     public static string FormatTime(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);

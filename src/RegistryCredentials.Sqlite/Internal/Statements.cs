@@ -1,3 +1,5 @@
+using RegistryCredentials.Shared;
+
 namespace RegistryCredentials.Sqlite.Internal;
 
 /// <summary>
@@ -6,9 +8,7 @@ namespace RegistryCredentials.Sqlite.Internal;
 /// </summary>
 internal static class Statements
 {
-    /// <summary>The columns of an entry, in the order <see cref="EntryRows"/> reads them.</summary>
-    public const string Columns =
-        "account, scope, name, type, username, email, verify_tls, insecure_http, ca_certificates, is_active, created_on, updated_on, version, protected_secret";
+    private const string Columns = EntryColumns.All;
 
     public const string Get = "SELECT " + Columns + " FROM registry_entries WHERE account = $account AND scope = $scope";
 
