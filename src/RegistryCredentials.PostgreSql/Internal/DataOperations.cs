@@ -7,23 +7,12 @@ namespace RegistryCredentials.PostgreSql.Internal;
 /// Every change of an entry is one statement that also sends <c>pg_notify</c>, so the notification goes out exactly when
 /// the change commits; a change returns, beside its result, whether it changed an entry, for the change signal.
 /// </summary>
-internal sealed class DataOperations
+/// <param name="dataSource">The data source.</param>
+/// <param name="settings">The store's settings.</param>
+/// <param name="payload">The notification payload that marks this store's own changes.</param>
+internal sealed class DataOperations(NpgsqlDataSource dataSource, StoreSettings settings, string payload)
 {
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly StoreSettings _settings;
-    private readonly Statements _statements;
-    private readonly string _payload;
-
-    /// <param name="dataSource">The data source.</param>
-    /// <param name="settings">The store's settings.</param>
-    /// <param name="payload">The notification payload that marks this store's own changes.</param>
-    public DataOperations(NpgsqlDataSource dataSource, StoreSettings settings, string payload)
-    {
-        _dataSource = dataSource;
-        _settings = settings;
-        _statements = new Statements(settings.Schema);
-        _payload = payload;
-    }
+    private readonly Statements _statements = new(settings.Schema);
 
     public async Task<RegistryRecord?> GetAsync(string account, RegistryScope scope, CancellationToken cancellationToken)
     {
@@ -31,7 +20,7 @@ internal sealed class DataOperations
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
-            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? EntryRows.Read(reader, _settings.Schema) : null;
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? EntryRows.Read(reader, settings.Schema) : null;
         }
     }
 
@@ -44,7 +33,7 @@ internal sealed class DataOperations
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                records.Add(EntryRows.Read(reader, _settings.Schema));
+                records.Add(EntryRows.Read(reader, settings.Schema));
             }
         }
 
@@ -56,8 +45,8 @@ internal sealed class DataOperations
     {
         var entry = EntryRows.Normalise(record.Entry) with { Version = 1 };
         using var command = EntryRows.Bind(Command(_statements.Add), entry, record.ProtectedSecret)
-            .WithText(_settings.Channel)
-            .WithText(_payload);
+            .WithText(settings.Channel)
+            .WithText(payload);
         return await ExecuteWriteAsync(command, cancellationToken).ConfigureAwait(false) is not null
             ? (record.WithEntry(entry), true)
             : throw new RegistryConflictException(entry.Account, entry.Scope);
@@ -72,8 +61,8 @@ internal sealed class DataOperations
         {
             using (var command = EntryRows.Bind(Command(_statements.Update), entry, record.ProtectedSecret)
                 .WithBigint(expectedVersion)
-                .WithText(_settings.Channel)
-                .WithText(_payload))
+                .WithText(settings.Channel)
+                .WithText(payload))
             {
                 if (await ExecuteWriteAsync(command, cancellationToken).ConfigureAwait(false) is { } updated)
                 {
@@ -104,7 +93,7 @@ internal sealed class DataOperations
                     command.WithBigint(expected);
                 }
 
-                command.WithText(_settings.Channel).WithText(_payload);
+                command.WithText(settings.Channel).WithText(payload);
                 if (await ExecuteWriteAsync(command, cancellationToken).ConfigureAwait(false) is not null)
                 {
                     return (true, true);
@@ -138,18 +127,18 @@ internal sealed class DataOperations
     /// <summary>One transaction locks the key table against other replacements (readers go on), compares and replaces.</summary>
     public async Task<bool> ReplaceKeyIdsAsync(string[] before, string[] wanted, CancellationToken cancellationToken)
     {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                using (var lockCommand = new NpgsqlCommand(_statements.LockKeyIds, connection, transaction) { CommandTimeout = _settings.CommandTimeoutSeconds })
+                using (var lockCommand = new NpgsqlCommand(_statements.LockKeyIds, connection, transaction) { CommandTimeout = settings.CommandTimeoutSeconds })
                 {
                     await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                using (var read = new NpgsqlCommand(_statements.KeyIds, connection, transaction) { CommandTimeout = _settings.CommandTimeoutSeconds })
+                using (var read = new NpgsqlCommand(_statements.KeyIds, connection, transaction) { CommandTimeout = settings.CommandTimeoutSeconds })
                 {
                     if (!(await ReadKeyIdsAsync(read, cancellationToken).ConfigureAwait(false)).SequenceEqual(before, StringComparer.Ordinal))
                     {
@@ -157,7 +146,7 @@ internal sealed class DataOperations
                     }
                 }
 
-                using (var replace = new NpgsqlCommand(_statements.ReplaceKeyIds, connection, transaction) { CommandTimeout = _settings.CommandTimeoutSeconds })
+                using (var replace = new NpgsqlCommand(_statements.ReplaceKeyIds, connection, transaction) { CommandTimeout = settings.CommandTimeoutSeconds })
                 {
                     await replace.WithTextArray(wanted).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
@@ -196,8 +185,8 @@ internal sealed class DataOperations
 
     private NpgsqlCommand Command(string sql)
     {
-        var command = _dataSource.CreateCommand(sql);
-        command.CommandTimeout = _settings.CommandTimeoutSeconds;
+        var command = dataSource.CreateCommand(sql);
+        command.CommandTimeout = settings.CommandTimeoutSeconds;
         return command;
     }
 
