@@ -1,12 +1,11 @@
 using Microsoft.Extensions.Primitives;
-using RegistryCredentials.AspNetCore.Internal;
 
 namespace RegistryCredentials.AspNetCore;
 
 /// <summary>The default <see cref="IRegistrySettingsStore"/>: settings live as long as the process.</summary>
 public sealed class InMemoryRegistrySettingsStore : IRegistrySettingsStore, IDisposable
 {
-    private readonly ChangeSignal _changes = new();
+    private readonly RegistryChangeSignal _changes = new();
     private volatile RegistrySettings? _current;
 
     /// <inheritdoc />
@@ -25,6 +24,6 @@ public sealed class InMemoryRegistrySettingsStore : IRegistrySettingsStore, IDis
     /// <inheritdoc />
     public IChangeToken Watch() => _changes.Watch();
 
-    /// <summary>Releases the change signal.</summary>
+    /// <summary>Closes the change signal: tokens from <see cref="Watch"/> never fire afterwards (see <see cref="RegistryChangeSignal"/>).</summary>
     public void Dispose() => _changes.Dispose();
 }

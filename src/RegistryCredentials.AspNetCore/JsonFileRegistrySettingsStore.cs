@@ -12,7 +12,7 @@ namespace RegistryCredentials.AspNetCore;
 /// </summary>
 public sealed class JsonFileRegistrySettingsStore : IRegistrySettingsStore, IDisposable
 {
-    private readonly ChangeSignal _changes = new();
+    private readonly RegistryChangeSignal _changes = new();
     private readonly SemaphoreSlim _write = new(1, 1);
     private readonly Lock _load = new();
     private RegistrySettings? _current;
@@ -97,7 +97,7 @@ public sealed class JsonFileRegistrySettingsStore : IRegistrySettingsStore, IDis
     /// <inheritdoc />
     public IChangeToken Watch() => _changes.Watch();
 
-    /// <summary>Releases the change signal.</summary>
+    /// <summary>Closes the change signal (tokens from <see cref="Watch"/> never fire afterwards, see <see cref="RegistryChangeSignal"/>) and releases the write lock.</summary>
     public void Dispose()
     {
         _changes.Dispose();

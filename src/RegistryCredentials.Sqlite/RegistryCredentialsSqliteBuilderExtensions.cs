@@ -25,7 +25,7 @@ public static class RegistryCredentialsSqliteBuilderExtensions
         var options = new SqliteRegistryStoreOptions { Path = path };
         configure?.Invoke(options);
 
-        SqliteRegistryStore.Validate(options); // now, rather than when the store is first resolved
+        Internal.StoreSettings.Validate(options); // now, rather than when the store is first resolved
 
         var services = builder.Services;
         services.RemoveAll<IRegistryStore>();

@@ -47,6 +47,29 @@ public class SettingsStoreTests
     }
 
     [Test]
+    public async Task Disposing_a_settings_store_closes_its_change_signal_and_watching_does_not_throw()
+    {
+        // RegistryChangeSignal's rule: after disposal no token fires and taking one does not throw (the options monitor
+        // may take one while the host shuts down).
+        var memory = new InMemoryRegistrySettingsStore();
+        var file = new JsonFileRegistrySettingsStore(Path.Combine(_directory, "settings.json"));
+        foreach (var (store, dispose) in new (IRegistrySettingsStore, Action)[] { (memory, memory.Dispose), (file, file.Dispose) })
+        {
+            var before = store.Watch();
+            dispose();
+            Microsoft.Extensions.Primitives.IChangeToken? after = null;
+            Assert.That(() => after = store.Watch(), Throws.Nothing);
+            Assert.That(before.HasChanged, Is.False);
+            Assert.That(after!.HasChanged, Is.False);
+        }
+
+        var token = memory.Watch();
+        await memory.SaveAsync(new RegistrySettings { DefaultRegistry = "reg.example.com" });
+        Assert.That(memory.Current?.DefaultRegistry, Is.EqualTo("reg.example.com"), "the in-memory store still keeps settings");
+        Assert.That(token.HasChanged, Is.False);
+    }
+
+    [Test]
     public async Task A_file_that_is_not_a_settings_document_is_an_error_naming_it_and_is_left_alone()
     {
         var path = Path.Combine(_directory, "settings.json");

@@ -90,6 +90,52 @@ public sealed class PostgreSqlStoreTests
     }
 
     [Test]
+    public async Task Disposal_closes_the_change_signal_and_watching_does_not_throw()
+    {
+        var store = Store(PostgreSqlServer.NewName("dispose_"));
+        await store.ListAsync(null);
+        var before = store.Watch();
+
+        await store.DisposeAsync();
+
+        // RegistryChangeSignal's rule: after disposal no token fires and taking one does not throw.
+        IChangeToken? after = null;
+        Assert.That(() => after = store.Watch(), Throws.Nothing);
+        Assert.That(before.HasChanged, Is.False);
+        Assert.That(after!.HasChanged, Is.False);
+        Assert.ThrowsAsync<ObjectDisposedException>(async () => await store.ListAsync(null));
+    }
+
+    [TestCase("scope", "https://reg.example.com", TestName = "A stored scope that does not parse")]
+    [TestCase("type", "not a type!", TestName = "A stored type that does not parse")]
+    public async Task A_row_that_holds_no_valid_entry_is_a_store_error_naming_it_and_is_left_alone(string column, string value)
+    {
+        var schema = PostgreSqlServer.NewName("unreadable_");
+        var store = Store(schema);
+        await store.AddAsync(Record("reg.example.com"));
+        await _server.ExecuteAsync($"UPDATE {schema}.entries SET {column} = '{value}'");
+        var row = $"SELECT account || '|' || scope || '|' || type || '|' || version || '|' || encode(protected_secret, 'hex') FROM {schema}.entries";
+        var before = await _server.ScalarAsync<string>(row);
+
+        var scope = column == "scope" ? value : "reg.example.com";
+        var reads = new List<Func<Task>> { async () => await store.ListAsync(null), async () => await store.ListAsync(RegistryAccounts.Default) };
+        if (column != "scope")
+        {
+            reads.Add(async () => await store.GetAsync(RegistryAccounts.Default, RegistryScope.Parse(scope)));
+        }
+
+        foreach (var read in reads)
+        {
+            var error = Assert.ThrowsAsync<PostgreSqlStoreException>(async () => await read());
+            Assert.That(error!.IsTransient, Is.False);
+            Assert.That(error.SqlState, Is.Null);
+            Assert.That(error.Message, Does.StartWith($"The stored entry '{scope}' in account 'default' (schema '{schema}') cannot be read: "));
+        }
+
+        Assert.That(await _server.ScalarAsync<string>(row), Is.EqualTo(before), "the row is left as it was");
+    }
+
+    [Test]
     public async Task Node_B_resolver_sees_an_entry_added_on_node_A_within_a_second()
     {
         var schema = PostgreSqlServer.NewName("resolve_");

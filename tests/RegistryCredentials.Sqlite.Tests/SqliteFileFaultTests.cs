@@ -243,6 +243,41 @@ public sealed class SqliteFileFaultTests
         }
     }
 
+    [TestCase("scope", "https://reg.example.com", TestName = "A stored scope that does not parse")]
+    [TestCase("type", "not a type!", TestName = "A stored type that does not parse")]
+    [TestCase("created_on", "yesterday", TestName = "A stored time that does not parse")]
+    public async Task ARowThatHoldsNoValidEntryIsACorruptDatabaseErrorNamingItAndIsLeftAlone(string column, string value)
+    {
+        await using (var store = _db.Open())
+        {
+            await store.AddAsync(Record("reg.example.com"));
+        }
+
+        _db.RawExecute($"UPDATE registry_entries SET {column} = '{value}'");
+        const string Row = "SELECT account || '|' || scope || '|' || type || '|' || created_on || '|' || version || '|' || hex(protected_secret) FROM registry_entries";
+        var before = _db.RawScalar(Row);
+
+        var scope = column == "scope" ? value : "reg.example.com";
+        await using (var store = _db.Open())
+        {
+            var reads = new List<Func<Task>> { async () => await store.ListAsync(null), async () => await store.ListAsync(RegistryAccounts.Default) };
+            if (column != "scope")
+            {
+                reads.Add(async () => await store.GetAsync(RegistryAccounts.Default, RegistryScope.Parse(scope)));
+            }
+
+            foreach (var read in reads)
+            {
+                var error = Assert.ThrowsAsync<SqliteStoreException>(async () => await read());
+                Assert.That(error!.Kind, Is.EqualTo(SqliteStoreErrorKind.Corrupt));
+                Assert.That(error.DatabasePath, Is.EqualTo(_db.Path));
+                Assert.That(error.Message, Does.Contain($"the row for scope '{scope}' in account 'default' does not hold a valid entry"));
+            }
+        }
+
+        Assert.That(_db.RawScalar(Row), Is.EqualTo(before), "the row is left as it was");
+    }
+
     private static RegistryRecord Record(string scope, string username = "user") => new(
         new RegistryEntry
         {

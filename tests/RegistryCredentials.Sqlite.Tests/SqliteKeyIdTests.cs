@@ -10,7 +10,7 @@ namespace RegistryCredentials.Sqlite.Tests;
 [TestFixture]
 public sealed class SqliteKeyIdTests
 {
-    /// <summary>Schema version 1 exactly as it shipped (SqliteSchema.Migrations[0]); never edit it.</summary>
+    /// <summary>Schema version 1 exactly as it shipped (Schema.Migrations[0], in Internal/Schema.cs); never edit it.</summary>
     private const string SchemaVersion1 = """
         PRAGMA application_id = 1382499186;
         CREATE TABLE registry_schema (

@@ -12,10 +12,10 @@ public sealed class FileRegistryStore : IRegistryStore, IDisposable
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
     private readonly string _lockPath;
-    private readonly Lock _gate = new();
     private readonly FileSystemWatcher _watcher;
-    private CancellationTokenSource _changed = new();
-    private long _seenRevision;
+
+    // The core's change signal, as any custom store may use it: revisions are the file's own counter.
+    private readonly RegistryChangeSignal _signal = new();
 
     /// <summary>Creates the store on a file; the file is created by the first write.</summary>
     /// <param name="path">The JSON file.</param>
@@ -25,6 +25,7 @@ public sealed class FileRegistryStore : IRegistryStore, IDisposable
         _lockPath = Path + ".lock";
         var folder = System.IO.Path.GetDirectoryName(Path)!;
         Directory.CreateDirectory(folder);
+        _signal.SetBaseline(0);
         _watcher = new FileSystemWatcher(folder, System.IO.Path.GetFileName(Path))
         {
             NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
@@ -144,16 +145,14 @@ public sealed class FileRegistryStore : IRegistryStore, IDisposable
     }
 
     /// <inheritdoc />
-    public IChangeToken Watch()
-    {
-        lock (_gate)
-        {
-            return new CancellationChangeToken(_changed.Token);
-        }
-    }
+    public IChangeToken Watch() => _signal.Watch();
 
-    /// <summary>Stops watching the folder.</summary>
-    public void Dispose() => _watcher.Dispose();
+    /// <summary>Stops watching the folder and closes the change signal.</summary>
+    public void Dispose()
+    {
+        _watcher.Dispose();
+        _signal.Dispose();
+    }
 
     /// <summary>One operation under the lock file; a write saves the file (only when <paramref name="body"/> returns).</summary>
     private ValueTask<T> Run<T>(bool write, Func<StoredData, T> body, CancellationToken cancellationToken)
@@ -165,15 +164,11 @@ public sealed class FileRegistryStore : IRegistryStore, IDisposable
         if (write)
         {
             data.Revision++;
-            lock (_gate)
-            {
-                _seenRevision = Math.Max(_seenRevision, data.Revision);
-            }
-
+            _signal.SetBaseline(data.Revision); // before the file changes: its own file event must not fire again
             var temporary = Path + ".tmp";
             File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(data, Json));
             File.Move(temporary, Path, overwrite: true);
-            SignalChange();
+            _signal.Fire(data.Revision);
         }
 
         return ValueTask.FromResult(result);
@@ -206,35 +201,11 @@ public sealed class FileRegistryStore : IRegistryStore, IDisposable
         }
         catch (Exception e) when (e is IOException or JsonException)
         {
-            revision = long.MaxValue; // unreadable just now: assume a change
+            _signal.Fire(); // unreadable just now: assume a change
+            return;
         }
 
-        lock (_gate)
-        {
-            if (revision <= _seenRevision)
-            {
-                return;
-            }
-
-            if (revision != long.MaxValue)
-            {
-                _seenRevision = revision;
-            }
-        }
-
-        SignalChange();
-    }
-
-    private void SignalChange()
-    {
-        CancellationTokenSource fired;
-        lock (_gate)
-        {
-            fired = _changed;
-            _changed = new CancellationTokenSource();
-        }
-
-        fired.Cancel();
+        _signal.FireIfNewer(revision);
     }
 
     private sealed class StoredData

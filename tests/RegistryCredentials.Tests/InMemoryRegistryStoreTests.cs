@@ -118,4 +118,21 @@ public class InMemoryRegistryStoreTests
         Assert.ThrowsAsync<OperationCanceledException>(async () => await _store.AddAsync(Record("a.io"), cancelled.Token));
         Assert.That(_store.Count, Is.Zero);
     }
+
+    [Test]
+    public async Task Disposal_closes_the_change_signal_and_keeps_the_records()
+    {
+        await _store.AddAsync(Record("a.io"));
+        var before = _store.Watch();
+
+        _store.Dispose();
+
+        // RegistryChangeSignal's rule: after disposal nothing fires and nothing throws.
+        var after = _store.Watch();
+        var updated = await _store.UpdateAsync(Record("a.io", user: "v2"), 1);
+        Assert.That(updated.Entry.Version, Is.EqualTo(2));
+        Assert.That(before.HasChanged, Is.False);
+        Assert.That(after.HasChanged, Is.False);
+        Assert.That((await _store.GetAsync(RegistryAccounts.Default, RegistryScope.Parse("a.io")))!.Entry.Username, Is.EqualTo("v2"));
+    }
 }

@@ -5,49 +5,13 @@ using NpgsqlTypes;
 namespace RegistryCredentials.PostgreSql.Internal;
 
 /// <summary>
-/// Creates and migrates the store's schema. Migrations only go forward, each applied once and recorded in
+/// Creates and migrates the store's schema (<see cref="Schema"/>). Migrations only go forward, each applied once and recorded in
 /// <c>schema_version</c>; they run in one transaction that first takes a transaction-scoped advisory lock derived from
 /// the schema name, so nodes that start together migrate one after the other and the later ones find nothing to do.
 /// A schema recorded at a newer version than this package knows is refused, untouched.
 /// </summary>
 internal static class SchemaMigrator
 {
-    /// <summary>The migrations, version 1 first. Append only: never change one that has shipped.</summary>
-    private static readonly (string Description, Func<string, string> Sql)[] Migrations =
-    [
-        ("entries table", schema => $"""
-            CREATE TABLE {schema}.entries (
-                account text COLLATE "C" NOT NULL,
-                scope text COLLATE "C" NOT NULL,
-                name text NOT NULL,
-                type text NOT NULL,
-                username text NOT NULL,
-                email text NULL,
-                verify_tls boolean NOT NULL,
-                insecure_http boolean NOT NULL,
-                ca_certificates text NULL,
-                is_active boolean NOT NULL,
-                created_on timestamptz NOT NULL,
-                updated_on timestamptz NOT NULL,
-                version bigint NOT NULL CHECK (version > 0),
-                protected_secret bytea NOT NULL CHECK (octet_length(protected_secret) > 0),
-                CONSTRAINT entries_pkey PRIMARY KEY (account, scope)
-            );
-            COMMENT ON TABLE {schema}.entries IS 'RegistryCredentials registry entries; protected_secret is ciphertext from ISecretProtector, never a secret in clear.';
-            """),
-        ("secret key ids", schema => $"""
-            CREATE TABLE {schema}.secret_keys (
-                key_id text COLLATE "C" NOT NULL CHECK (length(key_id) > 0),
-                added_on timestamptz NOT NULL DEFAULT now(),
-                CONSTRAINT secret_keys_pkey PRIMARY KEY (key_id)
-            );
-            COMMENT ON TABLE {schema}.secret_keys IS 'RegistryCredentials: ids (fingerprints, never the keys) of the secret keys the entries are protected with; writes under another key are refused.';
-            """),
-    ];
-
-    /// <summary>The schema version this package writes and reads.</summary>
-    public static int LatestVersion => Migrations.Length;
-
     public static async Task MigrateAsync(NpgsqlDataSource dataSource, StoreSettings settings, ILogger logger, CancellationToken cancellationToken)
     {
         var schema = Identifier.Quote(settings.Schema);
@@ -56,7 +20,7 @@ internal static class SchemaMigrator
         {
             // Fast path, needing no CREATE privilege: the schema is already current.
             var current = await ReadVersionAsync(connection, null, settings, cancellationToken).ConfigureAwait(false);
-            if (current == LatestVersion)
+            if (current == Schema.LatestVersion)
             {
                 return;
             }
@@ -84,9 +48,9 @@ internal static class SchemaMigrator
                 // Under the lock: whoever held it before us may have migrated already.
                 var from = await ReadVersionAsync(connection, transaction, settings, cancellationToken).ConfigureAwait(false);
                 ThrowIfTooNew(settings.Schema, from, logger);
-                for (var version = from + 1; version <= LatestVersion; version++)
+                for (var version = from + 1; version <= Schema.LatestVersion; version++)
                 {
-                    var (description, sql) = Migrations[version - 1];
+                    var (description, sql) = Schema.Migrations[version - 1];
                     await ExecuteAsync(connection, transaction, settings, sql(schema), cancellationToken).ConfigureAwait(false);
                     using var record = new NpgsqlCommand($"INSERT INTO {schema}.schema_version (version, description) VALUES ($1, $2)", connection, transaction);
                     record.CommandTimeout = settings.CommandTimeoutSeconds;
@@ -96,9 +60,9 @@ internal static class SchemaMigrator
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                if (from < LatestVersion)
+                if (from < Schema.LatestVersion)
                 {
-                    Log.SchemaMigrated(logger, settings.Schema, from, LatestVersion);
+                    Log.SchemaMigrated(logger, settings.Schema, from, Schema.LatestVersion);
                 }
             }
         }
@@ -132,10 +96,10 @@ internal static class SchemaMigrator
 
     private static void ThrowIfTooNew(string schema, int version, ILogger logger)
     {
-        if (version > LatestVersion)
+        if (version > Schema.LatestVersion)
         {
-            Log.SchemaTooNew(logger, schema, version, LatestVersion);
-            throw new PostgreSqlSchemaVersionException(schema, version, LatestVersion);
+            Log.SchemaTooNew(logger, schema, version, Schema.LatestVersion);
+            throw new PostgreSqlSchemaVersionException(schema, version, Schema.LatestVersion);
         }
     }
 }

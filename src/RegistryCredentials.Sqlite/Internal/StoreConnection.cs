@@ -10,9 +10,16 @@ internal sealed class StoreConnection : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
 
-    private StoreConnection(SqliteConnection connection) => Connection = connection;
+    private StoreConnection(SqliteConnection connection, string path)
+    {
+        Connection = connection;
+        Path = path;
+    }
 
     public SqliteConnection Connection { get; }
+
+    /// <summary>The full path of the database file, for errors.</summary>
+    public string Path { get; }
 
     /// <summary>Opens a connection without pooling (the store keeps its own), with the busy timeout and durability settings.</summary>
     /// <param name="path">The full path.</param>
@@ -35,7 +42,7 @@ internal sealed class StoreConnection : IDisposable
         try
         {
             connection.Open();
-            var store = new StoreConnection(connection);
+            var store = new StoreConnection(connection, path);
             var timeout = (long)Math.Clamp(busyTimeout.TotalMilliseconds, 1, int.MaxValue);
 
             // synchronous = FULL: an acknowledged write survives a power cut, not only a killed process.

@@ -123,7 +123,7 @@ public sealed class RegistryTokenCache : IDisposable
     /// Drops every token of an entry known by account and scope: the manager's eviction on update, deactivate and delete
     /// (on delete it has no entry left).
     /// </summary>
-    internal int EvictEntry(string account, RegistryScope scope) => Evict(account, scope, null);
+    internal int EvictEntryTokens(string account, RegistryScope scope) => Evict(account, scope, null);
 
     /// <summary>Cancels calls in flight and drops everything.</summary>
     public void Dispose()

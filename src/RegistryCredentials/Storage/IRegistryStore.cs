@@ -76,7 +76,8 @@ public interface IRegistryStore
     /// <summary>
     /// Returns a token that fires after the next change. Take the token before reading, so that a change
     /// made while reading is not missed. A store shared between processes fires it, within its configured
-    /// interval, for changes made by other processes too.
+    /// interval, for changes made by other processes too. A <see cref="RegistryChangeSignal"/> hands such tokens out
+    /// (the built-in stores use one, and follow its rule when disposed: nothing fires, and this does not throw).
     /// </summary>
     /// <returns>The change token.</returns>
     IChangeToken Watch();

@@ -7,8 +7,8 @@ public sealed class InMemoryRegistryStore : IRegistryStore, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly SortedDictionary<(string Account, string Scope), RegistryRecord> _records = new(KeyComparer.Instance);
+    private readonly RegistryChangeSignal _changes = new();
     private string[] _keyIds = [];
-    private CancellationTokenSource _changed = new();
 
     /// <summary>How many records the store holds, in all accounts.</summary>
     public int Count
@@ -66,7 +66,7 @@ public sealed class InMemoryRegistryStore : IRegistryStore, IDisposable
             _records.Add(key, stored);
         }
 
-        SignalChange();
+        _changes.Fire();
         return ValueTask.FromResult(stored);
     }
 
@@ -94,7 +94,7 @@ public sealed class InMemoryRegistryStore : IRegistryStore, IDisposable
             _records[key] = stored;
         }
 
-        SignalChange();
+        _changes.Fire();
         return ValueTask.FromResult(stored);
     }
 
@@ -120,7 +120,7 @@ public sealed class InMemoryRegistryStore : IRegistryStore, IDisposable
             _records.Remove(key);
         }
 
-        SignalChange();
+        _changes.Fire();
         return ValueTask.FromResult(true);
     }
 
@@ -159,35 +159,13 @@ public sealed class InMemoryRegistryStore : IRegistryStore, IDisposable
     }
 
     /// <inheritdoc />
-    public IChangeToken Watch()
-    {
-        lock (_gate)
-        {
-            return new CancellationChangeToken(_changed.Token);
-        }
-    }
+    public IChangeToken Watch() => _changes.Watch();
 
-    /// <summary>Releases the change signal.</summary>
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            _changed.Dispose();
-        }
-    }
-
-    private void SignalChange()
-    {
-        CancellationTokenSource fired;
-        lock (_gate)
-        {
-            fired = _changed;
-            _changed = new CancellationTokenSource();
-        }
-
-        // Not disposed: tokens handed out earlier may still register callbacks on it.
-        fired.Cancel();
-    }
+    /// <summary>
+    /// Closes the change signal: tokens from <see cref="Watch"/> never fire afterwards (see <see cref="RegistryChangeSignal"/>).
+    /// The records stay readable.
+    /// </summary>
+    public void Dispose() => _changes.Dispose();
 
     private sealed class KeyComparer : IComparer<(string Account, string Scope)>
     {

@@ -83,7 +83,7 @@ internal sealed class RegistryManager : IRegistryManager
         else
         {
             stored = await _store.UpdateAsync(record.WithEntry(entry with { CreatedOn = existing.Entry.CreatedOn }), existing.Entry.Version, cancellationToken).ConfigureAwait(false);
-            _tokenCache.EvictEntry(account, scope);
+            _tokenCache.EvictEntryTokens(account, scope);
             Log.EntryReplaced(_logger, scope.Value, account);
         }
 
@@ -142,7 +142,7 @@ internal sealed class RegistryManager : IRegistryManager
             ? current.WithEntry(entry)
             : new RegistryRecord(entry, await _protector.ProtectAsync(request.Password, account, scope, cancellationToken).ConfigureAwait(false));
         var stored = await _store.UpdateAsync(record, old.Version, cancellationToken).ConfigureAwait(false);
-        _tokenCache.EvictEntry(account, scope);
+        _tokenCache.EvictEntryTokens(account, scope);
         Log.EntryUpdated(_logger, scope.Value, account, stored.Entry.Version);
         Count("update");
         return stored.Entry;
@@ -158,7 +158,7 @@ internal sealed class RegistryManager : IRegistryManager
             throw new RegistryNotFoundException(name, scope);
         }
 
-        _tokenCache.EvictEntry(name, scope);
+        _tokenCache.EvictEntryTokens(name, scope);
         Log.EntryDeleted(_logger, scope.Value, name);
         Count("delete");
     }
@@ -203,7 +203,7 @@ internal sealed class RegistryManager : IRegistryManager
             current.WithEntry(current.Entry with { IsActive = active, UpdatedOn = _time.GetUtcNow() }),
             current.Entry.Version,
             cancellationToken).ConfigureAwait(false);
-        _tokenCache.EvictEntry(name, scope);
+        _tokenCache.EvictEntryTokens(name, scope);
         Log.EntryStateChanged(_logger, scope.Value, name, active ? "activated" : "deactivated");
         Count(active ? "activate" : "deactivate");
         return stored.Entry;

@@ -4,7 +4,7 @@ using Npgsql;
 namespace RegistryCredentials.PostgreSql.Internal;
 
 /// <summary>Turns Npgsql's exceptions into <see cref="PostgreSqlStoreException"/>, deciding which are transient.</summary>
-internal static class StoreErrors
+internal static class PostgreSqlErrors
 {
     /// <summary>True for the exceptions the store translates: Npgsql's and the socket/stream errors under them.</summary>
     public static bool IsDatabaseError(Exception exception) =>

@@ -4,12 +4,13 @@ using Npgsql;
 namespace RegistryCredentials.PostgreSql.Internal;
 
 /// <summary>
-/// Keeps one connection that <c>LISTEN</c>s on the store's channel and calls back for every notification another store
-/// sent. When the connection drops it reconnects with exponential backoff (50 ms doubling to 2 s) and calls back once
-/// after reconnecting, because notifications sent while it was away are lost. An idle connection is checked every
+/// Finds the changes other stores make, for the change signal: PostgreSQL notifies, so it listens. It keeps one
+/// connection that <c>LISTEN</c>s on the store's channel and fires the signal for every notification another store
+/// sent. When the connection drops it reconnects with exponential backoff (50 ms doubling to 2 s) and fires once after
+/// reconnecting, because notifications sent while it was away are lost. An idle connection is checked every
 /// <see cref="KeepAliveInterval"/> so a silently dead one is noticed.
 /// </summary>
-internal sealed class ChangeListener : IAsyncDisposable
+internal sealed class ChangeSource : IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan InitialDelay = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(2);
@@ -18,18 +19,18 @@ internal sealed class ChangeListener : IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly StoreSettings _settings;
     private readonly string _ownPayloadPrefix;
-    private readonly Action _onChange;
+    private readonly RegistryChangeSignal _signal;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
     private int _connections;
 
-    public ChangeListener(NpgsqlDataSource dataSource, StoreSettings settings, string ownPayloadPrefix, Action onChange, ILogger logger)
+    public ChangeSource(NpgsqlDataSource dataSource, StoreSettings settings, string ownPayloadPrefix, RegistryChangeSignal signal, ILogger logger)
     {
         _dataSource = dataSource;
         _settings = settings;
         _ownPayloadPrefix = ownPayloadPrefix;
-        _onChange = onChange;
+        _signal = signal;
         _logger = logger;
     }
 
@@ -56,8 +57,8 @@ internal sealed class ChangeListener : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    /// <summary>Stops without waiting for the loop (for synchronous disposal).</summary>
-    public void Stop()
+    /// <summary>Stops without waiting for the loop (for synchronous disposal); prefer <see cref="DisposeAsync"/>.</summary>
+    public void Dispose()
     {
         try
         {
@@ -154,7 +155,7 @@ internal sealed class ChangeListener : IAsyncDisposable
                     connection = null;
 
                     // The server (or the network) went away: the pool's idle connections are probably dead as well.
-                    if (StoreErrors.IsConnectionLoss(exception))
+                    if (PostgreSqlErrors.IsConnectionLoss(exception))
                     {
                         _dataSource.Clear();
                     }
@@ -177,7 +178,7 @@ internal sealed class ChangeListener : IAsyncDisposable
         {
             await connection.DisposeAsync().ConfigureAwait(false);
         }
-        catch (Exception exception) when (StoreErrors.IsDatabaseError(exception) || exception is InvalidOperationException)
+        catch (Exception exception) when (PostgreSqlErrors.IsDatabaseError(exception) || exception is InvalidOperationException)
         {
             // Already broken; nothing to give back.
         }
@@ -197,7 +198,7 @@ internal sealed class ChangeListener : IAsyncDisposable
     {
         try
         {
-            _onChange();
+            _signal.Fire();
         }
 #pragma warning disable CA1031 // A subscriber's failure must not stop the listener.
         catch (Exception exception)

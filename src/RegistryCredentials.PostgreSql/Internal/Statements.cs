@@ -1,16 +1,16 @@
+using RegistryCredentials.Shared;
+
 namespace RegistryCredentials.PostgreSql.Internal;
 
 /// <summary>
 /// The statements of one store, built once for its schema. Every write notifies the channel in the same statement
 /// (so in the same transaction): the notification goes out exactly when the change commits, and only if it did.
 /// </summary>
-internal sealed class Sql
+internal sealed class Statements
 {
-    /// <summary>The columns of <c>entries</c> in the order <see cref="PostgreSqlRegistryStore"/> reads them.</summary>
-    public const string Columns =
-        "account, scope, name, type, username, email, verify_tls, insecure_http, ca_certificates, is_active, created_on, updated_on, version, protected_secret";
+    private const string Columns = EntryColumns.All;
 
-    public Sql(string schema)
+    public Statements(string schema)
     {
         var table = Identifier.Quote(schema) + ".entries";
         Get = $"SELECT {Columns} FROM {table} WHERE account = $1 AND scope = $2";

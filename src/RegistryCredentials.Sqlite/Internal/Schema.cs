@@ -1,7 +1,7 @@
 namespace RegistryCredentials.Sqlite.Internal;
 
-/// <summary>The schema of a registry database and its forward migrations.</summary>
-internal static class SqliteSchema
+/// <summary>The schema of a registry database: its marks, its tables and its forward migrations (applied by <see cref="SchemaMigrator"/>).</summary>
+internal static class Schema
 {
     /// <summary>
     /// <c>PRAGMA application_id</c> of a registry database (<c>RgCr</c>): marks the file as ours in its header, so that
@@ -10,10 +10,19 @@ internal static class SqliteSchema
     public const int ApplicationId = 0x52674372;
 
     /// <summary>The newest schema version this code knows.</summary>
-    public static int CurrentVersion => Migrations.Length;
+    public static int LatestVersion => Migrations.Length;
 
     /// <summary>The table whose rows are the schema versions applied, one per migration.</summary>
     public const string VersionTable = "registry_schema";
+
+    /// <summary>The table of the entries (schema version 1 on).</summary>
+    public const string EntryTable = "registry_entries";
+
+    /// <summary>The one-row table of the revision counter, which every change of an entry raises (schema version 1 on).</summary>
+    public const string RevisionTable = "registry_revision";
+
+    /// <summary>The table of the secret key ids (schema version 2 on).</summary>
+    public const string KeyTable = "registry_secret_keys";
 
     /// <summary>
     /// Migration <c>n</c> (1-based) brings a database from version <c>n - 1</c> to <c>n</c>. Never edit a shipped one:
@@ -71,46 +80,6 @@ internal static class SqliteSchema
             ) WITHOUT ROWID;
             """),
     ];
-
-    /// <summary>The table of the secret key ids (schema version 2 on).</summary>
-    public const string KeyTable = "registry_secret_keys";
-
-    /// <summary>The columns of an entry, in the order <see cref="EntryRows"/> reads them.</summary>
-    public const string Columns =
-        "account, scope, name, type, username, email, verify_tls, insecure_http, ca_certificates, is_active, created_on, updated_on, version, protected_secret";
-
-    public const string SelectOne = "SELECT " + Columns + " FROM registry_entries WHERE account = $account AND scope = $scope";
-
-    // BINARY collation compares UTF-8 bytes, which for the ASCII text of accounts and scopes is ordinal order.
-    public const string SelectAll = "SELECT " + Columns + " FROM registry_entries ORDER BY account, scope";
-
-    public const string SelectAccount = "SELECT " + Columns + " FROM registry_entries WHERE account = $account ORDER BY scope";
-
-    public const string SelectVersion = "SELECT version FROM registry_entries WHERE account = $account AND scope = $scope";
-
-    public const string SelectRevision = "SELECT revision FROM registry_revision WHERE id = 1";
-
-    public const string Insert = """
-        INSERT INTO registry_entries (account, scope, name, type, username, email, verify_tls, insecure_http, ca_certificates, is_active, created_on, updated_on, version, protected_secret)
-        VALUES ($account, $scope, $name, $type, $username, $email, $verify_tls, $insecure_http, $ca_certificates, $is_active, $created_on, $updated_on, 1, $protected_secret)
-        ON CONFLICT (account, scope) DO NOTHING
-        """;
-
-    public const string Update = """
-        UPDATE registry_entries
-        SET name = $name, type = $type, username = $username, email = $email, verify_tls = $verify_tls,
-            insecure_http = $insecure_http, ca_certificates = $ca_certificates, is_active = $is_active,
-            created_on = $created_on, updated_on = $updated_on, version = version + 1, protected_secret = $protected_secret
-        WHERE account = $account AND scope = $scope AND version = $expected
-        """;
-
-    public const string SelectKeyIds = "SELECT key_id FROM registry_secret_keys ORDER BY key_id";
-
-    public const string InsertKeyId = "INSERT INTO registry_secret_keys (key_id, added_on) VALUES ($key_id, $added_on) ON CONFLICT (key_id) DO NOTHING";
-
-    public const string DeleteKeyId = "DELETE FROM registry_secret_keys WHERE key_id = $key_id";
-
-    public const string Delete = "DELETE FROM registry_entries WHERE account = $account AND scope = $scope AND ($expected IS NULL OR version = $expected)";
 
     /// <summary>One forward migration.</summary>
     /// <param name="Version">The version it brings the database to.</param>

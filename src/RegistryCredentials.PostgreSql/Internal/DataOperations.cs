@@ -1,0 +1,198 @@
+using Npgsql;
+
+namespace RegistryCredentials.PostgreSql.Internal;
+
+/// <summary>
+/// The store's data operations, each on connections from the data source that <see cref="StoreLifecycle"/> prepared.
+/// Every change of an entry is one statement that also sends <c>pg_notify</c>, so the notification goes out exactly when
+/// the change commits; a change returns, beside its result, whether it changed an entry, for the change signal.
+/// </summary>
+/// <param name="dataSource">The data source.</param>
+/// <param name="settings">The store's settings.</param>
+/// <param name="payload">The notification payload that marks this store's own changes.</param>
+internal sealed class DataOperations(NpgsqlDataSource dataSource, StoreSettings settings, string payload)
+{
+    private readonly Statements _statements = new(settings.Schema);
+
+    public async Task<RegistryRecord?> GetAsync(string account, RegistryScope scope, CancellationToken cancellationToken)
+    {
+        using var command = Command(_statements.Get).WithText(account).WithText(scope.Value);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? EntryRows.Read(reader, settings.Schema) : null;
+        }
+    }
+
+    public async Task<IReadOnlyList<RegistryRecord>> ListAsync(string? account, CancellationToken cancellationToken)
+    {
+        using var command = account is null ? Command(_statements.ListAll) : Command(_statements.ListAccount).WithText(account);
+        var records = new List<RegistryRecord>();
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                records.Add(EntryRows.Read(reader, settings.Schema));
+            }
+        }
+
+        return records;
+    }
+
+    /// <exception cref="RegistryConflictException">The scope exists in the account.</exception>
+    public async Task<(RegistryRecord Result, bool Changed)> AddAsync(RegistryRecord record, CancellationToken cancellationToken)
+    {
+        var entry = EntryRows.Normalise(record.Entry) with { Version = 1 };
+        using var command = EntryRows.Bind(Command(_statements.Add), entry, record.ProtectedSecret)
+            .WithText(settings.Channel)
+            .WithText(payload);
+        return await ExecuteWriteAsync(command, cancellationToken).ConfigureAwait(false) is not null
+            ? (record.WithEntry(entry), true)
+            : throw new RegistryConflictException(entry.Account, entry.Scope);
+    }
+
+    /// <exception cref="RegistryConcurrencyException">The entry is at another version.</exception>
+    /// <exception cref="RegistryNotFoundException">There is no such entry.</exception>
+    public async Task<(RegistryRecord Result, bool Changed)> UpdateAsync(RegistryRecord record, long expectedVersion, CancellationToken cancellationToken)
+    {
+        var entry = EntryRows.Normalise(record.Entry);
+        while (true)
+        {
+            using (var command = EntryRows.Bind(Command(_statements.Update), entry, record.ProtectedSecret)
+                .WithBigint(expectedVersion)
+                .WithText(settings.Channel)
+                .WithText(payload))
+            {
+                if (await ExecuteWriteAsync(command, cancellationToken).ConfigureAwait(false) is { } updated)
+                {
+                    return (record.WithEntry(entry with { Version = updated }), true);
+                }
+            }
+
+            var actual = await ReadVersionAsync(entry.Account, entry.Scope, cancellationToken).ConfigureAwait(false)
+                ?? throw new RegistryNotFoundException(entry.Account, entry.Scope);
+            if (actual != expectedVersion)
+            {
+                throw new RegistryConcurrencyException(entry.Account, entry.Scope, expectedVersion, actual);
+            }
+
+            // Deleted and added again at the expected version between the two statements: try again.
+        }
+    }
+
+    /// <exception cref="RegistryConcurrencyException">The entry is at another version than the one expected.</exception>
+    public async Task<(bool Result, bool Changed)> DeleteAsync(string account, RegistryScope scope, long? expectedVersion, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            using (var command = Command(expectedVersion is null ? _statements.Delete : _statements.DeleteExpected).WithText(account).WithText(scope.Value))
+            {
+                if (expectedVersion is { } expected)
+                {
+                    command.WithBigint(expected);
+                }
+
+                command.WithText(settings.Channel).WithText(payload);
+                if (await ExecuteWriteAsync(command, cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    return (true, true);
+                }
+            }
+
+            if (expectedVersion is not { } stale)
+            {
+                return (false, false);
+            }
+
+            var actual = await ReadVersionAsync(account, scope, cancellationToken).ConfigureAwait(false);
+            if (actual is null)
+            {
+                return (false, false);
+            }
+
+            if (actual != stale)
+            {
+                throw new RegistryConcurrencyException(account, scope, stale, actual.Value);
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> GetKeyIdsAsync(CancellationToken cancellationToken)
+    {
+        using var command = Command(_statements.KeyIds);
+        return await ReadKeyIdsAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One transaction locks the key table against other replacements (readers go on), compares and replaces.</summary>
+    public async Task<bool> ReplaceKeyIdsAsync(string[] before, string[] wanted, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                using (var lockCommand = new NpgsqlCommand(_statements.LockKeyIds, connection, transaction) { CommandTimeout = settings.CommandTimeoutSeconds })
+                {
+                    await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                using (var read = new NpgsqlCommand(_statements.KeyIds, connection, transaction) { CommandTimeout = settings.CommandTimeoutSeconds })
+                {
+                    if (!(await ReadKeyIdsAsync(read, cancellationToken).ConfigureAwait(false)).SequenceEqual(before, StringComparer.Ordinal))
+                    {
+                        return false; // rolled back on dispose
+                    }
+                }
+
+                using (var replace = new NpgsqlCommand(_statements.ReplaceKeyIds, connection, transaction) { CommandTimeout = settings.CommandTimeoutSeconds })
+                {
+                    await replace.WithTextArray(wanted).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Runs a write statement that returns the new version when it changed a row, and nothing otherwise.</summary>
+    private static async Task<long?> ExecuteWriteAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetInt64(0) : null;
+        }
+    }
+
+    private static async Task<List<string>> ReadKeyIdsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                ids.Add(reader.GetString(0));
+            }
+        }
+
+        ids.Sort(StringComparer.Ordinal);
+        return ids;
+    }
+
+    private NpgsqlCommand Command(string sql)
+    {
+        var command = dataSource.CreateCommand(sql);
+        command.CommandTimeout = settings.CommandTimeoutSeconds;
+        return command;
+    }
+
+    private async Task<long?> ReadVersionAsync(string account, RegistryScope scope, CancellationToken cancellationToken)
+    {
+        using var command = Command(_statements.Version).WithText(account).WithText(scope.Value);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long version ? version : null;
+    }
+}

@@ -1,0 +1,49 @@
+using RegistryCredentials.Shared;
+
+namespace RegistryCredentials.Sqlite.Internal;
+
+/// <summary>
+/// The statements of the data operations (<see cref="DataOperations"/>), with named parameters. Each is kept prepared
+/// per connection (<see cref="StoreConnection.Command"/>).
+/// </summary>
+internal static class Statements
+{
+    private const string Columns = EntryColumns.All;
+
+    public const string Get = "SELECT " + Columns + " FROM registry_entries WHERE account = $account AND scope = $scope";
+
+    // BINARY collation compares UTF-8 bytes, which for the ASCII text of accounts and scopes is ordinal order.
+    public const string ListAll = "SELECT " + Columns + " FROM registry_entries ORDER BY account, scope";
+
+    public const string ListAccount = "SELECT " + Columns + " FROM registry_entries WHERE account = $account ORDER BY scope";
+
+    public const string Version = "SELECT version FROM registry_entries WHERE account = $account AND scope = $scope";
+
+    /// <summary>The revision counter, raised by a trigger for every change of an entry.</summary>
+    public const string Revision = "SELECT revision FROM registry_revision WHERE id = 1";
+
+    /// <summary>The parameters of <see cref="EntryRows.Bind"/>; changes no row when the scope exists in the account.</summary>
+    public const string Add = """
+        INSERT INTO registry_entries (account, scope, name, type, username, email, verify_tls, insecure_http, ca_certificates, is_active, created_on, updated_on, version, protected_secret)
+        VALUES ($account, $scope, $name, $type, $username, $email, $verify_tls, $insecure_http, $ca_certificates, $is_active, $created_on, $updated_on, 1, $protected_secret)
+        ON CONFLICT (account, scope) DO NOTHING
+        """;
+
+    /// <summary>The parameters of <see cref="EntryRows.Bind"/> and <c>$expected</c>, the expected version.</summary>
+    public const string Update = """
+        UPDATE registry_entries
+        SET name = $name, type = $type, username = $username, email = $email, verify_tls = $verify_tls,
+            insecure_http = $insecure_http, ca_certificates = $ca_certificates, is_active = $is_active,
+            created_on = $created_on, updated_on = $updated_on, version = version + 1, protected_secret = $protected_secret
+        WHERE account = $account AND scope = $scope AND version = $expected
+        """;
+
+    /// <summary><c>$expected</c> may be null: any version.</summary>
+    public const string Delete = "DELETE FROM registry_entries WHERE account = $account AND scope = $scope AND ($expected IS NULL OR version = $expected)";
+
+    public const string KeyIds = "SELECT key_id FROM registry_secret_keys ORDER BY key_id";
+
+    public const string InsertKeyId = "INSERT INTO registry_secret_keys (key_id, added_on) VALUES ($key_id, $added_on) ON CONFLICT (key_id) DO NOTHING";
+
+    public const string DeleteKeyId = "DELETE FROM registry_secret_keys WHERE key_id = $key_id";
+}
