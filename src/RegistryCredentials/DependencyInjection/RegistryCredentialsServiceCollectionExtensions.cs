@@ -41,8 +41,8 @@ public static class RegistryCredentialsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<RegistryCredentialProvider, DockerV2CredentialProvider>());
         services.TryAddSingleton(sp => new RegistryTokenCache(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<RegistryTransport>();
-        services.TryAddSingleton<RegistryHttp>();
-        services.TryAddSingleton<IRegistryHttpSender>(sp => sp.GetRequiredService<RegistryHttp>());
+        services.TryAddSingleton<RegistryHttpSender>();
+        services.TryAddSingleton<IRegistryHttpSender>(sp => sp.GetRequiredService<RegistryHttpSender>());
         services.TryAddSingleton<RegistryTokenClient>();
         services.TryAddSingleton<RegistryAuthenticator>();
         services.TryAddSingleton<IRegistryCredentialValidator, RegistryV2Validator>();

@@ -81,7 +81,7 @@ internal sealed class RegistryAuthenticationHandler(
             }
 
             answer.Response.Dispose();
-            using var again = RegistryHttp.Redirected(request, uri);
+            using var again = RegistryHttpSender.Redirected(request, uri);
             var retried = await SendAuthenticatedAsync(again, uri, retryTarget, header, cancellationToken).ConfigureAwait(false);
             return retried.Response;
         }
@@ -151,7 +151,7 @@ internal sealed class RegistryAuthenticationHandler(
             }
 
             answer.Response.Dispose();
-            using var again = RegistryHttp.Redirected(request, uri);
+            using var again = RegistryHttpSender.Redirected(request, uri);
             sent = retry;
             again.Headers.Authorization = request.Headers.Authorization = sent.Header;
             answer = await SendFollowingRedirectsAsync(again, target, sent, cancellationToken).ConfigureAwait(false);
@@ -163,9 +163,9 @@ internal sealed class RegistryAuthenticationHandler(
     /// <summary>Follows redirects itself: the credential never reaches another origin, and HTTPS is never downgraded.</summary>
     private async Task<Answer> SendFollowingRedirectsAsync(HttpRequestMessage request, RegistryAuthenticator.Target target, RegistryAuthenticator.Sent? sent, CancellationToken cancellationToken)
     {
-        var response = await RegistryHttp.FollowRedirectsAsync(request, base.SendAsync, cancellationToken).ConfigureAwait(false);
-        var from = RegistryHttp.AnsweredFrom(response, request.RequestUri!);
-        return new Answer(response, from, RegistryHttp.SameOrigin(from, target.Origin), sent);
+        var response = await RegistryHttpSender.FollowRedirectsAsync(request, base.SendAsync, cancellationToken).ConfigureAwait(false);
+        var from = RegistryHttpSender.AnsweredFrom(response, request.RequestUri!);
+        return new Answer(response, from, RegistryHttpSender.SameOrigin(from, target.Origin), sent);
     }
 
     /// <summary>Finds the repository in <c>/v2/&lt;name&gt;/(manifests|blobs|tags|referrers)/…</c>.</summary>

@@ -33,7 +33,7 @@ internal sealed class RegistryAuthenticator(RegistryTokenCache cache, RegistryTo
     /// </summary>
     public async ValueTask<Sent?> AnswerAsync(Target target, HttpResponseMessage unauthorized, Uri answeredBy, Sent? sent, CancellationToken cancellationToken)
     {
-        if (!RegistryHttp.SameOrigin(answeredBy, target.Origin))
+        if (!RegistryHttpSender.SameOrigin(answeredBy, target.Origin))
         {
             return null;
         }
@@ -73,7 +73,7 @@ internal sealed class RegistryAuthenticator(RegistryTokenCache cache, RegistryTo
     {
         if (challenge.IsScheme("Basic"))
         {
-            return RegistryHttp.Basic(target.Credential) is { } basic ? new Sent(basic, null) : null;
+            return RegistryHttpSender.Basic(target.Credential) is { } basic ? new Sent(basic, null) : null;
         }
 
         if (target.Credential?.Kind == RegistryCredentialKind.RegistryToken)

@@ -10,7 +10,7 @@ namespace RegistryCredentials.Internal;
 /// <c>service</c> and <c>scope</c>; the OAuth2 POST form with <c>grant_type=refresh_token</c> for identity tokens, and
 /// with <c>grant_type=password</c> when the GET is not served.
 /// </summary>
-internal sealed class RegistryTokenClient(RegistryHttp http, TimeProvider time)
+internal sealed class RegistryTokenClient(RegistryHttpSender http, TimeProvider time)
 {
     /// <summary>The shortest token lifetime assumed, and the one used when the service names none (spec: 60 s).</summary>
     public static readonly TimeSpan MinimumLifetime = TimeSpan.FromSeconds(60);
@@ -67,7 +67,7 @@ internal sealed class RegistryTokenClient(RegistryHttp http, TimeProvider time)
             var existing = builder.Query.TrimStart('?');
             builder.Query = string.Join('&', new[] { existing }.Where(q => q.Length > 0).Concat(query));
             using var get = new HttpRequestMessage(HttpMethod.Get, builder.Uri);
-            get.Headers.Authorization = RegistryHttp.Basic(credential);
+            get.Headers.Authorization = RegistryHttpSender.Basic(credential);
             response = await http.SendAsync(get, entry, cancellationToken).ConfigureAwait(false);
             if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed && credential?.Kind == RegistryCredentialKind.UsernamePassword)
             {
@@ -123,7 +123,7 @@ internal sealed class RegistryTokenClient(RegistryHttp http, TimeProvider time)
                 $"The token service answered {status} {response.ReasonPhrase}.");
         }
 
-        var body = await RegistryHttp.ReadLimitedAsync(response, "token response", cancellationToken).ConfigureAwait(false);
+        var body = await RegistryHttpSender.ReadLimitedAsync(response, "token response", cancellationToken).ConfigureAwait(false);
         string? token;
         int? expiresIn = null;
         try

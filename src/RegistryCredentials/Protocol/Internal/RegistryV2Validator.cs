@@ -70,7 +70,7 @@ internal sealed class RegistryV2Validator(
             {
                 case HttpStatusCode.OK when anonymous.Headers.Contains(ApiVersionHeader):
                     return new RegistryValidationResult(RegistryValidationOutcome.Valid, "The registry answers without authentication; the credential was not needed.");
-                case HttpStatusCode.Unauthorized when RegistryHttp.AnsweredFrom(anonymous, ping) is var from && !RegistryHttp.SameOrigin(from, ping):
+                case HttpStatusCode.Unauthorized when RegistryHttpSender.AnsweredFrom(anonymous, ping) is var from && !RegistryHttpSender.SameOrigin(from, ping):
                     return ForeignChallenge(from, ping);
                 case HttpStatusCode.Unauthorized:
                     authorization = await AuthorizeAsync(anonymous, entry, credential, ping, cancellationToken).ConfigureAwait(false);
@@ -81,10 +81,10 @@ internal sealed class RegistryV2Validator(
         }
 
         using var authenticated = await GetAsync(ping, authorization, entry, cancellationToken).ConfigureAwait(false);
-        var answeredBy = RegistryHttp.AnsweredFrom(authenticated, ping);
+        var answeredBy = RegistryHttpSender.AnsweredFrom(authenticated, ping);
         return authenticated.StatusCode switch
         {
-            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden when !RegistryHttp.SameOrigin(answeredBy, ping) => ForeignChallenge(answeredBy, ping),
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden when !RegistryHttpSender.SameOrigin(answeredBy, ping) => ForeignChallenge(answeredBy, ping),
             HttpStatusCode.OK => RegistryValidationResult.Valid,
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new RegistryValidationResult(
                 RegistryValidationOutcome.Unauthorized, $"The registry refused the credential ({(int)authenticated.StatusCode}).") ,
@@ -108,7 +108,7 @@ internal sealed class RegistryV2Validator(
 
         if (challenges.Exists(c => c.IsScheme("Basic")))
         {
-            return RegistryHttp.Basic(credential) ?? throw new RegistryAuthenticationException(
+            return RegistryHttpSender.Basic(credential) ?? throw new RegistryAuthenticationException(
                 RegistryValidationOutcome.Unauthorized, "The registry asks for HTTP Basic authentication, but the credential is a token.");
         }
 

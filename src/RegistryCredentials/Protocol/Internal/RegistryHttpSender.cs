@@ -11,7 +11,7 @@ namespace RegistryCredentials.Internal;
 /// reads bodies with a size limit, and turns transport failures into <see cref="RegistryAuthenticationException"/>
 /// with an outcome that names them.
 /// </summary>
-internal sealed class RegistryHttp(RegistryTransport transport) : IRegistryHttpSender
+internal sealed class RegistryHttpSender(RegistryTransport transport) : IRegistryHttpSender
 {
     /// <summary>The largest token or error body read: 1 MiB.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
