@@ -76,8 +76,8 @@ public class AzureSecretCanaryTests
         // Failures of every kind with a secret in play.
         Assert.That(await CatchAsync(() => env.Host.Manager.UpdateAsync(new RegistryUpdateRequest { Scope = scope, Password = newCanary })), Is.InstanceOf<AzureCredentialException>());
         Assert.That(await CatchAsync(() => env.Host.Manager.AddAsync(request)), Is.Not.Null);
-        Assert.That(await CatchAsync(() => env.Host.Manager.AddAsync(new RegistryAddRequest { Scope = "a.azurecr.io", Username = "x/y", Password = canary })), Is.InstanceOf<ArgumentException>());
-        Assert.That(await CatchAsync(() => env.Host.Manager.AddAsync(new RegistryAddRequest { Scope = "b.azurecr.io", Username = "default", Password = canary })), Is.InstanceOf<ArgumentException>());
+        Assert.That(await CatchAsync(() => env.Host.Manager.AddAsync(new RegistryAddRequest { Scope = "a.azurecr.io", Username = "x/y", Password = canary })), Is.InstanceOf<AzureCredentialException>());
+        Assert.That(await CatchAsync(() => env.Host.Manager.AddAsync(new RegistryAddRequest { Scope = "b.azurecr.io", Username = "default", Password = canary })), Is.InstanceOf<AzureCredentialException>());
         Assert.That(await CatchAsync(() => env.Host.Manager.AddAsync(new RegistryAddRequest { Scope = scope + "/untrusted", Type = RegistryType.Azure, Username = env.ClientUsername, Password = canary })), Is.InstanceOf<AzureCredentialException>());
         env.Front.FailWith = HttpStatusCode.Forbidden;
         Assert.That(await CatchAsync(() => env.Host.Manager.AddAsync(Request("/refused"))), Is.InstanceOf<AzureCredentialException>());

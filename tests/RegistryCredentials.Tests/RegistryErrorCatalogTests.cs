@@ -122,6 +122,18 @@ public class RegistryErrorCatalogTests
     }
 
     [Test]
+    public async Task A_docker_v2_user_name_with_a_colon_is_an_invalid_entry_naming_the_field_and_stores_nothing()
+    {
+        using var host = new TestHost();
+        var before = await host.SnapshotAsync();
+
+        var error = Assert.ThrowsAsync<RegistryCredentialsException>(() => host.AddAsync("reg.example.com", username: "a:b"));
+
+        Assert.That((error!.Reason, error.Field), Is.EqualTo((RegistryErrorReason.InvalidEntry, "Username")));
+        Assert.That(await host.SnapshotAsync(), Is.EqualTo(before));
+    }
+
+    [Test]
     public async Task Validation_without_a_validator_is_misconfigured_and_stores_nothing()
     {
         using var host = new TestHost(withValidator: false, build: b => b.Services.RemoveAll<IRegistryCredentialValidator>());
