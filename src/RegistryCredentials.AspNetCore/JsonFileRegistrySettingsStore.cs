@@ -31,7 +31,7 @@ public sealed class JsonFileRegistrySettingsStore : IRegistrySettingsStore, IDis
     public string FilePath { get; }
 
     /// <inheritdoc />
-    /// <exception cref="InvalidDataException">The file is not a settings document.</exception>
+    /// <exception cref="RegistryCredentialsException"><see cref="RegistryErrorReason.StoreIncompatible"/>: the file is not a settings document (it is left as it is).</exception>
     public RegistrySettings? Current
     {
         get
@@ -115,12 +115,14 @@ public sealed class JsonFileRegistrySettingsStore : IRegistrySettingsStore, IDis
         {
             using var stream = File.OpenRead(path);
             var document = JsonSerializer.Deserialize<RegistrySettingsDocument>(stream, ApiJson.Options)
-                ?? throw new InvalidDataException($"The registry settings file '{path}' holds 'null', not a settings document.");
+                ?? throw new RegistryCredentialsException(
+                    RegistryErrorReason.StoreIncompatible, $"The registry settings file '{path}' holds 'null', not a settings document.", null);
             return document.ToSettings();
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"The registry settings file '{path}' is not a settings document: {e.Message}", e);
+            throw new RegistryCredentialsException(
+                RegistryErrorReason.StoreIncompatible, $"The registry settings file '{path}' is not a settings document: {e.Message}", e);
         }
     }
 }

@@ -91,7 +91,13 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
     /// <param name="secret">Its secret.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the check passed.</returns>
-    /// <exception cref="AwsEcrException">The entry is refused; <see cref="AwsEcrException.Kind"/> says why.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="entry"/> or <paramref name="secret"/> is null.</exception>
+    /// <exception cref="AwsEcrException">
+    /// The entry is refused; <see cref="AwsEcrException.Kind"/> says why: <see cref="AwsEcrErrorKind.InvalidEntry"/>
+    /// (<see cref="RegistryErrorReason.InvalidEntry"/>) or <see cref="AwsEcrErrorKind.IamRoleAutoNotAllowed"/>
+    /// (<see cref="RegistryErrorReason.NotAllowed"/>), and <see cref="RegistryCredentialsException.Field"/> names
+    /// <c>Scope</c>, <c>Username</c> or <c>Password</c>.
+    /// </exception>
     public override ValueTask CheckEntryAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
@@ -178,7 +184,10 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
         return new AwsEcrException(
             AwsEcrErrorKind.IamRoleAutoNotAllowed,
             $"The entry {entry.Scope} uses 'awsauto' (this machine's AWS identity), which is turned off: set AwsEcrOptions.AllowIamRoleAuto = true "
-            + "(Anchore's allow_awsecr_iam_auto) to allow it, or give an access key id and secret access key, or '_iam_role' and a role ARN.");
+            + "(Anchore's allow_awsecr_iam_auto) to allow it, or give an access key id and secret access key, or '_iam_role' and a role ARN.")
+        {
+            Field = UsernameField,
+        };
     }
 
     /// <summary>Works out everything about an entry, or refuses it.</summary>
@@ -188,7 +197,7 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
 
         // The host's own region always wins; AwsEcrOptions.Region only fills in a '*' region.
         var region = host.IsPublic ? EcrRegistryHost.PublicRegion : host.Region ?? options.Region ?? throw Invalid(
-            entry, $"its region is '*', so the region to ask for tokens is unknown: set AwsEcrOptions.Region.");
+            entry, ScopeField, $"its region is '*', so the region to ask for tokens is unknown: set AwsEcrOptions.Region.");
         Uri endpoint;
         try
         {
@@ -196,7 +205,7 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
         }
         catch (ArgumentException e)
         {
-            throw Invalid(entry, $"AwsEcrOptions.Region does not fit its host: {e.Message}");
+            throw Invalid(entry, ScopeField, $"AwsEcrOptions.Region does not fit its host: {e.Message}");
         }
 
         var target = new EcrTarget(host, region, options.ServiceUrl ?? endpoint);
@@ -206,7 +215,7 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
             case AutoUsername:
                 if (!string.Equals(password, AutoUsername, StringComparison.Ordinal))
                 {
-                    throw Invalid(entry, "with the user name 'awsauto' the password must be 'awsauto' too.");
+                    throw Invalid(entry, PasswordField, "with the user name 'awsauto' the password must be 'awsauto' too.");
                 }
 
                 if (!options.AllowIamRoleAuto)
@@ -225,12 +234,12 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
                 var externalId = separator < 0 ? null : password[(separator + 1)..].Trim();
                 if (!RoleArn().IsMatch(roleArn))
                 {
-                    throw Invalid(entry, "with the user name '_iam_role' the password must be '<role_arn>[;<external_id>]', such as arn:aws:iam::123456789012:role/ecr-pull;my-external-id.");
+                    throw Invalid(entry, PasswordField, "with the user name '_iam_role' the password must be '<role_arn>[;<external_id>]', such as arn:aws:iam::123456789012:role/ecr-pull;my-external-id.");
                 }
 
                 if (externalId is not null && !ExternalId().IsMatch(externalId))
                 {
-                    throw Invalid(entry, "the external id after ';' must be 2 to 1,224 characters of letters, digits and +=,.@:/-.");
+                    throw Invalid(entry, PasswordField, "the external id after ';' must be 2 to 1,224 characters of letters, digits and +=,.@:/-.");
                 }
 
                 return new EcrEntryState
@@ -245,7 +254,7 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
             default:
                 if (!AccessKeyId().IsMatch(entry.Username))
                 {
-                    throw Invalid(entry, "the user name must be an AWS access key id (16 to 128 letters and digits, such as AKIA…), '_iam_role' or 'awsauto'.");
+                    throw Invalid(entry, UsernameField, "the user name must be an AWS access key id (16 to 128 letters and digits, such as AKIA…), '_iam_role' or 'awsauto'.");
                 }
 
                 return new EcrEntryState
@@ -267,7 +276,7 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
         {
             return EcrRegistryHost.TryParse(alias, out var aliased)
                 ? aliased
-                : throw Invalid(entry, $"its alias '{alias}' in AwsEcrOptions.RegistryAliases is not an ECR registry host.");
+                : throw Invalid(entry, ScopeField, $"its alias '{alias}' in AwsEcrOptions.RegistryAliases is not an ECR registry host.");
         }
 
         try
@@ -277,12 +286,17 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
         catch (FormatException e)
         {
             // The parser's message says what is wrong (the form, or a region of another partition than the suffix).
-            throw Invalid(entry, e.Message.TrimEnd('.') + ". A proxy or private name for ECR must be listed in AwsEcrOptions.RegistryAliases.");
+            throw Invalid(entry, ScopeField, e.Message.TrimEnd('.') + ". A proxy or private name for ECR must be listed in AwsEcrOptions.RegistryAliases.");
         }
     }
 
-    private static AwsEcrException Invalid(RegistryEntry entry, string why) =>
-        new(AwsEcrErrorKind.InvalidEntry, $"The awsecr entry {entry.Scope} cannot be used: {why}");
+    // The request property an entry refusal names (RegistryCredentialsException.Field).
+    private const string ScopeField = nameof(RegistryAddRequest.Scope);
+    private const string UsernameField = nameof(RegistryAddRequest.Username);
+    private const string PasswordField = nameof(RegistryAddRequest.Password);
+
+    private static AwsEcrException Invalid(RegistryEntry entry, string field, string why) =>
+        new(AwsEcrErrorKind.InvalidEntry, $"The awsecr entry {entry.Scope} cannot be used: {why}") { Field = field };
 
     [GeneratedRegex(@"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$", RegexOptions.CultureInvariant)]
     private static partial Regex RoleArn();

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Authentication;
 
 namespace RegistryCredentials.Aws;
 
@@ -64,5 +65,28 @@ public sealed class AwsEcrException : RegistryCredentialsException
         AwsEcrErrorKind.Throttled or AwsEcrErrorKind.Unreachable => RegistryValidationOutcome.Unreachable,
         AwsEcrErrorKind.InvalidEntry => RegistryValidationOutcome.NotARegistry,
         _ => RegistryValidationOutcome.ProtocolError,
+    };
+
+    /// <summary>
+    /// The failure in the one failure model: <see cref="RegistryErrorReason.InvalidEntry"/> and
+    /// <see cref="RegistryErrorReason.NotAllowed"/> (<c>awsauto</c> turned off) for a refused entry, with
+    /// <see cref="RegistryCredentialsException.Field"/> naming the property; <see cref="RegistryErrorReason.Unauthorized"/>
+    /// for refused or missing credentials; <see cref="RegistryErrorReason.Throttled"/>; <see cref="RegistryErrorReason.Unreachable"/>;
+    /// <see cref="RegistryErrorReason.TlsFailure"/> or <see cref="RegistryErrorReason.Timeout"/> when the API could not be
+    /// reached for that cause; <see cref="RegistryErrorReason.ProtocolError"/> for any other error of the API.
+    /// </summary>
+    public override RegistryErrorReason Reason => Kind switch
+    {
+        AwsEcrErrorKind.InvalidEntry => RegistryErrorReason.InvalidEntry,
+        AwsEcrErrorKind.IamRoleAutoNotAllowed => RegistryErrorReason.NotAllowed,
+        AwsEcrErrorKind.Unauthorized or AwsEcrErrorKind.NoCredentials => RegistryErrorReason.Unauthorized,
+        AwsEcrErrorKind.Throttled => RegistryErrorReason.Throttled,
+        AwsEcrErrorKind.Unreachable => InnerException switch
+        {
+            OperationCanceledException => RegistryErrorReason.Timeout,
+            HttpRequestException { InnerException: AuthenticationException } => RegistryErrorReason.TlsFailure,
+            _ => RegistryErrorReason.Unreachable,
+        },
+        _ => RegistryErrorReason.ProtocolError,
     };
 }

@@ -8,6 +8,8 @@ namespace RegistryCredentials.Azure;
 /// </summary>
 public sealed class AzureCredentialException : RegistryCredentialsException
 {
+    private readonly RegistryErrorReason? _reason;
+
     /// <summary>Creates the exception with a default message.</summary>
     public AzureCredentialException()
     {
@@ -38,6 +40,18 @@ public sealed class AzureCredentialException : RegistryCredentialsException
         Outcome = outcome;
     }
 
+    /// <summary>Creates the exception with a reason that is not the outcome's own (such as a refused entry).</summary>
+    /// <param name="reason">The failure in the one failure model (<see cref="Reason"/>).</param>
+    /// <param name="outcome">What kind of failure it is, as a validation outcome.</param>
+    /// <param name="message">What happened, without secrets.</param>
+    /// <param name="innerException">The cause, if any.</param>
+    internal AzureCredentialException(RegistryErrorReason reason, RegistryValidationOutcome outcome, string message, Exception? innerException)
+        : base(reason, message, innerException)
+    {
+        _reason = reason;
+        Outcome = outcome;
+    }
+
     /// <summary>
     /// What kind of failure it is: <see cref="RegistryValidationOutcome.Unauthorized"/> when Entra ID or the exchange
     /// refused, <see cref="RegistryValidationOutcome.Unreachable"/>, <see cref="RegistryValidationOutcome.TlsFailure"/> or
@@ -45,4 +59,13 @@ public sealed class AzureCredentialException : RegistryCredentialsException
     /// for an answer against the protocol or a mode that is not allowed.
     /// </summary>
     public RegistryValidationOutcome Outcome { get; } = RegistryValidationOutcome.ProtocolError;
+
+    /// <summary>
+    /// The failure in the one failure model: <see cref="RegistryErrorReason.InvalidEntry"/> or
+    /// <see cref="RegistryErrorReason.NotAllowed"/> for a refused entry (with <see cref="RegistryCredentialsException.Field"/>),
+    /// <see cref="RegistryErrorReason.Unauthorized"/> when no identity of the entry's kind is available here,
+    /// <see cref="RegistryErrorReason.Throttled"/> for HTTP 429 from Entra ID, otherwise the reason of the
+    /// <see cref="Outcome"/> (<see cref="RegistryErrorCatalog.ReasonOf(RegistryValidationOutcome)"/>).
+    /// </summary>
+    public override RegistryErrorReason Reason => _reason ?? RegistryErrorCatalog.ReasonOf(Outcome);
 }

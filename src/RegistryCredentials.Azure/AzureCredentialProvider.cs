@@ -56,25 +56,15 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider<AzureOp
     public static AzureAuthenticationMode GetMode(string username) => AzureEntryIdentity.Parse(username).Mode;
 
     /// <inheritdoc />
-    /// <exception cref="AzureCredentialException">Entra ID or the registry's exchange failed, or the entry's mode is not allowed.</exception>
+    /// <exception cref="AzureCredentialException">
+    /// Entra ID or the registry's exchange failed, or the entry is refused as <see cref="CheckEntryAsync"/> would
+    /// (<see cref="RegistryErrorReason.InvalidEntry"/> or <see cref="RegistryErrorReason.NotAllowed"/>).
+    /// </exception>
     public override async ValueTask<RegistryCredential> GetCredentialAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(secret);
-        AzureEntryIdentity identity;
-        try
-        {
-            identity = AzureEntryIdentity.Parse(entry.Username);
-            if (identity.IsEntra)
-            {
-                CheckEntra(entry, identity);
-            }
-        }
-        catch (ArgumentException e)
-        {
-            throw new AzureCredentialException(RegistryValidationOutcome.ProtocolError, $"The acr entry {entry.Scope} cannot be used: {e.Message}", e);
-        }
-
+        var identity = Identify(entry);
         if (!identity.IsEntra)
         {
             return RegistryCredential.FromUsernamePassword(entry.Username, secret);
@@ -86,20 +76,27 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider<AzureOp
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <inheritdoc />
-    /// <exception cref="ArgumentException">
-    /// The user name is none of the forms; or an Entra ID entry uses <c>default</c> without
-    /// <see cref="AzureOptions.AllowDefaultCredential"/>, has a <c>*</c> host (the exchange needs one registry), or is plain HTTP.
+    /// <summary>
+    /// Refuses, before anything is stored, an entry that cannot work: a user name of none of the forms; or an Entra ID entry
+    /// that uses <c>default</c> without <see cref="AzureOptions.AllowDefaultCredential"/>, has a <c>*</c> host (the exchange
+    /// needs one registry), or is plain HTTP.
+    /// </summary>
+    /// <param name="entry">The entry about to be stored.</param>
+    /// <param name="secret">Its secret.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A completed task when the check passed.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="entry"/> or <paramref name="secret"/> is null.</exception>
+    /// <exception cref="AzureCredentialException">
+    /// The entry is refused: <see cref="RegistryCredentialsException.Reason"/> is <see cref="RegistryErrorReason.NotAllowed"/>
+    /// for <c>default</c> while it is off, else <see cref="RegistryErrorReason.InvalidEntry"/>;
+    /// <see cref="RegistryCredentialsException.Field"/> names <c>Username</c>, <c>Scope</c> or <c>InsecureHttp</c>;
+    /// <see cref="AzureCredentialException.Outcome"/> is <see cref="RegistryValidationOutcome.ProtocolError"/>.
     /// </exception>
     public override ValueTask CheckEntryAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var identity = AzureEntryIdentity.Parse(entry.Username);
-        if (identity.IsEntra)
-        {
-            CheckEntra(entry, identity);
-        }
-
+        ArgumentNullException.ThrowIfNull(secret);
+        _ = Identify(entry);
         return ValueTask.CompletedTask;
     }
 
@@ -128,27 +125,62 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider<AzureOp
         entry.InsecureHttp ? "http" : "https",
         entry.CaCertificates ?? string.Empty);
 
+    /// <summary>The entry's identity, or the entry's refusal as an <see cref="AzureCredentialException"/> naming the field.</summary>
+    private AzureEntryIdentity Identify(RegistryEntry entry)
+    {
+        AzureEntryIdentity identity;
+        try
+        {
+            identity = AzureEntryIdentity.Parse(entry.Username);
+        }
+        catch (ArgumentException e)
+        {
+            var message = e.ParamName is { } name && e.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal)
+                ? e.Message[..^$" (Parameter '{name}')".Length]
+                : e.Message;
+            throw Refused(entry, RegistryErrorReason.InvalidEntry, nameof(RegistryAddRequest.Username), message, e);
+        }
+
+        if (identity.IsEntra)
+        {
+            CheckEntra(entry, identity);
+        }
+
+        return identity;
+    }
+
     private void CheckEntra(RegistryEntry entry, AzureEntryIdentity identity)
     {
         if (identity.Mode == AzureAuthenticationMode.DefaultCredential && !Options.AllowDefaultCredential)
         {
-            throw new ArgumentException(
-                "The user name 'default' selects DefaultAzureCredential, which takes whatever identity this process has; it is off. Set AzureOptions.AllowDefaultCredential to allow it, or name the identity (managed-identity, workload-identity or <tenant-id>/<client-id>).",
-                nameof(entry));
+            throw Refused(
+                entry,
+                RegistryErrorReason.NotAllowed,
+                nameof(RegistryAddRequest.Username),
+                "The user name 'default' selects DefaultAzureCredential, which takes whatever identity this process has; it is off. Set AzureOptions.AllowDefaultCredential to allow it, or name the identity (managed-identity, workload-identity or <tenant-id>/<client-id>).");
         }
 
         if (entry.Scope.IsGlob)
         {
-            throw new ArgumentException(
-                $"The Entra ID entry {entry.Scope} has a '*' host: an ACR refresh token is made by and for one registry, so give its login server (such as myregistry.azurecr.io).",
-                nameof(entry));
+            throw Refused(
+                entry,
+                RegistryErrorReason.InvalidEntry,
+                nameof(RegistryAddRequest.Scope),
+                $"The Entra ID entry {entry.Scope} has a '*' host: an ACR refresh token is made by and for one registry, so give its login server (such as myregistry.azurecr.io).");
         }
 
         if (entry.InsecureHttp)
         {
-            throw new ArgumentException($"The Entra ID entry {entry.Scope} is plain HTTP: Entra ID and ACR tokens are only sent over HTTPS.", nameof(entry));
+            throw Refused(
+                entry,
+                RegistryErrorReason.InvalidEntry,
+                nameof(RegistryAddRequest.InsecureHttp),
+                $"The Entra ID entry {entry.Scope} is plain HTTP: Entra ID and ACR tokens are only sent over HTTPS.");
         }
     }
+
+    private static AzureCredentialException Refused(RegistryEntry entry, RegistryErrorReason reason, string field, string why, Exception? cause = null) =>
+        new(reason, RegistryValidationOutcome.ProtocolError, $"The acr entry {entry.Scope} cannot be used: {why}", cause) { Field = field };
 
     private async Task<RegistryCredential> FetchAsync(RegistryEntry entry, AzureEntryIdentity identity, RegistrySecret secret, CancellationToken cancellationToken)
     {
@@ -204,8 +236,12 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider<AzureOp
         }
         catch (CredentialUnavailableException e)
         {
+            // No identity of that kind on this machine: like AWS's empty credential chain, a refusal rather than a network failure.
             throw new AzureCredentialException(
-                RegistryValidationOutcome.Unreachable, $"The Entra ID credential ({identity.Mode}) for {entry.Scope} is not available here: {Describe(e)}", e);
+                RegistryErrorReason.Unauthorized,
+                RegistryValidationOutcome.Unreachable,
+                $"The Entra ID credential ({identity.Mode}) for {entry.Scope} is not available here: {Describe(e)}",
+                e);
         }
         catch (AuthenticationFailedException e)
         {
@@ -214,8 +250,10 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider<AzureOp
         }
         catch (RequestFailedException e)
         {
+            var outcome = e.Status is 401 or 403 ? RegistryValidationOutcome.Unauthorized : e.Status == 0 ? RegistryValidationOutcome.Unreachable : RegistryValidationOutcome.ProtocolError;
             throw new AzureCredentialException(
-                e.Status is 401 or 403 ? RegistryValidationOutcome.Unauthorized : e.Status == 0 ? RegistryValidationOutcome.Unreachable : RegistryValidationOutcome.ProtocolError,
+                e.Status == 429 ? RegistryErrorReason.Throttled : RegistryErrorCatalog.ReasonOf(outcome),
+                outcome,
                 $"Getting an Entra ID token ({identity.Mode}) for {entry.Scope} failed ({e.Status}): {Describe(e)}",
                 e);
         }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Runtime.CompilerServices;
 using Google.Apis.Auth.OAuth2;
 using Google.Apis.Auth.OAuth2.Responses;
@@ -84,10 +85,22 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider<Google
         }
     }
 
-    /// <inheritdoc />
-    /// <exception cref="GoogleCredentialException">The user name is not supported (<see cref="GoogleCredentialError.UnsupportedUsername"/>),
-    /// the key is unusable (<see cref="GoogleCredentialError.InvalidKey"/>), or Application Default Credentials are not
-    /// allowed (<see cref="GoogleCredentialError.ApplicationDefaultNotAllowed"/>).</exception>
+    /// <summary>
+    /// Refuses, before anything is stored, an entry that cannot work: a user name that is none of
+    /// <see cref="GoogleUsernames"/>, a password that is not a usable service-account key (or whose token URI is refused),
+    /// or Application Default Credentials while <see cref="GoogleOptions.AllowApplicationDefault"/> is false.
+    /// </summary>
+    /// <param name="entry">The entry about to be stored.</param>
+    /// <param name="secret">Its secret.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A completed task when the check passed.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="entry"/> or <paramref name="secret"/> is null.</exception>
+    /// <exception cref="GoogleCredentialException">
+    /// The user name is not supported (<see cref="GoogleCredentialError.UnsupportedUsername"/>) or the key is unusable
+    /// (<see cref="GoogleCredentialError.InvalidKey"/>): <see cref="RegistryErrorReason.InvalidEntry"/>; or Application
+    /// Default Credentials are not allowed (<see cref="GoogleCredentialError.ApplicationDefaultNotAllowed"/>):
+    /// <see cref="RegistryErrorReason.NotAllowed"/>. <see cref="RegistryCredentialsException.Field"/> is <c>Username</c> or <c>Password</c>.
+    /// </exception>
     public override ValueTask CheckEntryAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
@@ -309,6 +322,7 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider<Google
         using var timeoutSource = new CancellationTokenSource(timeout, TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         string reason;
+        RegistryErrorReason kind;
         Exception failure;
         try
         {
@@ -320,27 +334,36 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider<Google
         {
             var status = e.StatusCode is { } code ? $"HTTP {(int)code}" : "no HTTP status";
             reason = $"{where} refused the request ({status}, error '{e.Error?.Error}')";
+            kind = e.StatusCode switch
+            {
+                HttpStatusCode.TooManyRequests => RegistryErrorReason.Throttled,
+                >= HttpStatusCode.InternalServerError => RegistryErrorReason.Unreachable,
+                _ => RegistryErrorReason.Unauthorized,
+            };
             failure = e;
         }
         catch (HttpRequestException e)
         {
             reason = $"{where} could not be reached ({e.HttpRequestError})";
+            kind = e.HttpRequestError == HttpRequestError.SecureConnectionError ? RegistryErrorReason.TlsFailure : RegistryErrorReason.Unreachable;
             failure = e;
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             reason = $"{where} did not answer within {timeout.TotalSeconds} s";
+            kind = RegistryErrorReason.Timeout;
             failure = e;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             reason = $"{where} answered with something that is not a token response ({e.GetType().Name})";
+            kind = RegistryErrorReason.ProtocolError;
             failure = e;
         }
 
         Telemetry.TokenRequested(source, GoogleCredentialError.TokenRequestFailed);
         Log.TokenRequestFailed(Logger, who, where, reason);
-        throw new GoogleCredentialException(GoogleCredentialError.TokenRequestFailed, $"No access token for {who}: {reason}.", failure);
+        throw new GoogleCredentialException(GoogleCredentialError.TokenRequestFailed, kind, $"No access token for {who}: {reason}.", failure);
     }
 
     /// <summary>

@@ -46,4 +46,7 @@ public sealed class PostgreSqlSchemaVersionException : PostgreSqlStoreException
 
     /// <summary>The newest schema version this package knows.</summary>
     public int SupportedVersion { get; }
+
+    /// <summary>Always <see cref="RegistryErrorReason.StoreIncompatible"/>.</summary>
+    public override RegistryErrorReason Reason => RegistryErrorReason.StoreIncompatible;
 }

@@ -44,7 +44,13 @@ public class PostgreSqlStoreException : RegistryCredentialsException
     }
 
     /// <summary>True when the failure is temporary (connection lost, server restarting or busy) and retrying may succeed.</summary>
-    public bool IsTransient { get; }
+    public override bool IsTransient { get; }
+
+    /// <summary>
+    /// <see cref="RegistryErrorReason.StoreUnavailable"/> (<see cref="RegistryErrorReason.StoreIncompatible"/> for a
+    /// <see cref="PostgreSqlSchemaVersionException"/>).
+    /// </summary>
+    public override RegistryErrorReason Reason => RegistryErrorReason.StoreUnavailable;
 
     /// <summary>The PostgreSQL error code (SQLSTATE, such as <c>57P01</c>), or null when the server sent none.</summary>
     public string? SqlState { get; }

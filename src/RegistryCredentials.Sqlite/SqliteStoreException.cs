@@ -43,4 +43,19 @@ public sealed class SqliteStoreException : RegistryCredentialsException
 
     /// <summary>Why the file could not be used.</summary>
     public SqliteStoreErrorKind Kind { get; }
+
+    /// <summary>
+    /// <see cref="RegistryErrorReason.StoreIncompatible"/> for a file that is not a registry database, is damaged, is
+    /// another application's or was written by a newer version; <see cref="RegistryErrorReason.StoreUnavailable"/> when the
+    /// file stayed locked or could not be opened, read or written.
+    /// </summary>
+    public override RegistryErrorReason Reason => Kind switch
+    {
+        SqliteStoreErrorKind.NotADatabase or SqliteStoreErrorKind.Corrupt or SqliteStoreErrorKind.Foreign or SqliteStoreErrorKind.NewerSchema
+            => RegistryErrorReason.StoreIncompatible,
+        _ => RegistryErrorReason.StoreUnavailable,
+    };
+
+    /// <summary>True only for <see cref="SqliteStoreErrorKind.Locked"/>: the lock may be gone when the call is retried.</summary>
+    public override bool IsTransient => Kind == SqliteStoreErrorKind.Locked;
 }

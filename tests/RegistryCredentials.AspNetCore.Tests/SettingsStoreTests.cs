@@ -75,8 +75,9 @@ public class SettingsStoreTests
         var path = Path.Combine(_directory, "settings.json");
         await File.WriteAllTextAsync(path, "not json");
         using var store = new JsonFileRegistrySettingsStore(path);
-        var error = Assert.Throws<InvalidDataException>(() => _ = store.Current);
+        var error = Assert.Throws<RegistryCredentialsException>(() => _ = store.Current);
         Assert.That(error!.Message, Does.Contain(path));
+        Assert.That(error.Reason, Is.EqualTo(RegistryErrorReason.StoreIncompatible), "issue 13: one failure model (it was InvalidDataException)");
         Assert.That(await File.ReadAllTextAsync(path), Is.EqualTo("not json"));
     }
 

@@ -11,7 +11,8 @@ namespace RegistryCredentials.AspNetCore.Tests;
 /// <summary>Secure by default: endpoints without an authorization policy are refused when the host starts.</summary>
 public class StartupCheckTests
 {
-    private static async Task<InvalidOperationException?> StartAsync(Action<ApiHostOptions> configure)
+    // The start-up check throws the one failure model's Misconfigured error (issue 13; it was InvalidOperationException).
+    private static async Task<RegistryCredentialsException?> StartAsync(Action<ApiHostOptions> configure)
     {
         var options = new ApiHostOptions();
         configure(options);
@@ -23,7 +24,7 @@ public class StartupCheckTests
             await app.StopAsync();
             return null;
         }
-        catch (InvalidOperationException e)
+        catch (RegistryCredentialsException e) when (e.Reason == RegistryErrorReason.Misconfigured)
         {
             return e;
         }
@@ -112,8 +113,9 @@ public class StartupCheckTests
         builder.WebHost.UseTestServer();
         builder.Services.AddRegistryCredentials();
         using var app = builder.Build();
-        var error = Assert.Throws<InvalidOperationException>(() => app.MapRegistryCredentialsApi());
+        var error = Assert.Throws<RegistryCredentialsException>(() => app.MapRegistryCredentialsApi());
         Assert.That(error!.Message, Does.Contain("AddHttpApi"));
+        Assert.That(error.Reason, Is.EqualTo(RegistryErrorReason.Misconfigured));
     }
 
     [Test]

@@ -33,8 +33,10 @@ public class ModeSelectionTests
     public async Task Malformed_user_names_are_refused_at_add_with_the_forms_listed(string username, string named)
     {
         using var host = new TestHost(build: b => b.AddAzure());
-        var e = Assert.ThrowsAsync<ArgumentException>(() => host.Manager.AddAsync(new RegistryAddRequest { Scope = "myregistry.azurecr.io", Username = username, Password = "pw" }));
-        Assert.That(e!.Message, Does.Contain(named).And.Contain("managed-identity:<client-id>"));
+        // Issue 13: CheckEntryAsync refuses with the provider's exception in the one failure model (it was ArgumentException).
+        var e = Assert.ThrowsAsync<AzureCredentialException>(() => host.Manager.AddAsync(new RegistryAddRequest { Scope = "myregistry.azurecr.io", Username = username, Password = "pw" }));
+        Assert.That(e!.Message, Does.Contain(named).And.Contain("managed-identity:<client-id>").And.Not.Contain("(Parameter"));
+        Assert.That((e.Reason, e.Field), Is.EqualTo((RegistryErrorReason.InvalidEntry, "Username")));
         Assert.That(await host.Store.ListAsync(null), Is.Empty);
     }
 
@@ -60,12 +62,12 @@ public class ModeSelectionTests
         });
     }
 
-    [TestCase("*.azurecr.io", false, "'*' host")]
-    [TestCase("myregistry.azurecr.io", true, "plain HTTP")]
-    public async Task Entra_entries_need_one_https_registry(string scope, bool insecureHttp, string named)
+    [TestCase("*.azurecr.io", false, "'*' host", "Scope")]
+    [TestCase("myregistry.azurecr.io", true, "plain HTTP", "InsecureHttp")]
+    public async Task Entra_entries_need_one_https_registry(string scope, bool insecureHttp, string named, string field)
     {
         using var host = new TestHost(build: b => b.AddAzure());
-        var e = Assert.ThrowsAsync<ArgumentException>(() => host.Manager.AddAsync(new RegistryAddRequest
+        var e = Assert.ThrowsAsync<AzureCredentialException>(() => host.Manager.AddAsync(new RegistryAddRequest
         {
             Scope = scope,
             Type = RegistryType.Azure,
@@ -75,6 +77,7 @@ public class ModeSelectionTests
             Validate = false,
         }));
         Assert.That(e!.Message, Does.Contain(named));
+        Assert.That((e.Reason, e.Field), Is.EqualTo((RegistryErrorReason.InvalidEntry, field)));
         Assert.That(await host.Store.ListAsync(null), Is.Empty);
     }
 
@@ -82,8 +85,9 @@ public class ModeSelectionTests
     public async Task Default_credential_is_refused_at_add_unless_allowed()
     {
         using var host = new TestHost(build: b => b.AddAzure(o => o.CredentialFactory = _ => throw new AssertionException("never built")));
-        var e = Assert.ThrowsAsync<ArgumentException>(() => host.Manager.AddAsync(new RegistryAddRequest { Scope = "myregistry.azurecr.io", Username = "default", Password = "unused", Validate = false }));
+        var e = Assert.ThrowsAsync<AzureCredentialException>(() => host.Manager.AddAsync(new RegistryAddRequest { Scope = "myregistry.azurecr.io", Username = "default", Password = "unused", Validate = false }));
         Assert.That(e!.Message, Does.Contain("AllowDefaultCredential"));
+        Assert.That((e.Reason, e.Field), Is.EqualTo((RegistryErrorReason.NotAllowed, "Username")));
         Assert.That(await host.Store.ListAsync(null), Is.Empty);
     }
 

@@ -30,6 +30,9 @@ public class GoogleKeyCheckTests
         Assert.Multiple(() =>
         {
             Assert.That(google.Error, Is.EqualTo(error), google.Message);
+            // Issue 13: the refusal in the one failure model (a 400 naming the field over HTTP, exit 1 in regcred).
+            Assert.That(google.Reason, Is.EqualTo(error == GoogleCredentialError.ApplicationDefaultNotAllowed ? RegistryErrorReason.NotAllowed : RegistryErrorReason.InvalidEntry));
+            Assert.That(google.Field, Is.EqualTo(error == GoogleCredentialError.InvalidKey ? "Password" : "Username"));
             Assert.That(google.InnerException, Is.Null.Or.Not.InstanceOf<System.Text.Json.JsonException>());
             Assert.That(host.Validator.Invocations, Is.Empty, "refused before validation");
         });

@@ -186,6 +186,7 @@ public class GoogleTokenExchangeTests
         _host.Time.Advance(TimeSpan.FromSeconds(1)); // 10 s before the real expiry
         var exception = await GoogleHosts.CatchAsync(() => ResolveAsync());
         Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Error)).EqualTo(GoogleCredentialError.TokenRequestFailed));
+        Assert.That(((GoogleCredentialException)exception!).Reason, Is.EqualTo(RegistryErrorReason.Unauthorized), "issue 13: the reason of the cause");
         Assert.That(exception!.Message, Does.Contain("refused").And.Contain("HTTP 400").And.Contain("invalid_grant"));
 
         _oauth.FailWithStatus = null;
@@ -204,6 +205,7 @@ public class GoogleTokenExchangeTests
         await AddAsync();
         var exception = await GoogleHosts.CatchAsync(() => ResolveAsync());
         Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Error)).EqualTo(GoogleCredentialError.TokenRequestFailed));
+        Assert.That(((GoogleCredentialException)exception!).Reason, Is.EqualTo(RegistryErrorReason.ProtocolError), "issue 13: the reason of the cause");
         Assert.That(exception!.Message, Does.Contain("safety margin"));
     }
 
@@ -282,6 +284,7 @@ public class GoogleTokenExchangeTests
         using var unknown = TestServiceAccount.Create(_oauth.TokenUri); // its public key is not trusted by the endpoint
         var exception = await GoogleHosts.CatchAsync(() => AddAsync(unknown.Json, validate: true));
         Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Error)).EqualTo(GoogleCredentialError.TokenRequestFailed));
+        Assert.That(((GoogleCredentialException)exception!).Reason, Is.EqualTo(RegistryErrorReason.Unauthorized), "issue 13: the reason of the cause");
         Assert.That(exception!.Message, Does.Contain(unknown.ClientEmail).And.Contain("invalid_grant"));
         Assert.That(await _host.Manager.ListAsync(), Is.Empty);
         Assert.That(_oauth.Rejections.Single(), Does.Contain("not a known service account"));
@@ -308,6 +311,7 @@ public class GoogleTokenExchangeTests
         await AddAsync(nowhere.Json);
         var exception = await GoogleHosts.CatchAsync(() => ResolveAsync());
         Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Error)).EqualTo(GoogleCredentialError.TokenRequestFailed));
+        Assert.That(((GoogleCredentialException)exception!).Reason, Is.EqualTo(RegistryErrorReason.Unreachable), "issue 13: the reason of the cause");
         Assert.That(exception!.Message, Does.Contain("could not be reached"));
     }
 
@@ -378,6 +382,7 @@ public class GoogleTokenExchangeTests
         await AddAsync(host: host);
         var exception = await GoogleHosts.CatchAsync(() => ResolveAsync(host));
         Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Error)).EqualTo(GoogleCredentialError.TokenRequestFailed));
+        Assert.That(((GoogleCredentialException)exception!).Reason, Is.EqualTo(RegistryErrorReason.TlsFailure), "issue 13: the reason of the cause");
         Assert.That(https.RequestCount, Is.Zero);
     }
 
@@ -397,6 +402,7 @@ public class GoogleTokenExchangeTests
 
         var exception = await GoogleHosts.CatchAsync(() => resolve);
         Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Error)).EqualTo(GoogleCredentialError.TokenRequestFailed));
+        Assert.That(((GoogleCredentialException)exception!).Reason, Is.EqualTo(RegistryErrorReason.Timeout), "issue 13: the reason of the cause");
         Assert.That(exception!.Message, Does.Contain("did not answer within 5 s"));
     }
 }

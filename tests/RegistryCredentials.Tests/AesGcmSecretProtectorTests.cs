@@ -84,6 +84,21 @@ public class AesGcmSecretProtectorTests
     }
 
     [Test]
+    public void A_key_file_that_cannot_be_read_is_a_typed_error_naming_it()
+    {
+        // Issue 13 (one failure model): the read error was a raw IOException. /proc/self/mem exists and fails every read
+        // at offset 0 with EIO, whatever the user (the tests may run as root, for whom file modes do not stop a read).
+        Assume.That(OperatingSystem.IsLinux() && File.Exists("/proc/self/mem"), "needs Linux's /proc/self/mem");
+        var path = Path.Combine(_folder, "unreadable.key");
+        File.CreateSymbolicLink(path, "/proc/self/mem");
+
+        var error = Assert.Throws<RegistrySecretKeyException>(() => Protector(o => { o.KeyFile = path; o.CreateKeyFile = false; }));
+
+        Assert.That(error!.Message, Does.Contain(path).And.Contain("could not be read"));
+        Assert.That(error.Reason, Is.EqualTo(RegistryErrorReason.SecretKey));
+    }
+
+    [Test]
     public async Task Wrong_key_altered_bytes_and_another_entry_are_typed_errors()
     {
         var protector = Protector(o => o.Key = AesGcmSecretProtector.GenerateKey());

@@ -117,7 +117,7 @@ public class RegistryManagerTests
     [TestCase("https://reg.example.com", "user", null, typeof(RegistryScopeFormatException))]
     [TestCase("reg.example.com", "", null, typeof(ArgumentException))]
     [TestCase("reg.example.com", "us\ner", null, typeof(ArgumentException))]
-    [TestCase("reg.example.com", "a:b", null, typeof(ArgumentException))]
+    [TestCase("reg.example.com", "a:b", null, typeof(RegistryCredentialsException))] // the docker_v2 provider refuses it (InvalidEntry)
     [TestCase("reg.example.com", "user", "not-an-email", typeof(ArgumentException))]
     [TestCase("reg.example.com", "user", "a@b@c", typeof(ArgumentException))]
     public async Task Bad_add_input_is_a_typed_error_and_changes_nothing(string scope, string username, string? email, Type expected)

@@ -3,18 +3,17 @@ using RegistryCredentials;
 
 namespace RegistryCtl.Cli;
 
-/// <summary>Maps exceptions to the documented exit codes and a one-line message (never a stack trace, never a secret).</summary>
+/// <summary>
+/// Maps exceptions to the documented exit codes and a one-line message (never a stack trace, never a secret). The exit
+/// code is the one of the exception's reason in <see cref="RegistryErrorCatalog"/>, the table the HTTP API reads too.
+/// </summary>
 internal static class ErrorReporter
 {
     public static int ExitCodeFor(Exception exception) => Unwrap(exception) switch
     {
-        RegcredException e => e.ExitCode,
-        RegistryNotFoundException => ExitCodes.NotFound,
-        RegistryConflictException => ExitCodes.Conflict, // RegistryConcurrencyException too
-        RegistryValidationException => ExitCodes.ValidationFailed,
-        RegistryPullDeniedException => ExitCodes.Denied,
         OperationCanceledException => ExitCodes.Cancelled,
-        _ => ExitCodes.Usage,
+        RegcredException e => e.ExitCode,
+        var e => RegistryErrorCatalog.For(e).ExitCode,
     };
 
     public static string MessageFor(Exception exception)

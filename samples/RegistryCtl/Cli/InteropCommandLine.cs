@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RegistryCredentials;
 using RegistryCtl.Interop;
 using RegistryCtl.Output;
 
@@ -143,7 +144,7 @@ internal static class InteropCommandLine
         var file = path ?? context.Paths.DockerConfig;
         if (!File.Exists(file))
         {
-            throw new RegcredException(ExitCodes.NotFound, $"There is no Docker config at {file}.");
+            throw new RegcredException(RegistryErrorReason.NotFound, $"There is no Docker config at {file}.");
         }
 
         return (BoundedInput.ReadFile(file, BoundedInput.MaxDockerConfigBytes, $"The Docker config {file}"), file);

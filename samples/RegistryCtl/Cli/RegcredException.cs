@@ -1,6 +1,11 @@
+using RegistryCredentials;
+
 namespace RegistryCtl.Cli;
 
-/// <summary>An error the tool reports in one line with a chosen exit code (see <see cref="ExitCodes"/>).</summary>
+/// <summary>
+/// An error of the tool itself, reported in one line; <see cref="Reason"/> places it in the one failure model, whose table
+/// (<see cref="RegistryErrorCatalog"/>) gives the exit code.
+/// </summary>
 public sealed class RegcredException : Exception
 {
     public RegcredException()
@@ -9,22 +14,25 @@ public sealed class RegcredException : Exception
     }
 
     public RegcredException(string message)
-        : this(ExitCodes.Usage, message)
+        : this(RegistryErrorReason.InvalidArgument, message)
     {
     }
 
     public RegcredException(string message, Exception innerException)
         : base(message, innerException)
     {
-        ExitCode = ExitCodes.Usage;
+        Reason = RegistryErrorReason.InvalidArgument;
     }
 
-    public RegcredException(int exitCode, string message)
+    public RegcredException(RegistryErrorReason reason, string message)
         : base(message)
     {
-        ExitCode = exitCode;
+        Reason = reason;
     }
 
+    /// <summary>Why the tool failed (bad usage by default).</summary>
+    public RegistryErrorReason Reason { get; }
+
     /// <summary>The process exit code.</summary>
-    public int ExitCode { get; }
+    public int ExitCode => RegistryErrorCatalog.For(Reason).ExitCode;
 }

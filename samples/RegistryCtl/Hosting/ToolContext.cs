@@ -100,7 +100,7 @@ internal sealed class ToolContext : IAsyncDisposable
         if (!create && storeMissing)
         {
             throw new RegcredException(
-                ExitCodes.NotFound,
+                RegistryErrorReason.NotFound,
                 $"There is no store at {Store.Value} (nothing was created): 'regcred registry add' or 'regcred import docker-config' creates one, or point --store or {ToolPaths.StoreVariable} at yours.");
         }
 
@@ -110,7 +110,7 @@ internal sealed class ToolContext : IAsyncDisposable
         if (keyMissing && !mayCreateKey)
         {
             throw new RegcredException(
-                ExitCodes.NotFound,
+                RegistryErrorReason.NotFound,
                 $"The key file {keyFile} does not exist, so the secrets of the store {StoreName} cannot be read (nothing was created): point --key-file or {ToolPaths.KeyFileVariable} at the key the store was written with, or set {SecretProtectionOptions.DefaultKeyEnvironmentVariable}"
                 + (create ? "; to start afresh, move the store away first." : "."));
         }

@@ -70,7 +70,7 @@ internal sealed class DockerConfigExporter
                 var resolution = await Progress.RunAsync(_terminal, $"Resolving {image}", ct => _resolver.ResolveAsync(reference, null, ct).AsTask(), cancellationToken);
                 if (resolution.IsDenied)
                 {
-                    throw new RegcredException(ExitCodes.Denied, $"{image}: {resolution.Message}");
+                    throw new RegcredException(RegistryErrorReason.PullDenied, $"{image}: {resolution.Message}");
                 }
 
                 if (!resolution.HasCredential)
@@ -85,7 +85,7 @@ internal sealed class DockerConfigExporter
 
         if (auths.Count == 0)
         {
-            throw new RegcredException(ExitCodes.NotFound, "No credential to export.");
+            throw new RegcredException(RegistryErrorReason.NotFound, "No credential to export.");
         }
 
         var now = _time.GetUtcNow();

@@ -46,7 +46,7 @@ internal sealed class KubeletCredentialProvider
         var resolution = await host.Resolver.ResolveAsync(reference, null, cancellationToken);
         if (resolution.IsDenied)
         {
-            throw new RegcredException(ExitCodes.Denied, resolution.Message);
+            throw new RegcredException(RegistryErrorReason.PullDenied, resolution.Message);
         }
 
         var entries = await host.Manager.ListAsync(null, cancellationToken);

@@ -62,7 +62,7 @@ internal sealed class MappedRegistryEndpoints(IOptions<RegistryCredentialsApiOpt
 
         lock (_lock)
         {
-            path ??= _apiPrefixes.Count > 0 ? "/" + _apiPrefixes[0].Trim('/') : throw new InvalidOperationException(
+            path ??= _apiPrefixes.Count > 0 ? "/" + _apiPrefixes[0].Trim('/') : throw RegistryApiErrors.Misconfigured(
                 "The registries page calls the Registries HTTP API: map it with MapRegistryCredentialsApi() too.");
         }
 
@@ -70,7 +70,7 @@ internal sealed class MappedRegistryEndpoints(IOptions<RegistryCredentialsApiOpt
         return path;
     }
 
-    /// <summary>The start-up check; throws <see cref="InvalidOperationException"/> naming every unprotected endpoint.</summary>
+    /// <summary>The start-up check; throws a <see cref="RegistryErrorReason.Misconfigured"/> <see cref="RegistryCredentialsException"/> naming every unprotected endpoint.</summary>
     public void Verify(IServiceProvider services)
     {
         lock (_lock)
@@ -83,7 +83,7 @@ internal sealed class MappedRegistryEndpoints(IOptions<RegistryCredentialsApiOpt
 
             if (_apiPrefixes.Count == 0)
             {
-                throw new InvalidOperationException(
+                throw RegistryApiErrors.Misconfigured(
                     "The registries page (MapRegistryCredentialsDashboard) calls the Registries HTTP API: map it with MapRegistryCredentialsApi() too.");
             }
         }
@@ -95,7 +95,7 @@ internal sealed class MappedRegistryEndpoints(IOptions<RegistryCredentialsApiOpt
             var open = ours.Where(e => !EndpointGuard.IsProtected(e, fallback)).Select(EndpointGuard.Describe).ToList();
             if (open.Count > 0)
             {
-                throw new InvalidOperationException(
+                throw RegistryApiErrors.Misconfigured(
                     "The RegistryCredentials endpoints would be reachable without authorization: " + string.Join(", ", open) + ". "
                     + "Chain .RequireAuthorization(…) on what MapRegistryCredentialsApi() and MapRegistryCredentialsDashboard() return "
                     + "(or set an AuthorizationOptions.FallbackPolicy); to allow anonymous access on purpose, set "
@@ -116,7 +116,7 @@ internal sealed class MappedRegistryEndpoints(IOptions<RegistryCredentialsApiOpt
 
         if (!_verified && context.GetEndpoint() is { } endpoint && !EndpointGuard.IsProtected(endpoint, FallbackPolicy))
         {
-            throw new InvalidOperationException(
+            throw RegistryApiErrors.Misconfigured(
                 $"The RegistryCredentials endpoint {EndpointGuard.Describe(endpoint)} has no authorization policy: chain .RequireAuthorization(…) "
                 + "on what MapRegistryCredentialsApi() and MapRegistryCredentialsDashboard() return, or set RegistryCredentialsApiOptions.AllowAnonymous = true.");
         }

@@ -63,15 +63,22 @@ internal sealed class RegistryApiFilter(
         }
         catch (Exception e) when (Problems.FromException(context, e) is { } problem)
         {
-            Report(context, account, problem);
+            Report(context, account, problem, e);
             return problem;
         }
     }
 
-    private void Report(HttpContext context, string account, ProblemHttpResult problem)
+    private void Report(HttpContext context, string account, ProblemHttpResult problem, Exception exception)
     {
         var path = context.Request.Path.Value ?? string.Empty;
         var type = problem.ProblemDetails.Type ?? string.Empty;
+        if (problem.StatusCode >= StatusCodes.Status500InternalServerError)
+        {
+            // The problem's detail is generic; the cause (which may name files or hosts) goes to the log only.
+            Log.ServerFailure(logger, exception, context.Request.Method, path, problem.StatusCode, type, account);
+            return;
+        }
+
         Log.ProblemReturned(logger, context.Request.Method, path, problem.StatusCode, type, account);
     }
 

@@ -13,13 +13,28 @@ public sealed class DockerV2CredentialProvider : RegistryCredentialProvider
         return ValueTask.FromResult(RegistryCredential.FromUsernamePassword(entry.Username, secret));
     }
 
-    /// <inheritdoc />
+    /// <summary>Refuses a user name with <c>:</c>, which HTTP Basic authentication cannot carry.</summary>
+    /// <param name="entry">The entry about to be stored.</param>
+    /// <param name="secret">Its secret.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A completed task when the check passed.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="entry"/> or <paramref name="secret"/> is null.</exception>
+    /// <exception cref="RegistryCredentialsException">
+    /// <see cref="RegistryErrorReason.InvalidEntry"/>, <see cref="RegistryCredentialsException.Field"/> <c>Username</c>: the user name contains <c>:</c>.
+    /// </exception>
     public override ValueTask CheckEntryAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(secret);
         if (entry.Username.Contains(':', StringComparison.Ordinal))
         {
-            throw new ArgumentException("A docker_v2 user name cannot contain ':' (HTTP Basic authentication separates user and password with it).", nameof(entry));
+            throw new RegistryCredentialsException(
+                RegistryErrorReason.InvalidEntry,
+                "A docker_v2 user name cannot contain ':' (HTTP Basic authentication separates user and password with it).",
+                null)
+            {
+                Field = nameof(RegistryEntry.Username),
+            };
         }
 
         return ValueTask.CompletedTask;

@@ -23,13 +23,28 @@ public abstract class RegistryCredentialProvider
 
     /// <summary>
     /// Checks an entry before it is stored (on add and update), for settings the provider refuses whatever the
-    /// registry says. The default accepts everything.
+    /// registry says; it makes no network call. The default accepts everything.
     /// </summary>
+    /// <remarks>
+    /// An override refuses an entry by throwing a <see cref="RegistryCredentialsException"/> (its package's own subclass,
+    /// with the detailed kind) whose <see cref="RegistryCredentialsException.Reason"/> is
+    /// <see cref="RegistryErrorReason.InvalidEntry"/> or <see cref="RegistryErrorReason.NotAllowed"/> and whose
+    /// <see cref="RegistryCredentialsException.Field"/> names the entry's property at fault (<c>Username</c>,
+    /// <c>Password</c>, <c>Scope</c>, <c>InsecureHttp</c>), and never throws anything else for the entry's content: the
+    /// HTTP API then answers 400 naming the field, and <c>regcred</c> exits with the usage code (1). The message never
+    /// holds the secret.
+    /// </remarks>
     /// <param name="entry">The entry about to be stored.</param>
     /// <param name="secret">Its secret.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the check passed.</returns>
-    /// <exception cref="ArgumentException">The entry's settings are not usable with this type.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="entry"/> or <paramref name="secret"/> is null.</exception>
+    /// <exception cref="RegistryCredentialsException">
+    /// The provider refuses the entry: <see cref="RegistryCredentialsException.Reason"/> is
+    /// <see cref="RegistryErrorReason.InvalidEntry"/> (its settings cannot work with this type: a malformed user name or
+    /// password, a host the type does not serve) or <see cref="RegistryErrorReason.NotAllowed"/> (a mode the application's
+    /// options turn off), and <see cref="RegistryCredentialsException.Field"/> names the property.
+    /// </exception>
     public virtual ValueTask CheckEntryAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
     /// <summary>

@@ -16,6 +16,11 @@ public interface IRegistryManager
     /// <exception cref="RegistryValidationException">The registry rejected the credential or could not be checked.</exception>
     /// <exception cref="RegistryTypeNotSupportedException">No provider handles the type.</exception>
     /// <exception cref="RegistrySecretKeyException">The secret protector's key is not one the store records for its secrets; nothing was changed.</exception>
+    /// <exception cref="RegistryCredentialsException">
+    /// The provider refused the entry (<see cref="RegistryErrorReason.InvalidEntry"/> or <see cref="RegistryErrorReason.NotAllowed"/>,
+    /// with <see cref="RegistryCredentialsException.Field"/>: see <see cref="RegistryCredentialProvider.CheckEntryAsync"/>), could
+    /// not make the credential to check, or the store failed; <see cref="RegistryCredentialsException.Reason"/> says which. Nothing was stored.
+    /// </exception>
     Task<RegistryEntry> AddAsync(RegistryAddRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Lists the entries of an account, ordered by scope.</summary>
@@ -42,6 +47,11 @@ public interface IRegistryManager
     /// <exception cref="RegistrySecretKeyException">
     /// A new password would be protected under a key the store does not record, or (without a new password) the stored one
     /// does not decrypt with the configured keys; nothing was changed.
+    /// </exception>
+    /// <exception cref="RegistryCredentialsException">
+    /// The provider refused the changed entry (<see cref="RegistryErrorReason.InvalidEntry"/> or
+    /// <see cref="RegistryErrorReason.NotAllowed"/>), could not make the credential to check, or the store failed;
+    /// <see cref="RegistryCredentialsException.Reason"/> says which. Nothing was changed.
     /// </exception>
     Task<RegistryEntry> UpdateAsync(RegistryUpdateRequest request, CancellationToken cancellationToken = default);
 
@@ -80,7 +90,9 @@ public interface IRegistryManager
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>What the check found.</returns>
     /// <exception cref="RegistryNotFoundException">No such entry.</exception>
-    /// <exception cref="InvalidOperationException">No <see cref="IRegistryCredentialValidator"/> is registered.</exception>
+    /// <exception cref="RegistryCredentialsException">
+    /// <see cref="RegistryErrorReason.Misconfigured"/>: no <see cref="IRegistryCredentialValidator"/> is registered.
+    /// </exception>
     Task<RegistryValidationResult> ValidateAsync(RegistryScope scope, string? account = null, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -40,4 +40,7 @@ public sealed class RegistryConcurrencyException : RegistryConflictException
 
     /// <summary>The version stored.</summary>
     public long ActualVersion { get; }
+
+    /// <summary>Always <see cref="RegistryErrorReason.Concurrency"/>.</summary>
+    public override RegistryErrorReason Reason => RegistryErrorReason.Concurrency;
 }

@@ -39,4 +39,7 @@ public class RegistryConflictException : RegistryEntryException
         : base(account, scope, message)
     {
     }
+
+    /// <summary><see cref="RegistryErrorReason.Conflict"/> (<see cref="RegistryErrorReason.Concurrency"/> for a <see cref="RegistryConcurrencyException"/>).</summary>
+    public override RegistryErrorReason Reason => RegistryErrorReason.Conflict;
 }

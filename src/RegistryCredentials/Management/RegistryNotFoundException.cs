@@ -39,4 +39,7 @@ public sealed class RegistryNotFoundException : RegistryEntryException
         : base(account, scope, message)
     {
     }
+
+    /// <summary>Always <see cref="RegistryErrorReason.NotFound"/>.</summary>
+    public override RegistryErrorReason Reason => RegistryErrorReason.NotFound;
 }

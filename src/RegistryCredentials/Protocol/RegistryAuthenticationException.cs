@@ -38,4 +38,7 @@ public sealed class RegistryAuthenticationException : RegistryCredentialsExcepti
 
     /// <summary>What kind of failure it is.</summary>
     public RegistryValidationOutcome Outcome { get; } = RegistryValidationOutcome.ProtocolError;
+
+    /// <summary>The reason of the <see cref="Outcome"/> (<see cref="RegistryErrorCatalog.ReasonOf(RegistryValidationOutcome)"/>).</summary>
+    public override RegistryErrorReason Reason => RegistryErrorCatalog.ReasonOf(Outcome);
 }

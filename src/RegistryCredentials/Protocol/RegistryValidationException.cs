@@ -39,4 +39,15 @@ public sealed class RegistryValidationException : RegistryEntryException
 
     /// <summary>The outcome, or null when unknown.</summary>
     public RegistryValidationOutcome? Outcome => Result?.Outcome;
+
+    /// <summary>
+    /// The reason of the <see cref="Outcome"/> (<see cref="RegistryErrorCatalog.ReasonOf(RegistryValidationOutcome)"/>):
+    /// <see cref="RegistryErrorReason.Unauthorized"/>, <see cref="RegistryErrorReason.Unreachable"/>,
+    /// <see cref="RegistryErrorReason.TlsFailure"/>, …; <see cref="RegistryErrorReason.Unauthorized"/> when the outcome is unknown.
+    /// </summary>
+    public override RegistryErrorReason Reason => Outcome switch
+    {
+        null or RegistryValidationOutcome.Valid => RegistryErrorReason.Unauthorized,
+        { } outcome => RegistryErrorCatalog.ReasonOf(outcome),
+    };
 }

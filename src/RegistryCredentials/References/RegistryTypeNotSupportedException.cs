@@ -1,6 +1,6 @@
 namespace RegistryCredentials;
 
-/// <summary>An entry names a registry type that no registered <see cref="RegistryCredentialProvider"/> handles, or a provider refused the entry's settings.</summary>
+/// <summary>An entry names a registry type that no registered <see cref="RegistryCredentialProvider"/> handles.</summary>
 public sealed class RegistryTypeNotSupportedException : RegistryCredentialsException
 {
     /// <summary>Creates the exception with a default message.</summary>
@@ -33,4 +33,7 @@ public sealed class RegistryTypeNotSupportedException : RegistryCredentialsExcep
 
     /// <summary>The type, if known.</summary>
     public RegistryType? Type { get; }
+
+    /// <summary>Always <see cref="RegistryErrorReason.TypeNotSupported"/>.</summary>
+    public override RegistryErrorReason Reason => RegistryErrorReason.TypeNotSupported;
 }

@@ -36,4 +36,7 @@ public sealed class RegistryPullDeniedException : RegistryCredentialsException
 
     /// <summary>The denied resolution.</summary>
     public RegistryResolution Resolution { get; }
+
+    /// <summary>Always <see cref="RegistryErrorReason.PullDenied"/>.</summary>
+    public override RegistryErrorReason Reason => RegistryErrorReason.PullDenied;
 }

@@ -168,7 +168,7 @@ public sealed class AesGcmSecretProtector : ISecretProtector
         var path = options.KeyFile ?? SecretProtectionOptions.DefaultKeyFile();
         if (File.Exists(path))
         {
-            return Decode(File.ReadAllText(path).Trim(), "the key file " + path);
+            return Decode(ReadKeyFile(path), "the key file " + path);
         }
 
         if (!options.CreateKeyFile)
@@ -208,11 +208,24 @@ public sealed class AesGcmSecretProtector : ISecretProtector
         catch (IOException) when (File.Exists(path))
         {
             // Another process created it first: use theirs.
-            return Decode(File.ReadAllText(path).Trim(), "the key file " + path);
+            return Decode(ReadKeyFile(path), "the key file " + path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new RegistrySecretKeyException($"The key file {path} could not be created: {e.Message}", null, innerException: e);
+        }
+    }
+
+    /// <summary>The key file's text; a file that cannot be read is the key's failure, not a raw I/O error.</summary>
+    private static string ReadKeyFile(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RegistrySecretKeyException($"The key file {path} could not be read: {e.Message}", null, innerException: e);
         }
     }
 

@@ -52,4 +52,7 @@ public sealed class RegistrySecretKeyException : RegistryCredentialsException
 
     /// <summary>The ids of the keys the store records for its secrets (<see cref="IRegistryStore.GetKeyIdsAsync"/>); empty when not looked up.</summary>
     public IReadOnlyList<string> StoreKeyIds { get; } = [];
+
+    /// <summary>Always <see cref="RegistryErrorReason.SecretKey"/>.</summary>
+    public override RegistryErrorReason Reason => RegistryErrorReason.SecretKey;
 }

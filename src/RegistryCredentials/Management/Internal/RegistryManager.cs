@@ -229,8 +229,10 @@ internal sealed class RegistryManager : IRegistryManager
         }
     }
 
-    private IRegistryCredentialValidator ValidatorOrThrow() => _validator ?? throw new InvalidOperationException(
-        "Credential validation was requested, but no IRegistryCredentialValidator is registered. Register one, or pass Validate = false to store the credential unchecked.");
+    private IRegistryCredentialValidator ValidatorOrThrow() => _validator ?? throw new RegistryCredentialsException(
+        RegistryErrorReason.Misconfigured,
+        "Credential validation was requested, but no IRegistryCredentialValidator is registered. Register one, or pass Validate = false to store the credential unchecked.",
+        null);
 
     private RegistryCredentialProvider Provider(RegistryType type) =>
         _providers.TryGetValue(type, out var provider) ? provider : throw new RegistryTypeNotSupportedException(type);
