@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using RegistryCredentials.AspNetCore.Tests.Support;
-using RegistryCredentials.Tests.Support;
+using RegistryCredentials.Testing;
 
 namespace RegistryCredentials.AspNetCore.Tests;
 

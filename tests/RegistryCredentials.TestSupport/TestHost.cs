@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
+using RegistryCredentials.Testing;
 
 namespace RegistryCredentials.Tests.Support;
 

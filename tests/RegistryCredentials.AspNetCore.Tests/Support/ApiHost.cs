@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using RegistryCredentials.Tests.Support;
+using RegistryCredentials.Testing;
 
 namespace RegistryCredentials.AspNetCore.Tests.Support;
 

@@ -1,15 +1,23 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace RegistryCredentials.Tests.Support;
+namespace RegistryCredentials.Testing;
 
-/// <summary>Keeps every formatted log line (with its state and exception) so tests can search them.</summary>
+/// <summary>
+/// Keeps every log line at every level, formatted, with its structured values and exception, so that a test can search
+/// them (the conformance suites' secret canaries do: no secret may appear in any line).
+/// </summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider
 {
+    /// <summary>Every line logged so far, oldest first: level, category, message, structured values and exception.</summary>
     public ConcurrentQueue<string> Lines { get; } = new();
 
+    /// <summary>Creates a logger that adds its lines to <see cref="Lines"/>.</summary>
+    /// <param name="categoryName">The logger's category.</param>
+    /// <returns>The logger.</returns>
     public ILogger CreateLogger(string categoryName) => new CapturingLogger(this, categoryName);
 
+    /// <summary>Nothing to release; the lines stay readable.</summary>
     public void Dispose()
     {
     }
