@@ -1,7 +1,0 @@
-// regcred: anchorectl-style registry credential management on RegistryCredentials, plus the Docker credential-helper
-// protocol (when run as docker-credential-regcred or as `regcred helper …`) and the kubelet credential-provider plugin.
-using RegistryCtl.Cli;
-using RegistryCtl.Interop;
-
-var terminal = Terminal.CreateSystem();
-return await RegcredApp.RunAsync(args, terminal, InvocationName.Detect());

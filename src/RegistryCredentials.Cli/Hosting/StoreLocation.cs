@@ -1,0 +1,62 @@
+using System.Text.RegularExpressions;
+using RegistryCredentials.PostgreSql;
+using RegistryCredentials.Sqlite;
+
+namespace RegistryCredentials.Cli.Hosting;
+
+/// <summary>
+/// Which store a run uses: <c>--store</c>, else <c>REGCRED_STORE</c>, else the default SQLite file. A value with a
+/// <c>Host=</c> (or <c>Server=</c>) key is an Npgsql connection string (PostgreSQL); anything else is a SQLite file path.
+/// </summary>
+internal sealed partial class StoreLocation
+{
+    private StoreLocation(bool isPostgreSql, string value)
+    {
+        IsPostgreSql = isPostgreSql;
+        Value = value;
+    }
+
+    public bool IsPostgreSql { get; }
+
+    /// <summary>The absolute SQLite path, or the connection string.</summary>
+    public string Value { get; }
+
+    public static StoreLocation From(string? value, string defaultPath)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return new StoreLocation(false, Path.GetFullPath(defaultPath));
+        }
+
+        return ConnectionStringHost().IsMatch(value)
+            ? new StoreLocation(true, value)
+            : new StoreLocation(false, Path.GetFullPath(value));
+    }
+
+    /// <summary>Chooses the store on the builder; creates the SQLite file's folder (mode 0700) when missing.</summary>
+    public RegistryCredentialsBuilder Apply(RegistryCredentialsBuilder builder)
+    {
+        if (IsPostgreSql)
+        {
+            return builder.UsePostgreSqlStore(Value);
+        }
+
+        var directory = Path.GetDirectoryName(Value);
+        if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+
+        return builder.UseSqliteStore(Value);
+    }
+
+    [GeneratedRegex(@"(^|;)\s*(host|server)\s*=", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ConnectionStringHost();
+}

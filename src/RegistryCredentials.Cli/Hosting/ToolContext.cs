@@ -1,0 +1,130 @@
+using RegistryCredentials.Cli.Cli;
+
+namespace RegistryCredentials.Cli.Hosting;
+
+/// <summary>
+/// One run's choices: the terminal, the store, the key file, the account and the settings file (each from its option,
+/// else its environment variable, else the default), with the library host created on first use.
+/// </summary>
+internal sealed class ToolContext : IAsyncDisposable
+{
+    private RegcredHost? _host;
+
+    public ToolContext(Terminal terminal, string? storeOption, string? keyFileOption, string? accountOption)
+    {
+        Terminal = terminal;
+        Paths = new ToolPaths(terminal);
+        StoreOption = storeOption;
+        KeyFileOption = keyFileOption;
+        AccountOption = accountOption;
+        Store = StoreLocation.From(storeOption ?? terminal.Variable(ToolPaths.StoreVariable), Paths.DefaultStore);
+        var keyFile = keyFileOption ?? terminal.Variable(ToolPaths.KeyFileVariable);
+        KeyFile = keyFile is null ? null : Path.GetFullPath(keyFile);
+        Account = accountOption ?? terminal.Variable(ToolPaths.AccountVariable);
+        SettingsPath = Paths.Settings;
+    }
+
+    public Terminal Terminal { get; }
+
+    public ToolPaths Paths { get; }
+
+    /// <summary>The values given as options (not from the environment), for <c>helper install</c> to bake into the wrapper.</summary>
+    public string? StoreOption { get; }
+
+    public string? KeyFileOption { get; }
+
+    public string? AccountOption { get; }
+
+    public StoreLocation Store { get; }
+
+    public string? KeyFile { get; }
+
+    public string? Account { get; }
+
+    public string SettingsPath { get; }
+
+    public ToolSettings LoadSettings() => ToolSettings.Load(SettingsPath);
+
+    /// <summary>
+    /// The key file the run uses: <c>--key-file</c>, <c>REGCRED_KEY_FILE</c> or the library's default; null when
+    /// <c>REGCRED_SECRET_KEY</c> holds the key itself (it wins over any file).
+    /// </summary>
+    public string? EffectiveKeyFile =>
+        Terminal.Variable(SecretProtectionOptions.DefaultKeyEnvironmentVariable) is not null ? null : KeyFile ?? SecretProtectionOptions.DefaultKeyFile();
+
+    /// <summary>
+    /// The library over an existing store and key, created on first use. A SQLite store file or a key file that does not
+    /// exist is an error (exit 2) and nothing is created: only <see cref="OpenOrCreateHostAsync"/> creates them.
+    /// </summary>
+    /// <exception cref="RegcredException">The store or the key file does not exist.</exception>
+    public RegcredHost Host => _host ??= Open(create: false);
+
+    /// <summary>
+    /// The library over the store and key, creating a missing SQLite store and a missing key file and saying so on stderr
+    /// (for <c>registry add</c>, <c>import</c> and the helper's <c>store</c>, Docker's login). An existing store whose key
+    /// file is missing is refused: a new key could not read its secrets.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The host.</returns>
+    /// <exception cref="RegcredException">The store exists and its key file does not.</exception>
+    public async Task<RegcredHost> OpenOrCreateHostAsync(CancellationToken cancellationToken)
+    {
+        if (_host is not null)
+        {
+            return _host;
+        }
+
+        var storeMissing = !Store.IsPostgreSql && !File.Exists(Store.Value);
+        var keyFile = EffectiveKeyFile;
+        var keyMissing = keyFile is not null && !File.Exists(keyFile);
+        var host = Open(create: true);
+        _host = host;
+        if (storeMissing || keyMissing)
+        {
+            await host.InitializeAsync(cancellationToken);
+            Terminal.WriteNotice(
+                storeMissing && keyMissing ? $"created new store {Store.Value} and key {keyFile}"
+                : storeMissing ? $"created new store {Store.Value} (with the existing key {keyFile ?? "from " + SecretProtectionOptions.DefaultKeyEnvironmentVariable})"
+                : $"created new key {keyFile} for the store");
+        }
+
+        return host;
+    }
+
+    private RegcredHost Open(bool create)
+    {
+        var keyFile = EffectiveKeyFile;
+        var storeMissing = !Store.IsPostgreSql && !File.Exists(Store.Value);
+        var keyMissing = keyFile is not null && !File.Exists(keyFile);
+        if (!create && storeMissing)
+        {
+            throw new RegcredException(
+                RegistryErrorReason.NotFound,
+                $"There is no store at {Store.Value} (nothing was created): 'regcred registry add' or 'regcred import docker-config' creates one, or point --store or {ToolPaths.StoreVariable} at yours.");
+        }
+
+        // A new key goes only with a new store (or a PostgreSQL database, whose contents cannot be seen from here; the
+        // library refuses to write under a key the store does not know).
+        var mayCreateKey = create && (storeMissing || Store.IsPostgreSql);
+        if (keyMissing && !mayCreateKey)
+        {
+            throw new RegcredException(
+                RegistryErrorReason.NotFound,
+                $"The key file {keyFile} does not exist, so the secrets of the store {StoreName} cannot be read (nothing was created): point --key-file or {ToolPaths.KeyFileVariable} at the key the store was written with, or set {SecretProtectionOptions.DefaultKeyEnvironmentVariable}"
+                + (create ? "; to start afresh, move the store away first." : "."));
+        }
+
+        return RegcredHost.Create(Store, keyFile, Account, LoadSettings(), createKeyFile: create);
+    }
+
+    /// <summary>The store for messages: the SQLite path, or "PostgreSQL" (a connection string may hold a password).</summary>
+    private string StoreName => Store.IsPostgreSql ? "(PostgreSQL)" : Store.Value;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+    }
+}
