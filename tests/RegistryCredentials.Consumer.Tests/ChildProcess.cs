@@ -28,7 +28,8 @@ internal static class ChildProcess
         foreach (var name in info.Environment.Keys.ToList())
         {
             if (name.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || name.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)
-                || name.StartsWith("TESTINGPLATFORM", StringComparison.OrdinalIgnoreCase) || name.Equals("DOTNET_HOST_PATH", StringComparison.OrdinalIgnoreCase))
+                || name.StartsWith("TESTINGPLATFORM", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("DOTNET_HOST_PATH", StringComparison.OrdinalIgnoreCase))
             {
                 info.Environment.Remove(name);
             }

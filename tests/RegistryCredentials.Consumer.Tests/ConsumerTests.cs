@@ -61,10 +61,11 @@ public sealed class ConsumerTests
     [Test]
     public void TheTestingPackageAcceptsTheNUnitThatDotnetNewNunitPins()
     {
-        var nuspec = ConsumerWorkspace.ReadEntry(Path.Combine(_workspace.Feed, $"RegistryCredentials.Testing.{_workspace.Version}.nupkg"), "RegistryCredentials.Testing.nuspec")!;
+        var package = Path.Combine(_workspace.Feed, $"RegistryCredentials.Testing.{_workspace.Version}.nupkg");
+        var nuspec = ConsumerWorkspace.ReadEntry(package, "RegistryCredentials.Testing.nuspec")!;
         var floor = Regex.Match(nuspec, """<dependency id="NUnit" version="(?<v>[^"]+)" """).Groups["v"].Value;
-        var pinned = Regex.Match(File.ReadAllText(Path.Combine(_workspace.Root, "conformance", "conformance.csproj")), """Include="NUnit" Version="(?<v>[^"]+)" """)
-            .Groups["v"].Value;
+        var template = File.ReadAllText(Path.Combine(_workspace.Root, "conformance", "conformance.csproj"));
+        var pinned = Regex.Match(template, """Include="NUnit" Version="(?<v>[^"]+)" """).Groups["v"].Value;
         Assert.That(Version.Parse(floor), Is.LessThanOrEqualTo(Version.Parse(pinned)), $"Testing needs NUnit >= {floor}; dotnet new nunit pins {pinned}");
     }
 
@@ -80,7 +81,8 @@ public sealed class ConsumerTests
     public async Task TheQuickstartRunsOnTheEmbeddedSqliteStore()
     {
         AssumeBuilt();
-        var run = await _workspace.RunAsync(_workspace.Dotnet, [_workspace.AppDll("quickstart")], "quickstart", new Dictionary<string, string> { ["ACME_TOKEN"] = Secret() });
+        var token = new Dictionary<string, string> { ["ACME_TOKEN"] = Secret() };
+        var run = await _workspace.RunAsync(_workspace.Dotnet, [_workspace.AppDll("quickstart")], "quickstart", token);
 
         Assert.That(run.ExitCode, Is.Zero, run.Describe());
         Assert.That(run.Output, Does.Contain("Credential:"), run.Describe());
@@ -104,7 +106,8 @@ public sealed class ConsumerTests
         Assert.That(resolve.ExitCode, Is.Zero, resolve.Describe());
         Assert.That(resolve.Output, Does.Contain("Credential reg.example.com/team").And.Contain("ci-robot"), resolve.Describe());
         Assert.That(other.Output, Does.Contain("Anonymous"), other.Describe());
-        Assert.That(File.ReadAllText(Path.Combine(_workspace.Root, "console", "registries.json")), Does.Not.Contain(password), "the secret is stored encrypted");
+        var stored = File.ReadAllText(Path.Combine(_workspace.Root, "console", "registries.json"));
+        Assert.That(stored, Does.Not.Contain(password), "the secret is stored encrypted");
         Assert.That(add.Output + resolve.Output, Does.Not.Contain(password));
     }
 

@@ -123,6 +123,12 @@ internal sealed class ConsumerWorkspace
                 {
                     Directory.Delete(folder, recursive: true);
                 }
+
+                var idFolder = Path.GetDirectoryName(folder)!;
+                if (Directory.Exists(idFolder) && !Directory.EnumerateFileSystemEntries(idFolder).Any())
+                {
+                    Directory.Delete(idFolder);
+                }
             }
         }
 
@@ -195,7 +201,8 @@ internal sealed class ConsumerWorkspace
 
         // The custom store: the repository's example (tests/RegistryCredentials.StoreClient), used by the console app and
         // tested by the conformance project.
-        File.Copy(Path.Combine(Repository, "tests", "RegistryCredentials.StoreClient", "FileRegistryStore.cs"), Path.Combine(Root, "console", "FileRegistryStore.cs"));
+        var store = Path.Combine(Repository, "tests", "RegistryCredentials.StoreClient", "FileRegistryStore.cs");
+        File.Copy(store, Path.Combine(Root, "console", "FileRegistryStore.cs"));
 
         // The project `dotnet new nunit` made, as it is, plus the package and the store under test.
         var conformance = Path.Combine(Root, "conformance", "conformance.csproj");
@@ -244,7 +251,8 @@ internal sealed class ConsumerWorkspace
                 var target = Path.GetFullPath(Path.Combine(Root, path));
                 if (!target.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !Directory.Exists(Path.GetDirectoryName(target)))
                 {
-                    throw new InvalidOperationException($"{readme}: the snippet marked for '{path}' names no consumer project (quickstart, console, conformance, web).");
+                    throw new InvalidOperationException(
+                        $"{readme}: the snippet marked for '{path}' names no consumer project (quickstart, console, conformance, web).");
                 }
 
                 if (!Snippets.TryAdd(path, Path.GetRelativePath(Repository, readme)))
