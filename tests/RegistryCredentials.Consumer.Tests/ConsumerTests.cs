@@ -80,7 +80,7 @@ public sealed class ConsumerTests
     [Test]
     public async Task TheQuickstartRunsOnTheEmbeddedSqliteStore()
     {
-        AssumeBuilt();
+        AssumeBuilt("quickstart");
         var token = new Dictionary<string, string> { ["ACME_TOKEN"] = Secret() };
         var run = await _workspace.RunAsync(_workspace.Dotnet, [_workspace.AppDll("quickstart")], "quickstart", token);
 
@@ -92,7 +92,7 @@ public sealed class ConsumerTests
     [Test]
     public async Task ACustomStoreAddsInOneProcessAndResolvesInAnother()
     {
-        AssumeBuilt();
+        AssumeBuilt("console");
         var dll = _workspace.AppDll("console");
         var password = Secret();
 
@@ -114,7 +114,7 @@ public sealed class ConsumerTests
     [Test]
     public async Task AProjectFromDotnetNewNunitPassesTheStoreConformanceSuite()
     {
-        AssumeBuilt();
+        AssumeBuilt("conformance");
         var expected = typeof(RegistryStoreConformanceTests).GetMethods().Count(m => m.GetCustomAttribute<TestAttribute>() is not null);
 
         var run = await _workspace.RunAsync(_workspace.Dotnet, ["test", "conformance/conformance.csproj", "--no-build", "-c", "Release"]);
@@ -129,7 +129,7 @@ public sealed class ConsumerTests
     [Test]
     public async Task AWebAppCallingAddOpenApiServesTheDocumentAndTheProtectedEndpoints()
     {
-        AssumeBuilt();
+        AssumeBuilt("web");
         var output = new StringBuilder();
         using var app = ChildProcess.Start(_workspace.Dotnet, [_workspace.AppDll("web"), "--urls", "http://127.0.0.1:0"], Path.Combine(_workspace.Root, "web"),
             _workspace.Environment, output);
@@ -167,7 +167,9 @@ public sealed class ConsumerTests
         Assert.That(run.Output.Trim(), Does.Match(@"^\d+\.\d+\.\d+"), run.Describe());
     }
 
-    private void AssumeBuilt() => Assert.That(_workspace.Build!.ExitCode, Is.Zero, "the consumer apps did not build: " + _workspace.Build.Describe());
+    /// <summary>One app's failure to build fails its own tests only (the one build goes on with the other apps).</summary>
+    private void AssumeBuilt(string app) =>
+        Assert.That(_workspace.AppDll(app), Does.Exist, $"{app} did not build: " + _workspace.Build!.Describe());
 
     private static string Secret() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
