@@ -39,9 +39,10 @@ internal static class RegistryApiEndpoints
 
         group.MapPost(string.Empty, new Func<HttpContext, Task<IResult>>(CreateAsync))
             .WithSummary("Add a registry")
-            .WithDescription("Anchore's POST /registries. The credential is checked against the registry first unless ?validate=false; a refused request stores nothing.")
+            .WithDescription("Anchore's POST /registries. The credential is checked against the registry first unless ?validate=false; a refused request stores nothing. An existing entry for the same scope is a conflict (409) unless ?replace=true, which replaces it (Rancher's \"the newest credential wins\"), keeps its created_at and answers 200.")
             .WithMetadata(new RegistryRequestBodyMetadata(typeof(RegistryConfigurationRequest)))
             .Produces<RegistryConfiguration[]>(StatusCodes.Status201Created, Json)
+            .Produces<RegistryConfiguration[]>(StatusCodes.Status200OK, Json)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -74,14 +75,14 @@ internal static class RegistryApiEndpoints
             .WithDescription("For browser code: POST, PUT and DELETE from a browser must send request_token in the header named header_name.")
             .Produces<AntiforgeryTokenDocument>(StatusCodes.Status200OK, Json);
 
-        group.MapGet("{registry}", GetAsync)
+        group.MapGet("{**registry}", GetAsync)
             .WithSummary("Get a registry")
-            .WithDescription("Anchore's GET /registries/{registry}; the scope URL-encoded (docker.io%2Facme). The ETag is the entry's version.")
+            .WithDescription("Anchore's GET /registries/{registry}; the scope URL-encoded (docker.io%2Facme%2F*) or with raw slashes (docker.io/acme/*). The ETag is the entry's version.")
             .Produces<RegistryConfiguration[]>(StatusCodes.Status200OK, Json)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapPut("{registry}", UpdateAsync)
+        group.MapPut("{**registry}", UpdateAsync)
             .WithSummary("Update a registry")
             .WithDescription("Anchore's PUT /registries/{registry}. The scope never changes; fields left out keep their values, and a left-out or empty registry_pass keeps the stored password. If-Match with the ETag makes the update conditional (412 when the entry changed).")
             .WithMetadata(new RegistryRequestBodyMetadata(typeof(RegistryConfigurationRequest)))
@@ -93,12 +94,11 @@ internal static class RegistryApiEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-        group.MapDelete("{registry}", DeleteAsync)
+        group.MapDelete("{**registry}", DeleteAsync)
             .WithSummary("Delete a registry")
-            .WithDescription("Anchore's DELETE /registries/{registry}: removes the entry and its secret. If-Match with the ETag makes the delete conditional (412 when the entry changed).")
+            .WithDescription("Anchore's DELETE /registries/{registry}: removes the entry and its secret. Deleting an entry that does not exist succeeds too (204), as in Anchore, so cleanup scripts can repeat it. If-Match with the ETag makes the delete conditional (412 when the entry changed or does not exist).")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
         group.MapPost("{registry}/activate", ActivateAsync)
@@ -114,6 +114,10 @@ internal static class RegistryApiEndpoints
             .Produces<RegistryConfiguration[]>(StatusCodes.Status200OK, Json)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        // The same two actions with a scope written with raw slashes (docker.io/acme/*/activate): the scope is every
+        // segment but the last. Not in the OpenAPI document, which describes the encoded form above.
+        group.MapPost("{**path}", ActionAsync).ExcludeFromDescription();
     }
 
     private static async Task<IResult> ListAsync(HttpContext context)
@@ -125,7 +129,8 @@ internal static class RegistryApiEndpoints
     private static async Task<IResult> CreateAsync(HttpContext context)
     {
         var body = await ReadBodyAsync<RegistryConfigurationRequest>(context).ConfigureAwait(false);
-        var validate = ValidateParameter(context);
+        var validate = BooleanParameter(context, "validate", true);
+        var replace = BooleanParameter(context, "replace", false);
         if (string.IsNullOrWhiteSpace(body.Registry))
         {
             throw ApiProblemException.InvalidField("registry", "The registry (host[:port][/path], without https://) is required.");
@@ -153,26 +158,28 @@ internal static class RegistryApiEndpoints
                 Email = body.RegistryEmail,
                 VerifyTls = body.RegistryVerify ?? true,
                 Validate = validate,
+                Replace = replace,
             },
             context.RequestAborted).ConfigureAwait(false);
 
         EntityTags.Set(context, entry);
         var collection = (context.Request.PathBase + context.Request.Path).Value?.TrimEnd('/') ?? string.Empty;
         context.Response.Headers.Location = collection + "/" + Uri.EscapeDataString(entry.Scope.Value);
-        return Results.Json(new[] { RegistryConfiguration.From(entry) }, ApiJson.Options, Json, StatusCodes.Status201Created);
+        var replaced = entry.Version > 1; // a new entry is at version 1; a replaced one kept its history
+        return Results.Json(new[] { RegistryConfiguration.From(entry) }, ApiJson.Options, Json, replaced ? StatusCodes.Status200OK : StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, string registry)
     {
-        var entry = await Manager(context).GetAsync(Scope(registry), RequestAccount.Get(context), context.RequestAborted).ConfigureAwait(false);
+        var entry = await Manager(context).GetAsync(Scope(context, registry), RequestAccount.Get(context), context.RequestAborted).ConfigureAwait(false);
         return Entry(context, entry);
     }
 
     private static async Task<IResult> UpdateAsync(HttpContext context, string registry)
     {
-        var scope = Scope(registry);
+        var scope = Scope(context, registry);
         var body = await ReadBodyAsync<RegistryConfigurationRequest>(context).ConfigureAwait(false);
-        var validate = ValidateParameter(context);
+        var validate = BooleanParameter(context, "validate", true);
         if (!string.IsNullOrWhiteSpace(body.Registry) && !RegistryScope.Parse(body.Registry.Trim()).Equals(scope))
         {
             throw ApiProblemException.InvalidField(
@@ -212,18 +219,34 @@ internal static class RegistryApiEndpoints
 
     private static async Task<IResult> DeleteAsync(HttpContext context, string registry)
     {
-        var scope = Scope(registry);
+        var scope = Scope(context, registry);
         var manager = Manager(context);
         var account = RequestAccount.Get(context);
         if (EntityTags.ParseIfMatch(context) is not { } versions)
         {
-            await manager.DeleteAsync(scope, account, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            if (context.Request.Headers.IfMatch.Count > 0)
+            {
+                // If-Match: * - "any current representation": a missing entry fails the condition (RFC 9110, 13.1.1).
+                _ = await CurrentForIfMatchAsync(manager, scope, account, context.RequestAborted).ConfigureAwait(false);
+            }
+
+            try
+            {
+                await manager.DeleteAsync(scope, account, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (RegistryNotFoundException) when (context.Request.Headers.IfMatch.Count == 0)
+            {
+                // Anchore deletes whatever records match and answers 200 when there are none (anchore-engine,
+                // anchore_engine/services/catalog/catalog_impl.py, system_registries_registry, DELETE): cleanup scripts may repeat it.
+            }
+
             return Results.NoContent();
         }
 
         // If-Match, as PUT takes it: the version named must be the stored one, and the store deletes only that version
-        // (a change between this read and the delete is a concurrency conflict, hence 412, never a lost update).
-        var current = await manager.GetAsync(scope, account, context.RequestAborted).ConfigureAwait(false);
+        // (a change between this read and the delete is a concurrency conflict, hence 412, never a lost update). A missing
+        // entry fails the condition too: If-Match is checked, never skipped.
+        var current = await CurrentForIfMatchAsync(manager, scope, account, context.RequestAborted).ConfigureAwait(false);
         if (!versions.Contains(current.Version))
         {
             throw new RegistryConcurrencyException(account, scope, versions.Count > 0 ? versions[0] : -1, current.Version);
@@ -233,11 +256,37 @@ internal static class RegistryApiEndpoints
         return Results.NoContent();
     }
 
+    private static async Task<RegistryEntry> CurrentForIfMatchAsync(IRegistryManager manager, RegistryScope scope, string account, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await manager.GetAsync(scope, account, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegistryNotFoundException)
+        {
+            throw new ApiProblemException(
+                StatusCodes.Status412PreconditionFailed, RegistryProblemTypes.PreconditionFailed, "The entry does not exist",
+                $"If-Match names a version of {scope.Value}, but there is no such entry (it was deleted, or never added).");
+        }
+    }
+
     private static async Task<IResult> ActivateAsync(HttpContext context, string registry) =>
-        Entry(context, await Manager(context).ActivateAsync(Scope(registry), RequestAccount.Get(context), context.RequestAborted).ConfigureAwait(false));
+        Entry(context, await Manager(context).ActivateAsync(Scope(context, registry), RequestAccount.Get(context), context.RequestAborted).ConfigureAwait(false));
 
     private static async Task<IResult> DeactivateAsync(HttpContext context, string registry) =>
-        Entry(context, await Manager(context).DeactivateAsync(Scope(registry), RequestAccount.Get(context), context.RequestAborted).ConfigureAwait(false));
+        Entry(context, await Manager(context).DeactivateAsync(Scope(context, registry), RequestAccount.Get(context), context.RequestAborted).ConfigureAwait(false));
+
+    /// <summary><c>POST {prefix}/host/path/activate</c> (raw slashes): the last segment is the action, the rest the scope.</summary>
+    private static Task<IResult> ActionAsync(HttpContext context, string path)
+    {
+        var slash = path.LastIndexOf('/');
+        var action = slash < 0 ? path : path[(slash + 1)..];
+        return slash > 0 && action is "activate" or "deactivate"
+            ? action == "activate" ? ActivateAsync(context, path[..slash]) : DeactivateAsync(context, path[..slash])
+            : throw new ApiProblemException(
+                StatusCodes.Status404NotFound, RegistryProblemTypes.NotFound, "No such action",
+                "POST takes the collection (add a registry) or {registry}/activate and {registry}/deactivate.");
+    }
 
     private static IResult GetSettings(HttpContext context) =>
         Results.Json(CurrentSettings(context), ApiJson.Options, Json);
@@ -298,25 +347,27 @@ internal static class RegistryApiEndpoints
         return Results.Json(new[] { RegistryConfiguration.From(entry) }, ApiJson.Options, Json);
     }
 
-    /// <summary>The scope from its route segment; <c>%2F</c> stays encoded in the path, so it is decoded here.</summary>
-    private static RegistryScope Scope(string registry) =>
-        RegistryScope.Parse(registry.Contains('%', StringComparison.Ordinal) ? Uri.UnescapeDataString(registry) : registry);
+    /// <summary>The scope from its route value: raw slashes or <c>%2F</c>, each segment decoded once (<see cref="RouteScope"/>).</summary>
+    private static RegistryScope Scope(HttpContext context, string registry) => RouteScope.Parse(context, registry);
 
     private static RegistryType? ParseType(string? type) =>
         string.IsNullOrWhiteSpace(type) ? null : RegistryType.Parse(type.Trim());
 
-    /// <summary><c>?validate=true|false</c>, default true (anchorectl's <c>--validate</c>).</summary>
-    private static bool ValidateParameter(HttpContext context)
+    /// <summary>
+    /// <c>?validate=true|false</c> (anchorectl's <c>--validate</c>; anchore-cli sends Python's <c>True</c>/<c>False</c>, which
+    /// parse too) or <c>?replace=true|false</c>.
+    /// </summary>
+    private static bool BooleanParameter(HttpContext context, string name, bool defaultValue)
     {
-        var values = context.Request.Query["validate"];
+        var values = context.Request.Query[name];
         if (values.Count == 0)
         {
-            return true;
+            return defaultValue;
         }
 
-        return values.Count == 1 && bool.TryParse(values[0], out var validate)
-            ? validate
-            : throw ApiProblemException.InvalidField("validate", "The query parameter validate must be true or false.");
+        return values.Count == 1 && bool.TryParse(values[0], out var value)
+            ? value
+            : throw ApiProblemException.InvalidField(name, $"The query parameter {name} must be true or false.");
     }
 
     private static Task<T> ReadBodyAsync<T>(HttpContext context)
