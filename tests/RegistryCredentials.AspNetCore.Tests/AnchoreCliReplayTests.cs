@@ -51,7 +51,8 @@ public class AnchoreCliReplayTests
         var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
 
         // anchore-cli registry add registry.example.com:5000 johndoe <pass> --skip-validate
-        var add = await SendAsync(client, HttpMethod.Post, "/registries?validate=False", AddBody("registry.example.com:5000", "johndoe", password, "docker_v2"));
+        var add = await SendAsync(
+            client, HttpMethod.Post, "/registries?validate=False", AddBody("registry.example.com:5000", "johndoe", password, "docker_v2"));
         CheckRecords(add, expected: 1, "registry.example.com:5000");
 
         // anchore-cli registry add 123456789012.dkr.ecr.us-east-1.amazonaws.com <key id> <secret> --skip-validate:
@@ -98,7 +99,8 @@ public class AnchoreCliReplayTests
         asAccount.DefaultRequestHeaders.Add("x-anchore-account", "team-b");
         Assert.That(CheckRecords(await SendAsync(asAccount, HttpMethod.Get, "/registries", null), 0, null), Is.Empty);
         CheckRecords(await SendAsync(asAccount, HttpMethod.Post, "/registries?validate=False", AddBody("quay.io", "b", password, "docker_v2")), 1, "quay.io");
-        Assert.That(CheckRecords(await SendAsync(asAccount, HttpMethod.Get, "/registries", null), 1, null)[0].GetProperty("userId").GetString(), Is.EqualTo("team-b"));
+        var listedAs = CheckRecords(await SendAsync(asAccount, HttpMethod.Get, "/registries", null), 1, null);
+        Assert.That(listedAs[0].GetProperty("userId").GetString(), Is.EqualTo("team-b"));
 
         // Another user of the sample may not, and is told so rather than served its own account.
         using var other = AnchoreCli(factory);

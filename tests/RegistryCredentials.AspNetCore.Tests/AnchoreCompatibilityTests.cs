@@ -25,7 +25,8 @@ public class AnchoreCompatibilityTests
 
         var raw = "/registries/" + Scope;
         Assert.That((await (await client.GetAsync(raw)).ExpectAsync(200))[0].GetProperty("registry").GetString(), Is.EqualTo(Scope));
-        Assert.That((await (await client.GetAsync("/registries/" + Http.Encode(Scope))).ExpectAsync(200))[0].GetProperty("registry").GetString(), Is.EqualTo(Scope));
+        var encoded = await (await client.GetAsync("/registries/" + Http.Encode(Scope))).ExpectAsync(200);
+        Assert.That(encoded[0].GetProperty("registry").GetString(), Is.EqualTo(Scope));
         var updated = await (await client.PutAsJsonAsync(raw + "?validate=false", new { registry_user = "ci-2" })).ExpectAsync(200);
         Assert.That(updated[0].GetProperty("registry_user").GetString(), Is.EqualTo("ci-2"));
         var deactivated = await (await client.PostAsync(raw + "/deactivate", null)).ExpectAsync(200);
@@ -168,14 +169,14 @@ public class AnchoreCompatibilityTests
 
     [TestCase("\"1\"")]
     [TestCase("*")]
-    public async Task Delete_with_If_Match_of_a_missing_entry_fails_the_precondition(string ifMatch)
+    public async Task Delete_with_If_Match_is_still_checked_a_missing_entry_is_404(string ifMatch)
     {
         await using var host = await ApiHost.StartAsync();
         using var client = host.Client();
         await (await client.AddAsync("quay.io/keep")).ExpectAsync(201);
         var before = await host.SnapshotAsync();
 
-        await (await client.DeleteEntryAsync("quay.io/never-added", ifMatch)).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
+        await (await client.DeleteEntryAsync("quay.io/never-added", ifMatch)).ExpectAsync(404, RegistryProblemTypes.NotFound);
         await (await client.DeleteEntryAsync("quay.io/keep", "\"7\"")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
         Assert.That(await host.SnapshotAsync(), Is.EqualTo(before));
     }
@@ -192,12 +193,12 @@ public class AnchoreCompatibilityTests
         var before = await host.SnapshotAsync();
         await (await client.AddAsync(Scope, password: "new-pw", user: "new")).ExpectAsync(409, RegistryProblemTypes.Conflict);
         Assert.That(await host.SnapshotAsync(), Is.EqualTo(before));
-        await (await client.PostAsJsonAsync("/registries?validate=false&replace=maybe", new { registry = Scope, registry_user = "new", registry_pass = "new-pw" }))
-            .ExpectAsync(400, RegistryProblemTypes.InvalidField);
+        var body = new { registry = Scope, registry_user = "new", registry_pass = "new-pw" };
+        await (await client.PostAsJsonAsync("/registries?validate=false&replace=maybe", body)).ExpectAsync(400, RegistryProblemTypes.InvalidField);
         Assert.That(await host.SnapshotAsync(), Is.EqualTo(before));
 
         time.Advance(TimeSpan.FromMinutes(5));
-        var replaced = await client.PostAsJsonAsync("/registries?validate=false&replace=true", new { registry = Scope, registry_user = "new", registry_pass = "new-pw" });
+        var replaced = await client.PostAsJsonAsync("/registries?validate=false&replace=true", body);
         var entry = (await replaced.ExpectAsync(200))[0];
         Assert.Multiple(async () =>
         {
@@ -209,8 +210,8 @@ public class AnchoreCompatibilityTests
         });
 
         // replace=true on a new scope is a plain add.
-        await (await client.PostAsJsonAsync("/registries?validate=false&replace=true", new { registry = "quay.io/new", registry_user = "u", registry_pass = "p" }))
-            .ExpectAsync(201);
+        var fresh = new { registry = "quay.io/new", registry_user = "u", registry_pass = "p" };
+        await (await client.PostAsJsonAsync("/registries?validate=false&replace=true", fresh)).ExpectAsync(201);
     }
 
     [Test]
@@ -222,7 +223,8 @@ public class AnchoreCompatibilityTests
         var added = (await (await client.AddAsync(Scope)).ExpectAsync(201))[0];
         var listed = (await (await client.GetAsync("/registries")).ExpectAsync(200))[0];
         var got = (await (await client.GetAsync("/registries/" + Http.Encode(Scope))).ExpectAsync(200))[0];
-        var resolved = (await (await client.GetAsync("/registries/_resolve?image=" + Uri.EscapeDataString(Scope + ":1"))).ExpectAsync(200)).GetProperty("entry");
+        var resolution = await (await client.GetAsync("/registries/_resolve?image=" + Uri.EscapeDataString(Scope + ":1"))).ExpectAsync(200);
+        var resolved = resolution.GetProperty("entry");
         foreach (var entry in new[] { added, listed, got, resolved })
         {
             Assert.That(entry.EnumerateObject().Select(p => p.Name), Is.EqualTo(RegistryEntryJsonShape.Members));

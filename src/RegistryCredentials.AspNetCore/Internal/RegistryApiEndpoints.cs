@@ -39,7 +39,10 @@ internal static class RegistryApiEndpoints
 
         group.MapPost(string.Empty, new Func<HttpContext, Task<IResult>>(CreateAsync))
             .WithSummary("Add a registry")
-            .WithDescription("Anchore's POST /registries. The credential is checked against the registry first unless ?validate=false; a refused request stores nothing. An existing entry for the same scope is a conflict (409) unless ?replace=true, which replaces it (Rancher's \"the newest credential wins\"), keeps its created_at and answers 200.")
+            .WithDescription(
+                "Anchore's POST /registries. The credential is checked against the registry first unless ?validate=false; a refused request "
+                + "stores nothing. An existing entry for the same scope is a conflict (409) unless ?replace=true, which replaces it "
+                + "(Rancher's \"the newest credential wins\"), keeps its created_at and answers 200.")
             .WithMetadata(new RegistryRequestBodyMetadata(typeof(RegistryConfigurationRequest)))
             .Produces<RegistryConfiguration[]>(StatusCodes.Status201Created, Json)
             .Produces<RegistryConfiguration[]>(StatusCodes.Status200OK, Json)
@@ -77,7 +80,9 @@ internal static class RegistryApiEndpoints
 
         group.MapGet("{**registry}", GetAsync)
             .WithSummary("Get a registry")
-            .WithDescription("Anchore's GET /registries/{registry}; the scope URL-encoded (docker.io%2Facme%2F*) or with raw slashes (docker.io/acme/*). The ETag is the entry's version.")
+            .WithDescription(
+                "Anchore's GET /registries/{registry}; the scope URL-encoded (docker.io%2Facme%2F*) or with raw slashes (docker.io/acme/*). "
+                + "The ETag is the entry's version.")
             .Produces<RegistryConfiguration[]>(StatusCodes.Status200OK, Json)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -96,9 +101,13 @@ internal static class RegistryApiEndpoints
 
         group.MapDelete("{**registry}", DeleteAsync)
             .WithSummary("Delete a registry")
-            .WithDescription("Anchore's DELETE /registries/{registry}: removes the entry and its secret. Deleting an entry that does not exist succeeds too (204), as in Anchore, so cleanup scripts can repeat it. If-Match with the ETag makes the delete conditional (412 when the entry changed or does not exist).")
+            .WithDescription(
+                "Anchore's DELETE /registries/{registry}: removes the entry and its secret. Deleting an entry that does not exist succeeds "
+                + "too (204), as in Anchore, so cleanup scripts can repeat it. If-Match with the ETag makes the delete conditional "
+                + "(412 when the entry changed, 404 when it does not exist).")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
         group.MapPost("{registry}/activate", ActivateAsync)
@@ -166,7 +175,8 @@ internal static class RegistryApiEndpoints
         var collection = (context.Request.PathBase + context.Request.Path).Value?.TrimEnd('/') ?? string.Empty;
         context.Response.Headers.Location = collection + "/" + Uri.EscapeDataString(entry.Scope.Value);
         var replaced = entry.Version > 1; // a new entry is at version 1; a replaced one kept its history
-        return Results.Json(new[] { RegistryConfiguration.From(entry) }, ApiJson.Options, Json, replaced ? StatusCodes.Status200OK : StatusCodes.Status201Created);
+        var status = replaced ? StatusCodes.Status200OK : StatusCodes.Status201Created;
+        return Results.Json(new[] { RegistryConfiguration.From(entry) }, ApiJson.Options, Json, status);
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, string registry)
@@ -222,32 +232,27 @@ internal static class RegistryApiEndpoints
         var scope = Scope(context, registry);
         var manager = Manager(context);
         var account = RequestAccount.Get(context);
-        if (EntityTags.ParseIfMatch(context) is not { } versions)
+        if (context.Request.Headers.IfMatch.Count == 0)
         {
-            if (context.Request.Headers.IfMatch.Count > 0)
-            {
-                // If-Match: * - "any current representation": a missing entry fails the condition (RFC 9110, 13.1.1).
-                _ = await CurrentForIfMatchAsync(manager, scope, account, context.RequestAborted).ConfigureAwait(false);
-            }
-
             try
             {
                 await manager.DeleteAsync(scope, account, cancellationToken: context.RequestAborted).ConfigureAwait(false);
             }
-            catch (RegistryNotFoundException) when (context.Request.Headers.IfMatch.Count == 0)
+            catch (RegistryNotFoundException)
             {
                 // Anchore deletes whatever records match and answers 200 when there are none (anchore-engine,
-                // anchore_engine/services/catalog/catalog_impl.py, system_registries_registry, DELETE): cleanup scripts may repeat it.
+                // anchore_engine/services/catalog/catalog_impl.py, system_registries_registry, DELETE), so cleanup
+                // scripts may repeat a delete.
             }
 
             return Results.NoContent();
         }
 
-        // If-Match, as PUT takes it: the version named must be the stored one, and the store deletes only that version
-        // (a change between this read and the delete is a concurrency conflict, hence 412, never a lost update). A missing
-        // entry fails the condition too: If-Match is checked, never skipped.
-        var current = await CurrentForIfMatchAsync(manager, scope, account, context.RequestAborted).ConfigureAwait(false);
-        if (!versions.Contains(current.Version))
+        // If-Match, as PUT takes it, is always checked: a missing entry is 404 (as for PUT), the version named must be the
+        // stored one (* names any), and the store deletes only that version (a change between this read and the delete
+        // is a concurrency conflict, hence 412, never a lost update).
+        var current = await manager.GetAsync(scope, account, context.RequestAborted).ConfigureAwait(false);
+        if (EntityTags.ParseIfMatch(context) is { } versions && !versions.Contains(current.Version))
         {
             throw new RegistryConcurrencyException(account, scope, versions.Count > 0 ? versions[0] : -1, current.Version);
         }
@@ -256,25 +261,17 @@ internal static class RegistryApiEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<RegistryEntry> CurrentForIfMatchAsync(IRegistryManager manager, RegistryScope scope, string account, CancellationToken cancellationToken)
+    private static async Task<IResult> ActivateAsync(HttpContext context, string registry)
     {
-        try
-        {
-            return await manager.GetAsync(scope, account, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RegistryNotFoundException)
-        {
-            throw new ApiProblemException(
-                StatusCodes.Status412PreconditionFailed, RegistryProblemTypes.PreconditionFailed, "The entry does not exist",
-                $"If-Match names a version of {scope.Value}, but there is no such entry (it was deleted, or never added).");
-        }
+        var entry = await Manager(context).ActivateAsync(Scope(context, registry), RequestAccount.Get(context), context.RequestAborted).ConfigureAwait(false);
+        return Entry(context, entry);
     }
 
-    private static async Task<IResult> ActivateAsync(HttpContext context, string registry) =>
-        Entry(context, await Manager(context).ActivateAsync(Scope(context, registry), RequestAccount.Get(context), context.RequestAborted).ConfigureAwait(false));
-
-    private static async Task<IResult> DeactivateAsync(HttpContext context, string registry) =>
-        Entry(context, await Manager(context).DeactivateAsync(Scope(context, registry), RequestAccount.Get(context), context.RequestAborted).ConfigureAwait(false));
+    private static async Task<IResult> DeactivateAsync(HttpContext context, string registry)
+    {
+        var entry = await Manager(context).DeactivateAsync(Scope(context, registry), RequestAccount.Get(context), context.RequestAborted).ConfigureAwait(false);
+        return Entry(context, entry);
+    }
 
     /// <summary><c>POST {prefix}/host/path/activate</c> (raw slashes): the last segment is the action, the rest the scope.</summary>
     private static Task<IResult> ActionAsync(HttpContext context, string path)

@@ -50,7 +50,8 @@ internal sealed class RegistryApiFilter(
             Log.AccountInvalid(logger, request.Method, request.Path.Value ?? string.Empty);
             return ErrorResponses.Negotiate(context, Problems.Create(
                 context, StatusCodes.Status403Forbidden, RegistryProblemTypes.AccountRequired, "No valid account",
-                "The request's account name is not valid (1-128 letters, digits, '.', '_', '-' or '@'): the host must map it in RegistryCredentialsApiOptions.AccountSelector."));
+                "The request's account name is not valid (1-128 letters, digits, '.', '_', '-' or '@'): "
+                + "the host must map it in RegistryCredentialsApiOptions.AccountSelector."));
         }
 
         if (request.Headers.ContainsKey(AsAccountHeader))
@@ -70,7 +71,8 @@ internal sealed class RegistryApiFilter(
             Log.AntiforgeryRejected(logger, request.Method, request.Path.Value ?? string.Empty);
             return ErrorResponses.Negotiate(context, Problems.Create(
                 context, StatusCodes.Status400BadRequest, RegistryProblemTypes.AntiforgeryTokenInvalid, "Antiforgery token missing or invalid",
-                "A state-changing request from a browser needs the antiforgery token: GET the _antiforgery endpoint of this API and send request_token in the header it names."));
+                "A state-changing request from a browser needs the antiforgery token: "
+                + "GET the _antiforgery endpoint of this API and send request_token in the header it names."));
         }
 
         try
@@ -114,7 +116,8 @@ internal sealed class RegistryApiFilter(
         if (policy is not null)
         {
             var authorization = context.RequestServices.GetService(typeof(IAuthorizationService)) as IAuthorizationService
-                ?? throw RegistryApiErrors.Misconfigured("ActAsAccountPolicy is set but no authorization services are registered (services.AddAuthorization()).");
+                ?? throw RegistryApiErrors.Misconfigured(
+                    "ActAsAccountPolicy is set but no authorization services are registered (services.AddAuthorization()).");
             allowed = (await authorization.AuthorizeAsync(context.User, target, policy).ConfigureAwait(false)).Succeeded;
         }
 

@@ -121,7 +121,8 @@ internal sealed class RegistryOperationTransformer : IOpenApiOperationTransforme
         IOpenApiSchema? schema = null;
         foreach (var (status, response) in responses)
         {
-            if (response is not OpenApiResponse { Content: { } content } || !content.ContainsKey(ErrorResponses.ProblemJson) || status.Length != 3 || status[0] < '4')
+            if (response is not OpenApiResponse { Content: { } content } || !content.ContainsKey(ErrorResponses.ProblemJson)
+                || status.Length != 3 || status[0] < '4')
             {
                 continue;
             }
