@@ -123,7 +123,8 @@ public class OpenApiTests
 
         Assert.That(errors, Is.GreaterThan(10));
         var schema = Schema("ApiErrorResponse");
-        Assert.That(schema.GetProperty("properties").EnumerateObject().Select(p => p.Name), Is.SupersetOf(new[] { "message", "httpcode", "code", "error_type", "detail" }));
+        var members = schema.GetProperty("properties").EnumerateObject().Select(p => p.Name);
+        Assert.That(members, Is.SupersetOf(new[] { "message", "httpcode", "code", "error_type", "detail" }));
         var example = schema.GetProperty("examples")[0];
         Assert.That(example.GetProperty("httpcode").GetInt32(), Is.EqualTo(409));
         Assert.That(example.GetProperty("detail").GetProperty("error_codes")[0].GetString(), Is.EqualTo("Conflict"));
