@@ -36,6 +36,13 @@ public class AnchoreCompatibilityTests
 
         await (await client.DeleteAsync(raw)).ExpectAsync(204);
         Assert.That(await host.Store.ListAsync(null), Is.Empty);
+
+        // A subtree scope, as anchorectl's documentation writes it (docker.io/anchore/*): '*' travels raw in a path.
+        var subtree = (await (await client.AddAsync("quay.io/anchore/*")).ExpectAsync(201))[0].GetProperty("registry").GetString();
+        var got = await (await client.GetAsync("/registries/quay.io/anchore/*")).ExpectAsync(200);
+        Assert.That(got[0].GetProperty("registry").GetString(), Is.EqualTo(subtree));
+        await (await client.DeleteAsync("/registries/quay.io/anchore/*")).ExpectAsync(204);
+        Assert.That(await host.Store.ListAsync(null), Is.Empty);
     }
 
     [Test]
