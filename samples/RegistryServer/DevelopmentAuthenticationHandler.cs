@@ -17,12 +17,15 @@ public sealed class DevelopmentAuthenticationHandler(IOptionsMonitor<Authenticat
 
     public const string UserHeader = "X-Dev-User";
 
+    /// <summary>The user of requests without <see cref="UserHeader"/>.</summary>
+    public const string DefaultUser = "developer";
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var name = Request.Headers[UserHeader].ToString();
         if (name.Length == 0)
         {
-            name = "developer";
+            name = DefaultUser;
         }
         else if (!RegistryAccounts.IsValid(name))
         {

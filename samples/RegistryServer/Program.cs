@@ -4,6 +4,9 @@
 using Microsoft.AspNetCore.Authentication;
 using RegistryCredentials;
 using RegistryCredentials.AspNetCore;
+using RegistryCredentials.Aws;
+using RegistryCredentials.Azure;
+using RegistryCredentials.Google;
 using RegistryCredentials.Sqlite;
 using RegistryServer;
 
@@ -17,14 +20,19 @@ if (!builder.Environment.IsDevelopment())
 
 builder.Services.AddRegistryCredentials()
     .UseSqliteStore(builder.Configuration["RegistryServer:Database"] ?? "registries.db")
-    .AddHttpApi()
+    .AddAwsEcr()                                            // awsecr: anchore-cli guesses it for *.dkr.ecr.*.amazonaws.com
+    .AddGoogle()                                            // gcr (_json_key)
+    .AddAzure()                                             // acr
+    .AddHttpApi(o => o.ActAsAccountPolicy = "act-as-account") // x-anchore-account
     .UseSettingsFile(builder.Configuration["RegistryServer:SettingsFile"] ?? "registry-settings.json");
 builder.Services.Configure<RegistryCredentialsOptions>(builder.Configuration.GetSection(RegistryCredentialsOptions.SectionName));
 builder.Services.AddOpenApi();
 builder.Services.AddAuthentication(DevelopmentAuthenticationHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, DevelopmentAuthenticationHandler>(DevelopmentAuthenticationHandler.SchemeName, null);
 builder.Services.AddAuthorizationBuilder()
-    .AddPolicy("registries", policy => policy.RequireAuthenticatedUser());
+    .AddPolicy("registries", policy => policy.RequireAuthenticatedUser())
+    // Who may act as another account with x-anchore-account (Anchore: admin only): here the development user.
+    .AddPolicy("act-as-account", policy => policy.RequireUserName(DevelopmentAuthenticationHandler.DefaultUser));
 
 var app = builder.Build();
 app.MapOpenApi();                                                                   // /openapi/v1.json

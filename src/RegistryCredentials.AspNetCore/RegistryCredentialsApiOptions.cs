@@ -32,6 +32,15 @@ public sealed class RegistryCredentialsApiOptions
     public string? SettingsPolicy { get; set; }
 
     /// <summary>
+    /// The authorization policy a caller must satisfy to act as another account with Anchore's <c>x-anchore-account</c>
+    /// request header ("change the resource scope of the request to that account, if permissions allow"). The policy is
+    /// evaluated with the named account (a <see cref="string"/>) as the resource, so a handler may allow some accounts
+    /// only. Null (the default): no caller may; a request with the header naming another account is refused with 403,
+    /// never served as the caller's own account. The header naming the caller's own account needs no policy.
+    /// </summary>
+    public string? ActAsAccountPolicy { get; set; }
+
+    /// <summary>
     /// Says whether a state-changing request (POST, PUT, DELETE) must carry an antiforgery token. Default:
     /// <see cref="IsBrowserRequest"/>, so requests from browsers (whose cookies or cached credentials travel by
     /// themselves) need the token the page fetches from <c>GET {prefix}/_antiforgery</c>, and other API clients

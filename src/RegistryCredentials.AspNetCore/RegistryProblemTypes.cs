@@ -76,4 +76,10 @@ public static class RegistryProblemTypes
 
     /// <summary>503: the store cannot be reached or used right now; <c>transient</c> says whether retrying may help; the server logged it.</summary>
     public const string StoreUnavailable = "urn:registry-credentials:problem:store-unavailable";
+
+    /// <summary>
+    /// 403: the request's <c>x-anchore-account</c> header names an account the caller may not act as (the host's
+    /// <see cref="RegistryCredentialsApiOptions.ActAsAccountPolicy"/> refused it, or none is set).
+    /// </summary>
+    public const string AccountForbidden = "urn:registry-credentials:problem:account-forbidden";
 }

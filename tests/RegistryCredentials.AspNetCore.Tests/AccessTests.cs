@@ -33,7 +33,8 @@ public class AccessTests
         await (await bob.GetAsync("/registries/docker.io%2Facme")).ExpectAsync(404, RegistryProblemTypes.NotFound);
         await (await bob.PutEntryAsync("docker.io/acme", new { registry_pass = "bob-pw" })).ExpectAsync(404, RegistryProblemTypes.NotFound);
         await (await bob.PutEntryAsync("docker.io/acme", new { registry_pass = "bob-pw" }, ifMatch: "\"1\"")).ExpectAsync(404, RegistryProblemTypes.NotFound);
-        await (await bob.DeleteAsync("/registries/docker.io%2Facme")).ExpectAsync(404, RegistryProblemTypes.NotFound);
+        // Issue 14: a delete of an entry the account does not have succeeds as in Anchore, and deletes nothing of alice's.
+        await (await bob.DeleteAsync("/registries/docker.io%2Facme")).ExpectAsync(204);
         await (await bob.PostAsync("/registries/docker.io%2Facme/deactivate", null)).ExpectAsync(404, RegistryProblemTypes.NotFound);
         await (await bob.PostAsync("/registries/docker.io%2Facme/activate", null)).ExpectAsync(404, RegistryProblemTypes.NotFound);
         var resolved = await (await bob.GetAsync("/registries/_resolve?image=acme/app")).ExpectAsync(200);

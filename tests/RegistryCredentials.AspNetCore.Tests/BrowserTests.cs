@@ -137,6 +137,46 @@ public class BrowserTests
         Assert.That(await _page.ContentAsync(), Does.Not.Contain("browser-secret"));
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task Adding_an_existing_registry_replaces_it_only_when_the_user_confirms(bool confirm)
+    {
+        var first = await SeedAsync("registry.example.com:5000/team", password: "old-secret");
+        var dialogs = new List<string>();
+        _page.Dialog += async (_, dialog) =>
+        {
+            dialogs.Add(dialog.Message);
+            await (confirm ? dialog.AcceptAsync() : dialog.DismissAsync());
+        };
+
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Add registry" }).ClickAsync();
+        await _page.GetByLabel("Registry address").FillAsync("registry.example.com:5000/team");
+        await _page.GetByLabel("User name").FillAsync("new-user");
+        await _page.GetByLabel("Password or token").FillAsync("new-secret");
+        await _page.GetByLabel("Check the credential against the registry before saving").UncheckAsync();
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+
+        var stored = await _host.Manager.GetAsync("registry.example.com:5000/team", _user);
+        if (confirm)
+        {
+            // Rancher: the newest credential wins; the entry keeps its creation date.
+            await Expect(_page.Locator("#status")).ToHaveTextAsync("Replaced registry.example.com:5000/team.");
+            stored = await _host.Manager.GetAsync("registry.example.com:5000/team", _user);
+            Assert.That(stored.Username, Is.EqualTo("new-user"));
+            Assert.That(stored.CreatedOn, Is.EqualTo(first.CreatedOn));
+            Assert.That(await _host.StoredPasswordAsync("registry.example.com:5000/team:1", _user), Is.EqualTo("new-secret"));
+        }
+        else
+        {
+            await Expect(_page.Locator("#form-error")).ToContainTextAsync("already exists");
+            Assert.That(stored, Is.EqualTo(first));
+            Assert.That(await _host.StoredPasswordAsync("registry.example.com:5000/team:1", _user), Is.EqualTo("old-secret"));
+        }
+
+        Assert.That(dialogs, Has.Count.EqualTo(1));
+        Assert.That(dialogs[0], Does.Contain("registry.example.com:5000/team already exists"));
+    }
+
     [Test]
     public async Task An_address_with_https_is_refused_in_the_form_saying_to_drop_it()
     {

@@ -65,6 +65,7 @@ public class OpenApiTests
         Assert.That(response.EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[]
         {
             "registry", "registry_name", "registry_type", "registry_user", "registry_verify", "created_at", "last_updated", "userId", "registry_email", "active",
+            "insecure_http", "own_ca_certificates", "version",
         }));
     }
 
@@ -97,5 +98,62 @@ public class OpenApiTests
         var delete = paths.GetProperty("/registries/{registry}").GetProperty("delete");
         Assert.That(delete.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()), Does.Contain("If-Match"));
         Assert.That(delete.GetProperty("responses").GetProperty("412").GetProperty("content").TryGetProperty("application/problem+json", out _), Is.True);
+    }
+
+    [Test]
+    public void Every_error_response_offers_both_problem_details_and_Anchores_ApiErrorResponse()
+    {
+        var errors = 0;
+        foreach (var path in _document.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                foreach (var response in operation.Value.GetProperty("responses").EnumerateObject().Where(r => r.Name[0] >= '4'))
+                {
+                    var content = response.Value.GetProperty("content");
+                    Assert.That(content.TryGetProperty("application/problem+json", out _), Is.True, $"{operation.Name} {path.Name} {response.Name}");
+                    Assert.That(
+                        content.GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString(),
+                        Is.EqualTo("#/components/schemas/ApiErrorResponse"),
+                        $"{operation.Name} {path.Name} {response.Name}");
+                    errors++;
+                }
+            }
+        }
+
+        Assert.That(errors, Is.GreaterThan(10));
+        var schema = Schema("ApiErrorResponse");
+        var members = schema.GetProperty("properties").EnumerateObject().Select(p => p.Name);
+        Assert.That(members, Is.SupersetOf(new[] { "message", "httpcode", "code", "error_type", "detail" }));
+        var example = schema.GetProperty("examples")[0];
+        Assert.That(example.GetProperty("httpcode").GetInt32(), Is.EqualTo(409));
+        Assert.That(example.GetProperty("detail").GetProperty("error_codes")[0].GetString(), Is.EqualTo("Conflict"));
+    }
+
+    [Test]
+    public void X_anchore_account_and_replace_are_documented_and_timestamps_are_whole_second_utc()
+    {
+        var paths = _document.GetProperty("paths");
+        foreach (var path in paths.EnumerateObject().Where(p => p.Name.StartsWith("/registries", StringComparison.Ordinal)))
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var names = operation.Value.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString());
+                Assert.That(names, Does.Contain("x-anchore-account"), $"{operation.Name} {path.Name}");
+            }
+        }
+
+        var post = paths.GetProperty("/registries").GetProperty("post");
+        Assert.That(post.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()), Does.Contain("replace"));
+        var get = paths.GetProperty("/registries/{registry}").GetProperty("get");
+        var registry = get.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "registry");
+        Assert.That(registry.GetProperty("description").GetString(), Does.Contain("raw slashes"));
+
+        var entry = Schema("RegistryConfiguration");
+        Assert.That(entry.GetProperty("properties").GetProperty("created_at").GetProperty("format").GetString(), Is.EqualTo("date-time"));
+        var example = entry.GetProperty("examples")[0];
+        Assert.That(example.EnumerateObject().Select(p => p.Name), Is.EqualTo(RegistryCredentials.Tests.Support.RegistryEntryJsonShape.Members));
+        Assert.That(example.GetProperty("created_at").GetString(), Is.EqualTo("2025-01-15T09:30:00Z"));
+        Assert.That(example.GetProperty("last_updated").GetString(), Is.EqualTo("2025-03-02T14:05:00Z"));
     }
 }

@@ -3,14 +3,15 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using RegistryCredentials.AspNetCore.Tests.Support;
 using RegistryCredentials.Sqlite;
+using RegistryCredentials.Tests.Support;
 
 namespace RegistryCredentials.AspNetCore.Tests;
 
 /// <summary>Every endpoint of the Registries HTTP API and every error, through the in-memory test server.</summary>
 public class RegistriesApiTests
 {
-    private static readonly string[] ResponseFields =
-        ["registry", "registry_name", "registry_type", "registry_user", "registry_verify", "created_at", "last_updated", "userId", "registry_email", "active"];
+    // Issue 14: one entry shape for the API and regcred -o json.
+    private static readonly IReadOnlyList<string> ResponseFields = RegistryEntryJsonShape.Members;
 
     private ApiHost _host = null!;
     private HttpClient _alice = null!;
@@ -235,10 +236,10 @@ public class RegistriesApiTests
     }
 
     [Test]
-    public async Task Get_delete_activate_and_deactivate_of_a_missing_entry_are_404()
+    public async Task Get_activate_and_deactivate_of_a_missing_entry_are_404_and_delete_succeeds()
     {
         await (await _alice.GetAsync("/registries/nope.example.com")).ExpectAsync(404, RegistryProblemTypes.NotFound);
-        await (await _alice.DeleteAsync("/registries/nope.example.com")).ExpectAsync(404, RegistryProblemTypes.NotFound);
+        await (await _alice.DeleteAsync("/registries/nope.example.com")).ExpectAsync(204); // issue 14: idempotent, as Anchore
         await (await _alice.PostAsync("/registries/nope.example.com/activate", null)).ExpectAsync(404, RegistryProblemTypes.NotFound);
         await (await _alice.PostAsync("/registries/nope.example.com/deactivate", null)).ExpectAsync(404, RegistryProblemTypes.NotFound);
         await (await _alice.PutEntryAsync("nope.example.com", new { registry_user = "x" })).ExpectAsync(404, RegistryProblemTypes.NotFound);
@@ -495,7 +496,7 @@ public class RegistriesApiTests
         _host.Validator!.Result = new RegistryValidationResult(RegistryValidationOutcome.Unauthorized, "401");
         await (await _alice.PutEntryAsync("docker.io/acme", new { registry_pass = "wrong" }, validate: true)).ExpectAsync(422, RegistryProblemTypes.ValidationFailed);
         await (await _alice.PostEntryAsync(new { registry = "new.example.com", registry_user = "u", registry_pass = "p" }, validate: true)).ExpectAsync(422, RegistryProblemTypes.ValidationFailed);
-        await (await _host.Client("bob").DeleteAsync("/registries/docker.io%2Facme")).ExpectAsync(404, RegistryProblemTypes.NotFound);
+        await (await _host.Client("bob").DeleteAsync("/registries/docker.io%2Facme")).ExpectAsync(204); // issue 14: deletes nothing of alice's
         using var browser = _host.Client("alice");
         browser.DefaultRequestHeaders.Add("Origin", "http://localhost");
         await (await browser.DeleteAsync("/registries/docker.io%2Facme")).ExpectAsync(400, RegistryProblemTypes.AntiforgeryTokenInvalid);

@@ -28,9 +28,11 @@ public sealed class RegistryCommandTests
         {
             var lines = run.Stdout.Split('\n');
             var header = lines.Single(l => l.Contains("REGISTRY NAME", StringComparison.Ordinal));
-            var positions = new[] { "REGISTRY NAME", "TYPE", "USER", "VERIFY", "ACTIVE", "CREATED AT", "UPDATED AT" }
+            // anchorectl's columns (Anchore's documentation of anchorectl registry list|get), then regcred's ACTIVE.
+            var positions = new[] { "REGISTRY NAME", "REGISTRY TYPE", "REGISTRY USER", "REGISTRY VERIFY", "CREATED AT", "LAST UPDATED" }
                 .Select(c => header.IndexOf(c, StringComparison.Ordinal))
-                .Append(header.LastIndexOf("REGISTRY", StringComparison.Ordinal))
+                .Append(header.LastIndexOf("REGISTRY ", StringComparison.Ordinal))
+                .Append(header.IndexOf("ACTIVE", StringComparison.Ordinal))
                 .ToArray();
             var row = lines.Single(l => l.Contains("Team registry", StringComparison.Ordinal));
             Assert.Multiple(() =>
@@ -218,7 +220,7 @@ public sealed class RegistryCommandTests
         {
             Assert.That(teamA.ExitCode, Is.Zero, teamA.ToString());
             Assert.That(defaultList.GetArrayLength(), Is.Zero);
-            Assert.That(teamAList[0].Text("account"), Is.EqualTo("team-a"));
+            Assert.That(teamAList[0].Text("userId"), Is.EqualTo("team-a"));
             Assert.That(token.ExitCode, Is.Zero, "an identity token is not checked as a password: " + token);
             Assert.That(token.Stderr, Does.StartWith("regcred: warning: identity tokens"));
         });

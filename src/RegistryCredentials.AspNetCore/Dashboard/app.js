@@ -7,6 +7,8 @@
   const validationProblem = 'urn:registry-credentials:problem:validation-failed';
   const antiforgeryProblem = 'urn:registry-credentials:problem:antiforgery-token-invalid';
   const $ = (id) => document.getElementById(id);
+  // Errors come as RFC 9457 problems only to clients that ask for them (others get Anchore's error body).
+  const accept = 'application/json, application/problem+json';
 
   let antiforgery = null;
   let editing = null; // { scope, etag } while the dialog edits an entry
@@ -36,7 +38,7 @@
 
   async function token(refresh) {
     if (!antiforgery || refresh) {
-      const response = await fetch(api + '/_antiforgery', { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' } });
+      const response = await fetch(api + '/_antiforgery', { credentials: 'same-origin', cache: 'no-store', headers: { Accept: accept } });
       if (!response.ok) {
         throw new ApiError(response.status, await body(response));
       }
@@ -58,7 +60,7 @@
   }
 
   async function call(method, path, payload, headers, retried) {
-    const all = Object.assign({ Accept: 'application/json' }, headers || {});
+    const all = Object.assign({ Accept: accept }, headers || {});
     if (method !== 'GET') {
       const t = await token(false);
       all[t.header_name] = t.request_token;
@@ -81,7 +83,7 @@
       }
       throw new ApiError(response.status, data);
     }
-    return { data: data, etag: response.headers.get('ETag') };
+    return { data: data, etag: response.headers.get('ETag'), status: response.status };
   }
 
   const entryPath = (scope) => '/' + encodeURIComponent(scope);
@@ -274,8 +276,18 @@
         setStatus('Saved ' + editing.scope + '.');
       } else {
         payload.registry = registry;
-        const result = await call('POST', query, payload);
-        setStatus('Added ' + result.data[0].registry + '.');
+        let result;
+        try {
+          result = await call('POST', query, payload);
+        } catch (e) {
+          // Rancher: the newest credential wins, but only when the user says so.
+          if (!(e instanceof ApiError) || e.status !== 409
+            || !window.confirm('A credential for ' + registry + ' already exists. Replace it with this one? (It keeps its creation date.)')) {
+            throw e;
+          }
+          result = await call('POST', query + '&replace=true', payload);
+        }
+        setStatus((result.status === 200 ? 'Replaced ' : 'Added ') + result.data[0].registry + '.');
       }
       $('f-pass').value = '';
       opener = null; // the row is drawn again: focus goes back to "Add registry"

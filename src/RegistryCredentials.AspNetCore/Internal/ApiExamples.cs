@@ -6,8 +6,8 @@ namespace RegistryCredentials.AspNetCore.Internal;
 /// <summary>The examples of the OpenAPI document, made from the API's own types so they match the wire format.</summary>
 internal static class ApiExamples
 {
-    private static readonly DateTime Created = new(2025, 1, 15, 9, 30, 0, DateTimeKind.Utc);
-    private static readonly DateTime Updated = new(2025, 3, 2, 14, 5, 0, DateTimeKind.Utc);
+    private static readonly string Created = RegistryConfiguration.Timestamp(new DateTimeOffset(2025, 1, 15, 9, 30, 0, TimeSpan.Zero));
+    private static readonly string Updated = RegistryConfiguration.Timestamp(new DateTimeOffset(2025, 3, 2, 14, 5, 0, TimeSpan.Zero));
 
     public static RegistryConfiguration Entry { get; } = new()
     {
@@ -21,6 +21,7 @@ internal static class ApiExamples
         UserId = "alice",
         RegistryEmail = "ci@example.com",
         Active = true,
+        Version = 3,
     };
 
     public static JsonNode? Request() => Node(new RegistryConfigurationRequest
@@ -50,6 +51,20 @@ internal static class ApiExamples
         Result = "credential",
         Message = "Pull registry.example.com:5000/team/app with the credential of registry.example.com:5000/team (user ci-puller).",
         Entry = Entry,
+    });
+
+    public static JsonNode? Error() => Node(new ApiErrorResponse
+    {
+        Message = "registry.example.com:5000/team already exists for account alice.",
+        HttpCode = 409,
+        Code = 409,
+        ErrorType = "urn:registry-credentials:problem:conflict",
+        Detail = new ApiErrorDetail
+        {
+            ErrorCodes = ["Conflict"],
+            Title = "Conflict",
+            Members = new(StringComparer.Ordinal) { ["registry"] = "registry.example.com:5000/team", ["code"] = "Conflict", ["transient"] = false },
+        },
     });
 
     public static JsonNode? AntiforgeryToken() => Node(new AntiforgeryTokenDocument

@@ -22,4 +22,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "{Method} {Path} failed with {Status} {ProblemType} for account {Account}.")]
     public static partial void ServerFailure(ILogger logger, Exception exception, string method, string path, int status, string problemType, string account);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Refused {Method} {Path}: {Caller} may not act as account {Account} (x-anchore-account).")]
+    public static partial void ActAsRefused(ILogger logger, string method, string path, string caller, string account);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "{Method} {Path}: {Caller} acts as account {Account} (x-anchore-account).")]
+    public static partial void ActingAs(ILogger logger, string method, string path, string caller, string account);
 }

@@ -39,9 +39,13 @@ internal static class RegistryApiEndpoints
 
         group.MapPost(string.Empty, new Func<HttpContext, Task<IResult>>(CreateAsync))
             .WithSummary("Add a registry")
-            .WithDescription("Anchore's POST /registries. The credential is checked against the registry first unless ?validate=false; a refused request stores nothing.")
+            .WithDescription(
+                "Anchore's POST /registries. The credential is checked against the registry first unless ?validate=false; a refused request "
+                + "stores nothing. An existing entry for the same scope is a conflict (409) unless ?replace=true, which replaces it "
+                + "(Rancher's \"the newest credential wins\"), keeps its created_at and answers 200.")
             .WithMetadata(new RegistryRequestBodyMetadata(typeof(RegistryConfigurationRequest)))
             .Produces<RegistryConfiguration[]>(StatusCodes.Status201Created, Json)
+            .Produces<RegistryConfiguration[]>(StatusCodes.Status200OK, Json)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -74,14 +78,16 @@ internal static class RegistryApiEndpoints
             .WithDescription("For browser code: POST, PUT and DELETE from a browser must send request_token in the header named header_name.")
             .Produces<AntiforgeryTokenDocument>(StatusCodes.Status200OK, Json);
 
-        group.MapGet("{registry}", GetAsync)
+        group.MapGet("{**registry}", GetAsync)
             .WithSummary("Get a registry")
-            .WithDescription("Anchore's GET /registries/{registry}; the scope URL-encoded (docker.io%2Facme). The ETag is the entry's version.")
+            .WithDescription(
+                "Anchore's GET /registries/{registry}; the scope URL-encoded (docker.io%2Facme%2F*) or with raw slashes (docker.io/acme/*). "
+                + "The ETag is the entry's version.")
             .Produces<RegistryConfiguration[]>(StatusCodes.Status200OK, Json)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapPut("{registry}", UpdateAsync)
+        group.MapPut("{**registry}", UpdateAsync)
             .WithSummary("Update a registry")
             .WithDescription("Anchore's PUT /registries/{registry}. The scope never changes; fields left out keep their values, and a left-out or empty registry_pass keeps the stored password. If-Match with the ETag makes the update conditional (412 when the entry changed).")
             .WithMetadata(new RegistryRequestBodyMetadata(typeof(RegistryConfigurationRequest)))
@@ -93,9 +99,12 @@ internal static class RegistryApiEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-        group.MapDelete("{registry}", DeleteAsync)
+        group.MapDelete("{**registry}", DeleteAsync)
             .WithSummary("Delete a registry")
-            .WithDescription("Anchore's DELETE /registries/{registry}: removes the entry and its secret. If-Match with the ETag makes the delete conditional (412 when the entry changed).")
+            .WithDescription(
+                "Anchore's DELETE /registries/{registry}: removes the entry and its secret. Deleting an entry that does not exist succeeds "
+                + "too (204), as in Anchore, so cleanup scripts can repeat it. If-Match with the ETag makes the delete conditional "
+                + "(412 when the entry changed, 404 when it does not exist).")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -114,6 +123,10 @@ internal static class RegistryApiEndpoints
             .Produces<RegistryConfiguration[]>(StatusCodes.Status200OK, Json)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        // The same two actions with a scope written with raw slashes (docker.io/acme/*/activate): the scope is every
+        // segment but the last. Not in the OpenAPI document, which describes the encoded form above.
+        group.MapPost("{**path}", ActionAsync).ExcludeFromDescription();
     }
 
     private static async Task<IResult> ListAsync(HttpContext context)
@@ -125,7 +138,8 @@ internal static class RegistryApiEndpoints
     private static async Task<IResult> CreateAsync(HttpContext context)
     {
         var body = await ReadBodyAsync<RegistryConfigurationRequest>(context).ConfigureAwait(false);
-        var validate = ValidateParameter(context);
+        var validate = BooleanParameter(context, "validate", true);
+        var replace = BooleanParameter(context, "replace", false);
         if (string.IsNullOrWhiteSpace(body.Registry))
         {
             throw ApiProblemException.InvalidField("registry", "The registry (host[:port][/path], without https://) is required.");
@@ -153,26 +167,29 @@ internal static class RegistryApiEndpoints
                 Email = body.RegistryEmail,
                 VerifyTls = body.RegistryVerify ?? true,
                 Validate = validate,
+                Replace = replace,
             },
             context.RequestAborted).ConfigureAwait(false);
 
         EntityTags.Set(context, entry);
         var collection = (context.Request.PathBase + context.Request.Path).Value?.TrimEnd('/') ?? string.Empty;
         context.Response.Headers.Location = collection + "/" + Uri.EscapeDataString(entry.Scope.Value);
-        return Results.Json(new[] { RegistryConfiguration.From(entry) }, ApiJson.Options, Json, StatusCodes.Status201Created);
+        var replaced = entry.Version > 1; // a new entry is at version 1; a replaced one kept its history
+        var status = replaced ? StatusCodes.Status200OK : StatusCodes.Status201Created;
+        return Results.Json(new[] { RegistryConfiguration.From(entry) }, ApiJson.Options, Json, status);
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, string registry)
     {
-        var entry = await Manager(context).GetAsync(Scope(registry), RequestAccount.Get(context), context.RequestAborted).ConfigureAwait(false);
+        var entry = await Manager(context).GetAsync(Scope(context, registry), RequestAccount.Get(context), context.RequestAborted).ConfigureAwait(false);
         return Entry(context, entry);
     }
 
     private static async Task<IResult> UpdateAsync(HttpContext context, string registry)
     {
-        var scope = Scope(registry);
+        var scope = Scope(context, registry);
         var body = await ReadBodyAsync<RegistryConfigurationRequest>(context).ConfigureAwait(false);
-        var validate = ValidateParameter(context);
+        var validate = BooleanParameter(context, "validate", true);
         if (!string.IsNullOrWhiteSpace(body.Registry) && !RegistryScope.Parse(body.Registry.Trim()).Equals(scope))
         {
             throw ApiProblemException.InvalidField(
@@ -212,19 +229,30 @@ internal static class RegistryApiEndpoints
 
     private static async Task<IResult> DeleteAsync(HttpContext context, string registry)
     {
-        var scope = Scope(registry);
+        var scope = Scope(context, registry);
         var manager = Manager(context);
         var account = RequestAccount.Get(context);
-        if (EntityTags.ParseIfMatch(context) is not { } versions)
+        if (context.Request.Headers.IfMatch.Count == 0)
         {
-            await manager.DeleteAsync(scope, account, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            try
+            {
+                await manager.DeleteAsync(scope, account, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (RegistryNotFoundException)
+            {
+                // Anchore deletes whatever records match and answers 200 when there are none (anchore-engine,
+                // anchore_engine/services/catalog/catalog_impl.py, system_registries_registry, DELETE), so cleanup
+                // scripts may repeat a delete.
+            }
+
             return Results.NoContent();
         }
 
-        // If-Match, as PUT takes it: the version named must be the stored one, and the store deletes only that version
-        // (a change between this read and the delete is a concurrency conflict, hence 412, never a lost update).
+        // If-Match, as PUT takes it, is always checked: a missing entry is 404 (as for PUT), the version named must be the
+        // stored one (* names any), and the store deletes only that version (a change between this read and the delete
+        // is a concurrency conflict, hence 412, never a lost update).
         var current = await manager.GetAsync(scope, account, context.RequestAborted).ConfigureAwait(false);
-        if (!versions.Contains(current.Version))
+        if (EntityTags.ParseIfMatch(context) is { } versions && !versions.Contains(current.Version))
         {
             throw new RegistryConcurrencyException(account, scope, versions.Count > 0 ? versions[0] : -1, current.Version);
         }
@@ -233,11 +261,29 @@ internal static class RegistryApiEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<IResult> ActivateAsync(HttpContext context, string registry) =>
-        Entry(context, await Manager(context).ActivateAsync(Scope(registry), RequestAccount.Get(context), context.RequestAborted).ConfigureAwait(false));
+    private static async Task<IResult> ActivateAsync(HttpContext context, string registry)
+    {
+        var entry = await Manager(context).ActivateAsync(Scope(context, registry), RequestAccount.Get(context), context.RequestAborted).ConfigureAwait(false);
+        return Entry(context, entry);
+    }
 
-    private static async Task<IResult> DeactivateAsync(HttpContext context, string registry) =>
-        Entry(context, await Manager(context).DeactivateAsync(Scope(registry), RequestAccount.Get(context), context.RequestAborted).ConfigureAwait(false));
+    private static async Task<IResult> DeactivateAsync(HttpContext context, string registry)
+    {
+        var entry = await Manager(context).DeactivateAsync(Scope(context, registry), RequestAccount.Get(context), context.RequestAborted).ConfigureAwait(false);
+        return Entry(context, entry);
+    }
+
+    /// <summary><c>POST {prefix}/host/path/activate</c> (raw slashes): the last segment is the action, the rest the scope.</summary>
+    private static Task<IResult> ActionAsync(HttpContext context, string path)
+    {
+        var slash = path.LastIndexOf('/');
+        var action = slash < 0 ? path : path[(slash + 1)..];
+        return slash > 0 && action is "activate" or "deactivate"
+            ? action == "activate" ? ActivateAsync(context, path[..slash]) : DeactivateAsync(context, path[..slash])
+            : throw new ApiProblemException(
+                StatusCodes.Status404NotFound, RegistryProblemTypes.NotFound, "No such action",
+                "POST takes the collection (add a registry) or {registry}/activate and {registry}/deactivate.");
+    }
 
     private static IResult GetSettings(HttpContext context) =>
         Results.Json(CurrentSettings(context), ApiJson.Options, Json);
@@ -298,25 +344,27 @@ internal static class RegistryApiEndpoints
         return Results.Json(new[] { RegistryConfiguration.From(entry) }, ApiJson.Options, Json);
     }
 
-    /// <summary>The scope from its route segment; <c>%2F</c> stays encoded in the path, so it is decoded here.</summary>
-    private static RegistryScope Scope(string registry) =>
-        RegistryScope.Parse(registry.Contains('%', StringComparison.Ordinal) ? Uri.UnescapeDataString(registry) : registry);
+    /// <summary>The scope from its route value: raw slashes or <c>%2F</c>, each segment decoded once (<see cref="RouteScope"/>).</summary>
+    private static RegistryScope Scope(HttpContext context, string registry) => RouteScope.Parse(context, registry);
 
     private static RegistryType? ParseType(string? type) =>
         string.IsNullOrWhiteSpace(type) ? null : RegistryType.Parse(type.Trim());
 
-    /// <summary><c>?validate=true|false</c>, default true (anchorectl's <c>--validate</c>).</summary>
-    private static bool ValidateParameter(HttpContext context)
+    /// <summary>
+    /// <c>?validate=true|false</c> (anchorectl's <c>--validate</c>; anchore-cli sends Python's <c>True</c>/<c>False</c>, which
+    /// parse too) or <c>?replace=true|false</c>.
+    /// </summary>
+    private static bool BooleanParameter(HttpContext context, string name, bool defaultValue)
     {
-        var values = context.Request.Query["validate"];
+        var values = context.Request.Query[name];
         if (values.Count == 0)
         {
-            return true;
+            return defaultValue;
         }
 
-        return values.Count == 1 && bool.TryParse(values[0], out var validate)
-            ? validate
-            : throw ApiProblemException.InvalidField("validate", "The query parameter validate must be true or false.");
+        return values.Count == 1 && bool.TryParse(values[0], out var value)
+            ? value
+            : throw ApiProblemException.InvalidField(name, $"The query parameter {name} must be true or false.");
     }
 
     private static Task<T> ReadBodyAsync<T>(HttpContext context)

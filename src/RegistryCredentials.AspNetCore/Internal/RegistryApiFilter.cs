@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,8 @@ namespace RegistryCredentials.AspNetCore.Internal;
 
 /// <summary>
 /// Runs around every API endpoint: no caching, the authorization check, the request's account, antiforgery for browser
-/// requests that change state, and problem responses for the manager's errors.
+/// requests that change state, Anchore's <c>x-anchore-account</c>, and error responses for the manager's errors (RFC 9457
+/// problems or Anchore's error body, as the client accepts).
 /// </summary>
 internal sealed class RegistryApiFilter(
     MappedRegistryEndpoints mapped,
@@ -16,6 +18,9 @@ internal sealed class RegistryApiFilter(
     IAntiforgery antiforgery,
     ILogger logger) : IEndpointFilter
 {
+    /// <summary>Anchore's header for acting as another account (its API definition's <c>AsAccountParameter</c>).</summary>
+    public const string AsAccountHeader = "x-anchore-account";
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocationContext, EndpointFilterDelegate next)
     {
         var context = invocationContext.HttpContext;
@@ -32,9 +37,9 @@ internal sealed class RegistryApiFilter(
             if (!options.AllowAnonymous)
             {
                 Log.AccountMissing(logger, request.Method, request.Path.Value ?? string.Empty);
-                return Problems.Create(
+                return ErrorResponses.Negotiate(context, Problems.Create(
                     context, StatusCodes.Status403Forbidden, RegistryProblemTypes.AccountRequired, "No account",
-                    "The request has no account: sign in (the host's account selector found no user name).");
+                    "The request has no account: sign in (the host's account selector found no user name)."));
             }
 
             account = coreOptions.CurrentValue.Account;
@@ -43,18 +48,31 @@ internal sealed class RegistryApiFilter(
         if (!RegistryAccounts.IsValid(account))
         {
             Log.AccountInvalid(logger, request.Method, request.Path.Value ?? string.Empty);
-            return Problems.Create(
+            return ErrorResponses.Negotiate(context, Problems.Create(
                 context, StatusCodes.Status403Forbidden, RegistryProblemTypes.AccountRequired, "No valid account",
-                "The request's account name is not valid (1-128 letters, digits, '.', '_', '-' or '@'): the host must map it in RegistryCredentialsApiOptions.AccountSelector.");
+                "The request's account name is not valid (1-128 letters, digits, '.', '_', '-' or '@'): "
+                + "the host must map it in RegistryCredentialsApiOptions.AccountSelector."));
+        }
+
+        if (request.Headers.ContainsKey(AsAccountHeader))
+        {
+            var (actAs, refusal) = await ActAsAsync(context, account).ConfigureAwait(false);
+            if (refusal is not null)
+            {
+                return ErrorResponses.Negotiate(context, refusal);
+            }
+
+            account = actAs;
         }
 
         RequestAccount.Set(context, account);
         if (ChangesState(request.Method) && options.AntiforgeryRequired(context) && !await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
         {
             Log.AntiforgeryRejected(logger, request.Method, request.Path.Value ?? string.Empty);
-            return Problems.Create(
+            return ErrorResponses.Negotiate(context, Problems.Create(
                 context, StatusCodes.Status400BadRequest, RegistryProblemTypes.AntiforgeryTokenInvalid, "Antiforgery token missing or invalid",
-                "A state-changing request from a browser needs the antiforgery token: GET the _antiforgery endpoint of this API and send request_token in the header it names.");
+                "A state-changing request from a browser needs the antiforgery token: "
+                + "GET the _antiforgery endpoint of this API and send request_token in the header it names."));
         }
 
         try
@@ -64,8 +82,58 @@ internal sealed class RegistryApiFilter(
         catch (Exception e) when (Problems.FromException(context, e) is { } problem)
         {
             Report(context, account, problem, e);
-            return problem;
+            return ErrorResponses.Negotiate(context, problem);
         }
+    }
+
+    /// <summary>
+    /// Anchore's <c>x-anchore-account</c> (its API definition: "An account name to change the resource scope of the request
+    /// to that account, if permissions allow"): the account the request acts as, or the 400/403 problem that refuses it.
+    /// Never ignored: without the host's <see cref="RegistryCredentialsApiOptions.ActAsAccountPolicy"/> allowing it, a
+    /// request naming another account is refused rather than served as the caller's own.
+    /// </summary>
+    private async Task<(string Account, ProblemHttpResult? Refusal)> ActAsAsync(HttpContext context, string caller)
+    {
+        var request = context.Request;
+        var path = request.Path.Value ?? string.Empty;
+        var values = request.Headers[AsAccountHeader];
+        var target = values.Count == 1 ? values[0]?.Trim() : null;
+        if (string.IsNullOrEmpty(target) || !RegistryAccounts.IsValid(target))
+        {
+            return (caller, Problems.Create(
+                context, StatusCodes.Status400BadRequest, RegistryProblemTypes.InvalidField, "Invalid field",
+                $"The {AsAccountHeader} header must name one valid account (1-128 letters, digits, '.', '_', '-' or '@').",
+                [new("field", AsAccountHeader)]));
+        }
+
+        if (string.Equals(target, caller, StringComparison.Ordinal))
+        {
+            return (caller, null);
+        }
+
+        var policy = mapped.Options.ActAsAccountPolicy;
+        var allowed = false;
+        if (policy is not null)
+        {
+            var authorization = context.RequestServices.GetService(typeof(IAuthorizationService)) as IAuthorizationService
+                ?? throw RegistryApiErrors.Misconfigured(
+                    "ActAsAccountPolicy is set but no authorization services are registered (services.AddAuthorization()).");
+            allowed = (await authorization.AuthorizeAsync(context.User, target, policy).ConfigureAwait(false)).Succeeded;
+        }
+
+        if (!allowed)
+        {
+            Log.ActAsRefused(logger, request.Method, path, caller, target);
+            return (caller, Problems.Create(
+                context, StatusCodes.Status403Forbidden, RegistryProblemTypes.AccountForbidden, "Not allowed to act as that account",
+                policy is null
+                    ? $"This server does not let callers act as another account ({AsAccountHeader}: {target}); send the request without the header."
+                    : $"You may not act as the account '{target}' ({AsAccountHeader}); the host's policy '{policy}' refused it.",
+                [new("account", target)]));
+        }
+
+        Log.ActingAs(logger, request.Method, path, caller, target);
+        return (target, null);
     }
 
     private void Report(HttpContext context, string account, ProblemHttpResult problem, Exception exception)

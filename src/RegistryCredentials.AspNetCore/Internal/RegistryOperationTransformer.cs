@@ -6,8 +6,9 @@ using Microsoft.OpenApi;
 namespace RegistryCredentials.AspNetCore.Internal;
 
 /// <summary>
-/// Documents what the handlers read themselves (<c>?validate</c>, <c>If-Match</c>), the <c>ETag</c> of entry responses,
-/// and gives each operation a stable id.
+/// Documents what the handlers read themselves (<c>?validate</c>, <c>?replace</c>, <c>If-Match</c>,
+/// <c>x-anchore-account</c>), the <c>ETag</c> of entry responses, both error bodies (RFC 9457 problems and Anchore's
+/// <c>ApiErrorResponse</c>), and gives each operation a stable id.
 /// </summary>
 internal sealed class RegistryOperationTransformer : IOpenApiOperationTransformer
 {
@@ -39,7 +40,7 @@ internal sealed class RegistryOperationTransformer : IOpenApiOperationTransforme
         }
 
         var method = description.HttpMethod ?? string.Empty;
-        var path = description.RelativePath ?? string.Empty;
+        var path = (description.RelativePath ?? string.Empty).Replace("{**", "{", StringComparison.Ordinal);
         var isEntry = path.EndsWith("{registry}", StringComparison.Ordinal);
         var isCollection = !path.Contains('{', StringComparison.Ordinal) && !path.Contains("/_", StringComparison.Ordinal) && !path.StartsWith('_');
         operation.OperationId ??= OperationId(method, path, isEntry, isCollection);
@@ -55,6 +56,32 @@ internal sealed class RegistryOperationTransformer : IOpenApiOperationTransforme
             });
         }
 
+        if (HttpMethods.IsPost(method) && isCollection)
+        {
+            Parameters(operation).Add(new OpenApiParameter
+            {
+                Name = "replace",
+                In = ParameterLocation.Query,
+                Description = "Replace an existing entry for the same scope (Rancher: the newest credential wins), keeping its created_at; "
+                    + "the answer is then 200. Default false: an existing entry is a 409 conflict.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.Boolean, Default = JsonValue.Create(false) },
+            });
+        }
+
+        if (operation.Parameters?.FirstOrDefault(p => p.Name == "registry") is OpenApiParameter registry)
+        {
+            registry.Description = "The scope, host[:port][/path][/*]: URL-encoded in one segment (docker.io%2Facme%2F*) or with raw slashes "
+                + "(docker.io/acme/*), as Anchore's API definition declares it (format: path). Each segment is decoded once: %252F is not a slash.";
+        }
+
+        Parameters(operation).Add(new OpenApiParameter
+        {
+            Name = RegistryApiFilter.AsAccountHeader,
+            In = ParameterLocation.Header,
+            Description = "Anchore's header: act as this account, if the host's ActAsAccountPolicy allows the caller; 403 otherwise (never ignored).",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+        });
+
         if ((HttpMethods.IsPut(method) || HttpMethods.IsDelete(method)) && isEntry)
         {
             Parameters(operation).Add(new OpenApiParameter
@@ -68,6 +95,7 @@ internal sealed class RegistryOperationTransformer : IOpenApiOperationTransforme
 
         if (operation.Responses is { } responses)
         {
+            await AddAnchoreErrorBodiesAsync(responses, context, cancellationToken).ConfigureAwait(false);
             foreach (var (status, response) in responses)
             {
                 if (status is "200" or "201" && (isEntry || path.EndsWith("activate", StringComparison.Ordinal) || (isCollection && HttpMethods.IsPost(method)))
@@ -85,6 +113,35 @@ internal sealed class RegistryOperationTransformer : IOpenApiOperationTransforme
     }
 
     private static IList<IOpenApiParameter> Parameters(OpenApiOperation operation) => operation.Parameters ??= [];
+
+    /// <summary>Every error response offers both bodies: application/problem+json, and application/json (Anchore's ApiErrorResponse).</summary>
+    private static async Task AddAnchoreErrorBodiesAsync(
+        OpenApiResponses responses, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        IOpenApiSchema? schema = null;
+        foreach (var (status, response) in responses)
+        {
+            if (response is not OpenApiResponse { Content: { } content } || !content.ContainsKey(ErrorResponses.ProblemJson)
+                || status.Length != 3 || status[0] < '4')
+            {
+                continue;
+            }
+
+            if (schema is null)
+            {
+                schema = await context.GetOrCreateSchemaAsync(typeof(ApiErrorResponse), null, cancellationToken).ConfigureAwait(false);
+                if (context.Document is { } document)
+                {
+                    document.AddComponent(nameof(ApiErrorResponse), schema);
+                    schema = new OpenApiSchemaReference(nameof(ApiErrorResponse), document);
+                }
+            }
+
+            content["application/json"] = new OpenApiMediaType { Schema = schema };
+            response.Description = (response.Description is { Length: > 0 } d ? d + ". " : string.Empty)
+                + "application/problem+json (RFC 9457) when the request's Accept lists it; otherwise Anchore's ApiErrorResponse as application/json.";
+        }
+    }
 
     private static string OperationId(string method, string path, bool isEntry, bool isCollection)
     {

@@ -15,6 +15,11 @@ internal sealed class RegistrySchemaTransformer : IOpenApiSchemaTransformer
                 schema.WriteOnly = true;
             }
 
+            if (property.DeclaringType == typeof(RegistryConfiguration) && property.Name is "created_at" or "last_updated")
+            {
+                schema.Format = "date-time";
+            }
+
             return Task.CompletedTask;
         }
 
@@ -39,6 +44,10 @@ internal sealed class RegistrySchemaTransformer : IOpenApiSchemaTransformer
         else if (type == typeof(RegistryResolveResult))
         {
             schema.Examples = Examples(ApiExamples.Resolution());
+        }
+        else if (type == typeof(ApiErrorResponse))
+        {
+            schema.Examples = Examples(ApiExamples.Error());
         }
         else if (type == typeof(AntiforgeryTokenDocument))
         {

@@ -37,18 +37,25 @@ internal static class RegistryCommandLine
         var email = new Option<string>("--email") { Description = "An e-mail address" + (update ? " (empty to remove)." : ".") };
         var secure = new Option<bool>("--secure-connection") { Description = "Verify TLS certificates (default true): --secure-connection=false to accept any certificate for this registry." };
         var validate = new Option<bool>("--validate") { Description = "Check the credential against the registry before storing it (default true)." };
-        var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password (or key file content) from stdin; one trailing line break is removed. Otherwise $REGCRED_REGISTRY_PASSWORD." };
+        var passwordStdin = new Option<bool>("--password-stdin")
+        {
+            Description = "Read the password (or key file content) from stdin; one trailing line break is removed. "
+                + "Otherwise $REGCRED_REGISTRY_PASSWORD or anchorectl's $ANCHORECTL_REGISTRY_PASSWORD.",
+        };
         var caFile = new Option<string>("--ca-file") { Description = "A PEM file of CA certificates to trust for this registry" + (update ? " (empty to remove)." : ".") };
         var insecureHttp = new Option<bool>("--insecure-http") { Description = "Reach the registry over plain HTTP (credentials travel in clear text)." };
         var password = new Option<string>("--password", "-p") { Hidden = true };
+        // anchore-cli took the password as a positional argument (and one of Anchore's documented anchorectl commands still
+        // shows it): caught here so that it is refused without being echoed in a parse error.
+        var positionalPassword = new Argument<string[]>("password") { Arity = ArgumentArity.ZeroOrMore, Hidden = true };
         var output = CommandLine.OutputOption(OutputFormat.Table, OutputFormat.Table, OutputFormat.Json);
         var command = new Command(
             update ? "update" : "add",
             update
                 ? "Update a registry entry; options left out keep their value, and without a new password the stored one is kept."
-                : "Add a registry credential; the password comes from $REGCRED_REGISTRY_PASSWORD or --password-stdin.")
+                : "Add a registry credential; the password comes from $REGCRED_REGISTRY_PASSWORD ($ANCHORECTL_REGISTRY_PASSWORD) or --password-stdin.")
         {
-            registry, username, type, name, email, secure, validate, passwordStdin, caFile, insecureHttp, password, output,
+            registry, positionalPassword, username, type, name, email, secure, validate, passwordStdin, caFile, insecureHttp, password, output,
         };
         Option<bool>? replace = null;
         if (!update)
@@ -59,9 +66,11 @@ internal static class RegistryCommandLine
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            if (parseResult.GetResult(password) is { Implicit: false })
+            if (parseResult.GetResult(password) is { Implicit: false } || parseResult.GetValue(positionalPassword) is { Length: > 0 })
             {
-                throw new RegcredException("Passwords are never taken from arguments (they end up in shell history and process lists): set REGCRED_REGISTRY_PASSWORD or use --password-stdin.");
+                throw new RegcredException(
+                    "Passwords are never taken from arguments (they end up in shell history and process lists): "
+                    + "set REGCRED_REGISTRY_PASSWORD (or ANCHORECTL_REGISTRY_PASSWORD) or use --password-stdin.");
             }
 
             var arguments = new RegistryArguments
@@ -116,7 +125,8 @@ internal static class RegistryCommandLine
     private static Command CreateDelete(GlobalOptions globals, Terminal terminal)
     {
         var registry = RegistryArgument();
-        var delete = new Command("delete", "Delete a registry entry and its secret.") { registry };
+        var delete = new Command("delete", "Delete a registry entry and its secret (alias: del, as anchore-cli names it).") { registry };
+        delete.Aliases.Add("del");
         delete.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var context = globals.CreateContext(parseResult, terminal);

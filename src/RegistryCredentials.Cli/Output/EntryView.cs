@@ -5,11 +5,15 @@ using Spectre.Console;
 
 namespace RegistryCredentials.Cli.Output;
 
-/// <summary>Registry entries as anchorectl shows them: a table, or JSON with Anchore's field names. Entries hold no password.</summary>
+/// <summary>
+/// Registry entries as anchorectl shows them: a table with anchorectl's columns (Anchore's documentation of
+/// <c>anchorectl registry list|get</c>) plus ACTIVE, or JSON in the one entry shape the Registries API answers with
+/// (same members, same order, whole-second RFC 3339 UTC timestamps). Entries hold no password.
+/// </summary>
 internal static class EntryView
 {
     public static readonly IReadOnlyList<string> Columns =
-        ["REGISTRY NAME", "TYPE", "USER", "VERIFY", "ACTIVE", "CREATED AT", "UPDATED AT", "REGISTRY"];
+        ["REGISTRY NAME", "REGISTRY TYPE", "REGISTRY USER", "REGISTRY VERIFY", "CREATED AT", "LAST UPDATED", "REGISTRY", "ACTIVE"];
 
     public static void Write(Terminal terminal, IReadOnlyList<RegistryEntry> entries, string format, bool single)
     {
@@ -51,10 +55,10 @@ internal static class EntryView
                 new Text(entry.Type.Value),
                 new Text(entry.Username),
                 new Text(Bool(entry.VerifyTls)),
-                new Text(Bool(entry.IsActive)),
                 new Text(Timestamp(entry.CreatedOn)),
                 new Text(Timestamp(entry.UpdatedOn)),
-                new Text(entry.Scope.Value));
+                new Text(entry.Scope.Value),
+                new Text(Bool(entry.IsActive)));
         }
 
         terminal.OutputConsole.Write(table);
@@ -65,6 +69,7 @@ internal static class EntryView
 
     private static string Bool(bool value) => value ? "true" : "false";
 
+    /// <summary>The Registries API's entry (RegistryConfiguration in RegistryCredentials.AspNetCore), member for member.</summary>
     private static void WriteEntry(Utf8JsonWriter json, RegistryEntry entry)
     {
         json.WriteStartObject();
@@ -72,26 +77,14 @@ internal static class EntryView
         json.WriteString("registry_name", entry.Name);
         json.WriteString("registry_type", entry.Type.Value);
         json.WriteString("registry_user", entry.Username);
-        if (entry.Email is not null)
-        {
-            json.WriteString("registry_email", entry.Email);
-        }
-
         json.WriteBoolean("registry_verify", entry.VerifyTls);
-        json.WriteBoolean("active", entry.IsActive);
-        if (entry.InsecureHttp)
-        {
-            json.WriteBoolean("insecure_http", true);
-        }
-
-        if (entry.CaCertificates is not null)
-        {
-            json.WriteBoolean("own_ca_certificates", true);
-        }
-
         json.WriteString("created_at", Timestamp(entry.CreatedOn));
         json.WriteString("last_updated", Timestamp(entry.UpdatedOn));
-        json.WriteString("account", entry.Account);
+        json.WriteString("userId", entry.Account);
+        json.WriteString("registry_email", entry.Email);
+        json.WriteBoolean("active", entry.IsActive);
+        json.WriteBoolean("insecure_http", entry.InsecureHttp);
+        json.WriteBoolean("own_ca_certificates", entry.CaCertificates is not null);
         json.WriteNumber("version", entry.Version);
         json.WriteEndObject();
     }

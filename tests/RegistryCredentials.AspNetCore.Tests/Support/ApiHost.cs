@@ -131,10 +131,22 @@ public sealed class ApiHost : IAsyncDisposable
         return new ApiHost(app, address, logs, options.Validator);
     }
 
-    /// <summary>A client authenticated as <paramref name="user"/> through the header (null: anonymous).</summary>
+    /// <summary>
+    /// A client authenticated as <paramref name="user"/> through the header (null: anonymous). It accepts
+    /// <c>application/problem+json</c>, so errors come as RFC 9457 problems; <see cref="AnchoreClient"/> gets Anchore's body.
+    /// </summary>
     public HttpClient Client(string? user = "alice", string? roles = null)
     {
+        var client = AnchoreClient(user, roles);
+        client.DefaultRequestHeaders.Accept.ParseAdd("application/problem+json");
+        return client;
+    }
+
+    /// <summary>A client as anchore-cli is (Python requests: <c>Accept: */*</c>), authenticated as <paramref name="user"/>.</summary>
+    public HttpClient AnchoreClient(string? user = "alice", string? roles = null)
+    {
         var client = App.GetTestServerOrNull() is { } server ? server.CreateClient() : new HttpClient { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Accept.ParseAdd("*/*");
         if (user is not null)
         {
             client.DefaultRequestHeaders.Add(HeaderAuthenticationHandler.UserHeader, user);
