@@ -93,7 +93,7 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
     /// <returns>A task that completes when the check passed.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="entry"/> or <paramref name="secret"/> is null.</exception>
     /// <exception cref="AwsEcrException">
-    /// The entry is refused; <see cref="AwsEcrException.Kind"/> says why: <see cref="AwsEcrErrorKind.InvalidEntry"/>
+    /// The entry is refused; <see cref="RegistryProviderException{TKind}.Kind"/> says why: <see cref="AwsEcrErrorKind.InvalidEntry"/>
     /// (<see cref="RegistryErrorReason.InvalidEntry"/>) or <see cref="AwsEcrErrorKind.IamRoleAutoNotAllowed"/>
     /// (<see cref="RegistryErrorReason.NotAllowed"/>), and <see cref="RegistryCredentialsException.Field"/> names
     /// <c>Scope</c>, <c>Username</c> or <c>Password</c>.
@@ -146,7 +146,7 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
     private EcrEntryState CreateState(RegistryEntry entry, RegistrySecret secret, AwsEcrOptions options)
     {
         var state = Describe(entry, secret, options);
-        state.Factory = cancellationToken => AwsTelemetry.MeasureTokenAsync(TimeProvider, () => FetchAsync(state, cancellationToken));
+        state.Factory = cancellationToken => AwsTelemetry.Tokens.MeasureAsync(TimeProvider, () => FetchAsync(state, cancellationToken));
         _states.AddOrUpdate(entry, state);
         return state;
     }

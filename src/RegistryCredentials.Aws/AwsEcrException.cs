@@ -4,21 +4,22 @@ using System.Security.Authentication;
 namespace RegistryCredentials.Aws;
 
 /// <summary>
-/// Getting an ECR token failed. <see cref="Kind"/> says how, <see cref="ErrorCode"/> carries AWS's own error code (such
-/// as <c>InvalidSignatureException</c>) when AWS answered with one, and <see cref="Outcome"/> is the matching
-/// validation outcome. The message never contains a secret.
+/// Getting an ECR token failed. <see cref="RegistryProviderException{TKind}.Kind"/> says how, <see cref="ErrorCode"/>
+/// carries AWS's own error code (such as <c>InvalidSignatureException</c>) when AWS answered with one, and
+/// <see cref="Outcome"/> is the matching validation outcome. The message never contains a secret.
 /// </summary>
-public sealed class AwsEcrException : RegistryCredentialsException
+public sealed class AwsEcrException : RegistryProviderException<AwsEcrErrorKind>
 {
     /// <summary>Creates the exception with a default message.</summary>
     public AwsEcrException()
+        : base(AwsEcrErrorKind.ServiceError, null, null)
     {
     }
 
     /// <summary>Creates the exception with a message.</summary>
     /// <param name="message">What happened.</param>
     public AwsEcrException(string message)
-        : base(message)
+        : base(AwsEcrErrorKind.ServiceError, message, null)
     {
     }
 
@@ -26,7 +27,7 @@ public sealed class AwsEcrException : RegistryCredentialsException
     /// <param name="message">What happened.</param>
     /// <param name="innerException">The cause.</param>
     public AwsEcrException(string message, Exception innerException)
-        : base(message, innerException)
+        : base(AwsEcrErrorKind.ServiceError, message, innerException)
     {
     }
 
@@ -36,18 +37,18 @@ public sealed class AwsEcrException : RegistryCredentialsException
     /// <param name="errorCode">AWS's error code (<c>__type</c> or <c>Code</c>), if AWS answered with one.</param>
     /// <param name="statusCode">The HTTP status of AWS's answer, if there was one.</param>
     /// <param name="innerException">The cause, if any.</param>
-    public AwsEcrException(AwsEcrErrorKind kind, string message, string? errorCode = null, HttpStatusCode? statusCode = null, Exception? innerException = null)
-        : base(message, innerException!)
+    public AwsEcrException(
+        AwsEcrErrorKind kind, string message, string? errorCode = null, HttpStatusCode? statusCode = null, Exception? innerException = null)
+        : base(kind, message, innerException)
     {
-        Kind = kind;
         ErrorCode = errorCode;
         StatusCode = statusCode;
     }
 
-    /// <summary>What kind of failure it is.</summary>
-    public AwsEcrErrorKind Kind { get; } = AwsEcrErrorKind.ServiceError;
-
-    /// <summary>AWS's error code, such as <c>UnrecognizedClientException</c>, <c>InvalidSignatureException</c>, <c>AccessDeniedException</c> or <c>ThrottlingException</c>; null when AWS did not answer with one.</summary>
+    /// <summary>
+    /// AWS's error code, such as <c>UnrecognizedClientException</c>, <c>InvalidSignatureException</c>,
+    /// <c>AccessDeniedException</c> or <c>ThrottlingException</c>; null when AWS did not answer with one.
+    /// </summary>
     public string? ErrorCode { get; }
 
     /// <summary>The HTTP status of AWS's answer, or null when there was none.</summary>
@@ -75,7 +76,9 @@ public sealed class AwsEcrException : RegistryCredentialsException
     /// <see cref="RegistryErrorReason.TlsFailure"/> or <see cref="RegistryErrorReason.Timeout"/> when the API could not be
     /// reached for that cause; <see cref="RegistryErrorReason.ProtocolError"/> for any other error of the API.
     /// </summary>
-    public override RegistryErrorReason Reason => Kind switch
+    /// <param name="kind">The kind of failure.</param>
+    /// <returns>The reason.</returns>
+    protected override RegistryErrorReason ReasonOf(AwsEcrErrorKind kind) => kind switch
     {
         AwsEcrErrorKind.InvalidEntry => RegistryErrorReason.InvalidEntry,
         AwsEcrErrorKind.IamRoleAutoNotAllowed => RegistryErrorReason.NotAllowed,

@@ -72,7 +72,7 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider<AzureOp
 
         return await TokenCache.GetOrCreateAsync(
             CacheKey(entry, secret),
-            token => Telemetry.MeasureTokenAsync(TimeProvider, identity.Mode, () => FetchAsync(entry, identity, secret, token)),
+            token => Telemetry.Tokens.MeasureAsync(TimeProvider, () => FetchAsync(entry, identity, secret, token), Telemetry.Mode(identity.Mode)),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -90,7 +90,7 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider<AzureOp
     /// The entry is refused: <see cref="RegistryCredentialsException.Reason"/> is <see cref="RegistryErrorReason.NotAllowed"/>
     /// for <c>default</c> while it is off, else <see cref="RegistryErrorReason.InvalidEntry"/>;
     /// <see cref="RegistryCredentialsException.Field"/> names <c>Username</c>, <c>Scope</c> or <c>InsecureHttp</c>;
-    /// <see cref="AzureCredentialException.Outcome"/> is <see cref="RegistryValidationOutcome.ProtocolError"/>.
+    /// <see cref="RegistryProviderException{TKind}.Kind"/> is <see cref="RegistryValidationOutcome.ProtocolError"/>.
     /// </exception>
     public override ValueTask CheckEntryAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default)
     {
@@ -180,7 +180,7 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider<AzureOp
     }
 
     private static AzureCredentialException Refused(RegistryEntry entry, RegistryErrorReason reason, string field, string why, Exception? cause = null) =>
-        new(reason, RegistryValidationOutcome.ProtocolError, $"The acr entry {entry.Scope} cannot be used: {why}", cause) { Field = field };
+        new(RegistryValidationOutcome.ProtocolError, reason, $"The acr entry {entry.Scope} cannot be used: {why}", cause) { Field = field };
 
     private async Task<RegistryCredential> FetchAsync(RegistryEntry entry, AzureEntryIdentity identity, RegistrySecret secret, CancellationToken cancellationToken)
     {
@@ -238,8 +238,8 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider<AzureOp
         {
             // No identity of that kind on this machine: like AWS's empty credential chain, a refusal rather than a network failure.
             throw new AzureCredentialException(
-                RegistryErrorReason.Unauthorized,
                 RegistryValidationOutcome.Unreachable,
+                RegistryErrorReason.Unauthorized,
                 $"The Entra ID credential ({identity.Mode}) for {entry.Scope} is not available here: {Describe(e)}",
                 e);
         }
@@ -252,8 +252,8 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider<AzureOp
         {
             var outcome = e.Status is 401 or 403 ? RegistryValidationOutcome.Unauthorized : e.Status == 0 ? RegistryValidationOutcome.Unreachable : RegistryValidationOutcome.ProtocolError;
             throw new AzureCredentialException(
-                e.Status == 429 ? RegistryErrorReason.Throttled : RegistryErrorCatalog.ReasonOf(outcome),
                 outcome,
+                e.Status == 429 ? RegistryErrorReason.Throttled : RegistryErrorCatalog.ReasonOf(outcome),
                 $"Getting an Entra ID token ({identity.Mode}) for {entry.Scope} failed ({e.Status}): {Describe(e)}",
                 e);
         }
@@ -311,10 +311,11 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider<AzureOp
 
     private AzureCredentialException Failed(RegistryEntry entry, AzureEntryIdentity identity, AzureCredentialException e)
     {
-        Log.RefreshTokenFailed(Logger, entry.Scope.Value, entry.Account, e.Outcome, e.Message);
-        Count(identity, e.Outcome);
+        Log.RefreshTokenFailed(Logger, entry.Scope.Value, entry.Account, e.Kind, e.Message);
+        Count(identity, e.Kind);
         return e;
     }
 
-    private static void Count(AzureEntryIdentity identity, RegistryValidationOutcome? failure) => Telemetry.TokenRequested(identity.Mode, failure);
+    private static void Count(AzureEntryIdentity identity, RegistryValidationOutcome? failure) =>
+        Telemetry.Tokens.CountRequest(failure, Telemetry.Mode(identity.Mode));
 }

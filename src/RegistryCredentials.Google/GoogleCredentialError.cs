@@ -1,6 +1,6 @@
 namespace RegistryCredentials.Google;
 
-/// <summary>What went wrong with a Google credential (<see cref="GoogleCredentialException.Error"/>).</summary>
+/// <summary>What went wrong with a Google credential (<see cref="RegistryProviderException{TKind}.Kind"/> of <see cref="GoogleCredentialException"/>).</summary>
 public enum GoogleCredentialError
 {
     /// <summary>Not given.</summary>

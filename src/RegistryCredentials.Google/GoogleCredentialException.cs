@@ -1,22 +1,22 @@
 namespace RegistryCredentials.Google;
 
 /// <summary>
-/// A Google (<c>gcr</c>) entry's credential is unusable: <see cref="Error"/> says why. Thrown when the entry is added or
-/// updated (before anything is stored) and when a credential is made for a pull. The message never holds the key.
+/// A Google (<c>gcr</c>) entry's credential is unusable: <see cref="RegistryProviderException{TKind}.Kind"/> says why.
+/// Thrown when the entry is added or updated (before anything is stored) and when a credential is made for a pull. The
+/// message never holds the key.
 /// </summary>
-public sealed class GoogleCredentialException : RegistryCredentialsException
+public sealed class GoogleCredentialException : RegistryProviderException<GoogleCredentialError>
 {
-    private readonly RegistryErrorReason? _reason;
-
     /// <summary>Creates the exception with a default message.</summary>
     public GoogleCredentialException()
+        : base(GoogleCredentialError.Unspecified, null, null)
     {
     }
 
     /// <summary>Creates the exception with a message.</summary>
     /// <param name="message">What happened.</param>
     public GoogleCredentialException(string message)
-        : base(message)
+        : base(GoogleCredentialError.Unspecified, message, null)
     {
     }
 
@@ -24,36 +24,30 @@ public sealed class GoogleCredentialException : RegistryCredentialsException
     /// <param name="message">What happened.</param>
     /// <param name="innerException">The cause.</param>
     public GoogleCredentialException(string message, Exception innerException)
-        : base(message, innerException)
+        : base(GoogleCredentialError.Unspecified, message, innerException)
     {
     }
 
     /// <summary>Creates the exception with an error kind.</summary>
-    /// <param name="error">What went wrong.</param>
+    /// <param name="kind">What went wrong.</param>
     /// <param name="message">What happened, without secrets.</param>
     /// <param name="innerException">The cause, if any (never one whose message could hold the key).</param>
-    public GoogleCredentialException(GoogleCredentialError error, string message, Exception? innerException = null)
-        : base(message, innerException!)
+    public GoogleCredentialException(GoogleCredentialError kind, string message, Exception? innerException = null)
+        : base(kind, message, innerException)
     {
-        Error = error;
-        Field = FieldOf(error);
+        Field = FieldOf(kind);
     }
 
     /// <summary>Creates the exception with an error kind and the reason the kind alone does not tell (for a failed token request).</summary>
-    /// <param name="error">What went wrong.</param>
-    /// <param name="reason">The failure in the one failure model (<see cref="Reason"/>).</param>
+    /// <param name="kind">What went wrong.</param>
+    /// <param name="reason">The failure in the one failure model (<see cref="RegistryProviderException{TKind}.Reason"/>).</param>
     /// <param name="message">What happened, without secrets.</param>
     /// <param name="innerException">The cause, if any (never one whose message could hold the key).</param>
-    internal GoogleCredentialException(GoogleCredentialError error, RegistryErrorReason reason, string message, Exception? innerException)
-        : base(reason, message, innerException)
+    internal GoogleCredentialException(GoogleCredentialError kind, RegistryErrorReason reason, string message, Exception? innerException)
+        : base(kind, message, innerException, reason)
     {
-        Error = error;
-        Field = FieldOf(error);
-        _reason = reason;
+        Field = FieldOf(kind);
     }
-
-    /// <summary>What went wrong.</summary>
-    public GoogleCredentialError Error { get; }
 
     /// <summary>
     /// The failure in the one failure model: <see cref="RegistryErrorReason.InvalidEntry"/> for an unsupported user name or
@@ -62,9 +56,11 @@ public sealed class GoogleCredentialException : RegistryCredentialsException
     /// <see cref="RegistryErrorReason.Unauthorized"/> when Application Default Credentials are missing; for a failed token
     /// request <see cref="RegistryErrorReason.Unauthorized"/>, <see cref="RegistryErrorReason.Unreachable"/>,
     /// <see cref="RegistryErrorReason.TlsFailure"/>, <see cref="RegistryErrorReason.Timeout"/>,
-    /// <see cref="RegistryErrorReason.Throttled"/> or <see cref="RegistryErrorReason.ProtocolError"/>.
+    /// <see cref="RegistryErrorReason.Throttled"/> or <see cref="RegistryErrorReason.ProtocolError"/> (given where it was thrown).
     /// </summary>
-    public override RegistryErrorReason Reason => _reason ?? Error switch
+    /// <param name="kind">What went wrong.</param>
+    /// <returns>The reason.</returns>
+    protected override RegistryErrorReason ReasonOf(GoogleCredentialError kind) => kind switch
     {
         GoogleCredentialError.UnsupportedUsername or GoogleCredentialError.InvalidKey => RegistryErrorReason.InvalidEntry,
         GoogleCredentialError.ApplicationDefaultNotAllowed => RegistryErrorReason.NotAllowed,
@@ -73,7 +69,7 @@ public sealed class GoogleCredentialException : RegistryCredentialsException
         _ => RegistryErrorReason.Unspecified,
     };
 
-    private static string? FieldOf(GoogleCredentialError error) => error switch
+    private static string? FieldOf(GoogleCredentialError kind) => kind switch
     {
         GoogleCredentialError.UnsupportedUsername or GoogleCredentialError.ApplicationDefaultNotAllowed => nameof(RegistryAddRequest.Username),
         GoogleCredentialError.InvalidKey => nameof(RegistryAddRequest.Password),

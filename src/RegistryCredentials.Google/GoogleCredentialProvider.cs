@@ -191,7 +191,10 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider<Google
             key.Fingerprint);
         return TokenCache.GetOrCreateAsync(
             cacheKey,
-            ct => Telemetry.MeasureTokenAsync(TimeProvider, "service_account", () => RequestServiceAccountTokenAsync(key, tokenUri, scopes, timeout, httpClientFactory, ct)),
+            ct => Telemetry.Tokens.MeasureAsync(
+                TimeProvider,
+                () => RequestServiceAccountTokenAsync(key, tokenUri, scopes, timeout, httpClientFactory, ct),
+                Telemetry.Source("service_account")),
             cancellationToken);
     }
 
@@ -253,7 +256,10 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider<Google
         var cacheKey = TokenKey(entry, "application_default", string.Join(' ', scopes));
         return TokenCache.GetOrCreateAsync(
             cacheKey,
-            ct => Telemetry.MeasureTokenAsync(TimeProvider, "application_default", () => RequestApplicationDefaultTokenAsync(entry, scopes, timeout, httpClientFactory, ct)),
+            ct => Telemetry.Tokens.MeasureAsync(
+                TimeProvider,
+                () => RequestApplicationDefaultTokenAsync(entry, scopes, timeout, httpClientFactory, ct),
+                Telemetry.Source("application_default")),
             cancellationToken);
     }
 
@@ -272,7 +278,7 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider<Google
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.ApplicationDefaultFailed(Logger, entry.Scope.Value, entry.Account, e.GetType().Name);
-            Telemetry.TokenRequested("application_default", GoogleCredentialError.ApplicationDefaultUnavailable);
+            Telemetry.Tokens.CountRequest(GoogleCredentialError.ApplicationDefaultUnavailable, Telemetry.Source("application_default"));
             throw new GoogleCredentialException(
                 GoogleCredentialError.ApplicationDefaultUnavailable,
                 "Application Default Credentials are allowed but not available on this machine: set GOOGLE_APPLICATION_CREDENTIALS to a key file, "
@@ -327,7 +333,7 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider<Google
         try
         {
             var response = await request(linked.Token).ConfigureAwait(false);
-            Telemetry.TokenRequested(source, null);
+            Telemetry.Tokens.CountRequest(null, Telemetry.Source(source));
             return response;
         }
         catch (TokenResponseException e)
@@ -361,7 +367,7 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider<Google
             failure = e;
         }
 
-        Telemetry.TokenRequested(source, GoogleCredentialError.TokenRequestFailed);
+        Telemetry.Tokens.CountRequest(GoogleCredentialError.TokenRequestFailed, Telemetry.Source(source));
         Log.TokenRequestFailed(Logger, who, where, reason);
         throw new GoogleCredentialException(GoogleCredentialError.TokenRequestFailed, kind, $"No access token for {who}: {reason}.", failure);
     }

@@ -31,7 +31,7 @@ public class AzureTelemetryTests
         await env.ResolveAsync("team/app");
         await env.AddEntraEntryAsync(validate: false, path: "refused/*", password: "wrong-" + TestHost.NewSecret());
         var refused = Assert.ThrowsAsync<AzureCredentialException>(async () => await env.Host.Resolver.ResolveAsync(env.Front.Registry + "/refused/app:1"));
-        Assert.That(refused!.Outcome, Is.EqualTo(RegistryValidationOutcome.Unauthorized));
+        Assert.That(refused!.Kind, Is.EqualTo(RegistryValidationOutcome.Unauthorized));
 
         Assert.Multiple(() =>
         {

@@ -106,7 +106,7 @@ public class EntraExchangeTests
 
         _env.Host.Time.Advance(TimeSpan.FromSeconds(1));
         var e = Assert.ThrowsAsync<AzureCredentialException>(() => _env.ResolveAsync());
-        Assert.That(e!.Outcome, Is.EqualTo(RegistryValidationOutcome.Unauthorized));
+        Assert.That(e!.Kind, Is.EqualTo(RegistryValidationOutcome.Unauthorized));
 
         _env.Front.FailWith = null;
         var recovered = await _env.ResolveAsync();
@@ -169,7 +169,7 @@ public class EntraExchangeTests
 
         var wrong = "wrong-" + TestHost.NewSecret();
         var e = Assert.ThrowsAsync<AzureCredentialException>(() => _env.Host.Manager.UpdateAsync(new RegistryUpdateRequest { Scope = _env.Front.Registry, Password = wrong }));
-        Assert.That(e!.Outcome, Is.EqualTo(RegistryValidationOutcome.Unauthorized));
+        Assert.That(e!.Kind, Is.EqualTo(RegistryValidationOutcome.Unauthorized));
         Assert.That(e.Message, Does.Contain("Entra ID refused"));
         Assert.That(await _env.Host.SnapshotAsync(), Is.EqualTo(before));
 
@@ -186,7 +186,7 @@ public class EntraExchangeTests
     {
         _env.Front.FailWith = HttpStatusCode.Unauthorized;
         var e = Assert.ThrowsAsync<AzureCredentialException>(() => _env.AddEntraEntryAsync());
-        Assert.That(e!.Outcome, Is.EqualTo(RegistryValidationOutcome.Unauthorized));
+        Assert.That(e!.Kind, Is.EqualTo(RegistryValidationOutcome.Unauthorized));
         Assert.That(e.Message, Does.Contain("/oauth2/exchange refused").And.Contain("AcrPull").And.Contain("exchange refused by the test ACR"));
         Assert.That(await _env.Host.Store.ListAsync(null), Is.Empty);
         Assert.That(_env.Host.Validator.Invocations, Is.Empty, "the registry is not asked about a credential that could not be made");
@@ -197,7 +197,7 @@ public class EntraExchangeTests
     {
         _env.Front.FailWith = HttpStatusCode.InternalServerError;
         var e = Assert.ThrowsAsync<AzureCredentialException>(() => _env.AddEntraEntryAsync());
-        Assert.That(e!.Outcome, Is.EqualTo(RegistryValidationOutcome.ProtocolError));
+        Assert.That(e!.Kind, Is.EqualTo(RegistryValidationOutcome.ProtocolError));
         Assert.That(e.Message, Does.Contain("answered 500"));
     }
 
@@ -210,7 +210,7 @@ public class EntraExchangeTests
     {
         _env.Front.RawAnswer = answer;
         var e = Assert.ThrowsAsync<AzureCredentialException>(() => _env.AddEntraEntryAsync());
-        Assert.That(e!.Outcome, Is.EqualTo(RegistryValidationOutcome.ProtocolError));
+        Assert.That(e!.Kind, Is.EqualTo(RegistryValidationOutcome.ProtocolError));
         Assert.That(e.Message, Does.Contain(named));
         Assert.That(await _env.Host.Store.ListAsync(null), Is.Empty);
     }
@@ -237,7 +237,7 @@ public class EntraExchangeTests
     public async Task Wrong_client_secret_is_refused_by_entra_id_before_any_exchange()
     {
         var e = Assert.ThrowsAsync<AzureCredentialException>(() => _env.AddEntraEntryAsync(password: "wrong-" + TestHost.NewSecret()));
-        Assert.That(e!.Outcome, Is.EqualTo(RegistryValidationOutcome.Unauthorized));
+        Assert.That(e!.Kind, Is.EqualTo(RegistryValidationOutcome.Unauthorized));
         Assert.That(e.Message, Does.Contain("Entra ID refused the credential (ClientSecret)").And.Contain("AADSTS7000215"));
         Assert.That(e.InnerException, Is.InstanceOf<global::Azure.Identity.AuthenticationFailedException>());
         Assert.That(_env.Front.Exchanges, Is.Zero);
@@ -254,7 +254,7 @@ public class EntraExchangeTests
             Username = _env.ClientUsername,
             Password = _env.Entra.ClientSecret,
         }));
-        Assert.That(untrusted!.Outcome, Is.EqualTo(RegistryValidationOutcome.TlsFailure));
+        Assert.That(untrusted!.Kind, Is.EqualTo(RegistryValidationOutcome.TlsFailure));
         Assert.That(untrusted.Message, Does.Contain("untrusted"));
         Assert.That(_env.Front.Exchanges, Is.Zero, "no token crossed an untrusted connection");
 
@@ -275,7 +275,7 @@ public class EntraExchangeTests
         var port = _env.Front.BaseUri.Port;
         await _env.Front.DisposeAsync();
         var e = Assert.ThrowsAsync<AzureCredentialException>(() => _env.AddEntraEntryAsync());
-        Assert.That(e!.Outcome, Is.EqualTo(RegistryValidationOutcome.Unreachable));
+        Assert.That(e!.Kind, Is.EqualTo(RegistryValidationOutcome.Unreachable));
         Assert.That(e.Message, Does.Contain("127.0.0.1:" + port).And.Contain("connection refused"));
     }
 }

@@ -103,7 +103,7 @@ public class ModeSelectionTests
             await protector.ProtectAsync("unused", RegistryAccounts.Default, scope)));
 
         var e = Assert.ThrowsAsync<AzureCredentialException>(async () => await host.Resolver.ResolveAsync("myregistry.azurecr.io/app:1"));
-        Assert.That(e!.Outcome, Is.EqualTo(RegistryValidationOutcome.ProtocolError));
+        Assert.That(e!.Kind, Is.EqualTo(RegistryValidationOutcome.ProtocolError));
         Assert.That(e.Message, Does.Contain("AllowDefaultCredential"));
     }
 

@@ -76,7 +76,7 @@ public class WorkloadIdentityTests
             env.Entra.ClientAssertion = "expected-" + TestHost.NewSecret();
 
             var e = Assert.ThrowsAsync<AzureCredentialException>(() => env.AddEntraEntryAsync(username: "workload-identity", password: "unused"));
-            Assert.That(e!.Outcome, Is.EqualTo(RegistryValidationOutcome.Unauthorized));
+            Assert.That(e!.Kind, Is.EqualTo(RegistryValidationOutcome.Unauthorized));
             Assert.That(e.Message, Does.Contain("(WorkloadIdentity)"));
             Assert.That(env.Front.Exchanges, Is.Zero);
         }

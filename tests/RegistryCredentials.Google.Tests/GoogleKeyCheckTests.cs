@@ -29,7 +29,7 @@ public class GoogleKeyCheckTests
         var google = (GoogleCredentialException)exception!;
         Assert.Multiple(() =>
         {
-            Assert.That(google.Error, Is.EqualTo(error), google.Message);
+            Assert.That(google.Kind, Is.EqualTo(error), google.Message);
             // Issue 13: the refusal in the one failure model (a 400 naming the field over HTTP, exit 1 in regcred).
             Assert.That(google.Reason, Is.EqualTo(error == GoogleCredentialError.ApplicationDefaultNotAllowed ? RegistryErrorReason.NotAllowed : RegistryErrorReason.InvalidEntry));
             Assert.That(google.Field, Is.EqualTo(error == GoogleCredentialError.InvalidKey ? "Password" : "Username"));
@@ -238,7 +238,7 @@ public class GoogleKeyCheckTests
         await host.Manager.AddAsync(Request(GoogleUsernames.JsonKey, _account.Json, "gcr.io"));
         var before = await host.SnapshotAsync();
         var exception = await GoogleHosts.CatchAsync(() => host.Manager.UpdateAsync(new RegistryUpdateRequest { Scope = "gcr.io", Password = "{}" }));
-        Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Error)).EqualTo(GoogleCredentialError.InvalidKey));
+        Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.InvalidKey));
         Assert.That(await host.SnapshotAsync(), Is.EqualTo(before));
     }
 

@@ -44,7 +44,7 @@ public class GoogleTelemetryTests
         await host.Resolver.ResolveAsync("us-docker.pkg.dev/trusted/repo/app:1");
         await Add(host, "us-docker.pkg.dev/unknown", GoogleUsernames.JsonKey, unknown.Json);
         var refused = await GoogleHosts.CatchAsync(async () => await host.Resolver.ResolveAsync("us-docker.pkg.dev/unknown/repo/app:1"));
-        Assert.That(refused, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Error)).EqualTo(GoogleCredentialError.TokenRequestFailed));
+        Assert.That(refused, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.TokenRequestFailed));
 
         // Application Default Credentials pointing at a file that is not there. Google.Apis.Auth finds ADC once per
         // process: when an earlier test already found a key file (whose token endpoint is gone), the token request fails
@@ -57,7 +57,7 @@ public class GoogleTelemetryTests
             Environment.SetEnvironmentVariable(EnvironmentVariable, Path.Combine(Path.GetTempPath(), "missing-" + Guid.NewGuid().ToString("N") + ".json"));
             var unavailable = await GoogleHosts.CatchAsync(async () => await host.Resolver.ResolveAsync("europe-docker.pkg.dev/adc/repo/app:1"));
             Assert.That(unavailable, Is.InstanceOf<GoogleCredentialException>());
-            adcErrorType = ((GoogleCredentialException)unavailable!).Error switch
+            adcErrorType = ((GoogleCredentialException)unavailable!).Kind switch
             {
                 GoogleCredentialError.ApplicationDefaultUnavailable => "application_default_unavailable",
                 GoogleCredentialError.TokenRequestFailed => "token_request_failed",

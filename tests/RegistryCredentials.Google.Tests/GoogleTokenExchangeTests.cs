@@ -185,7 +185,7 @@ public class GoogleTokenExchangeTests
 
         _host.Time.Advance(TimeSpan.FromSeconds(1)); // 10 s before the real expiry
         var exception = await GoogleHosts.CatchAsync(() => ResolveAsync());
-        Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Error)).EqualTo(GoogleCredentialError.TokenRequestFailed));
+        Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.TokenRequestFailed));
         Assert.That(((GoogleCredentialException)exception!).Reason, Is.EqualTo(RegistryErrorReason.Unauthorized), "issue 13: the reason of the cause");
         Assert.That(exception!.Message, Does.Contain("refused").And.Contain("HTTP 400").And.Contain("invalid_grant"));
 
@@ -204,7 +204,7 @@ public class GoogleTokenExchangeTests
         _oauth.ExpiresIn = expiresIn;
         await AddAsync();
         var exception = await GoogleHosts.CatchAsync(() => ResolveAsync());
-        Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Error)).EqualTo(GoogleCredentialError.TokenRequestFailed));
+        Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.TokenRequestFailed));
         Assert.That(((GoogleCredentialException)exception!).Reason, Is.EqualTo(RegistryErrorReason.ProtocolError), "issue 13: the reason of the cause");
         Assert.That(exception!.Message, Does.Contain("safety margin"));
     }
@@ -283,7 +283,7 @@ public class GoogleTokenExchangeTests
     {
         using var unknown = TestServiceAccount.Create(_oauth.TokenUri); // its public key is not trusted by the endpoint
         var exception = await GoogleHosts.CatchAsync(() => AddAsync(unknown.Json, validate: true));
-        Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Error)).EqualTo(GoogleCredentialError.TokenRequestFailed));
+        Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.TokenRequestFailed));
         Assert.That(((GoogleCredentialException)exception!).Reason, Is.EqualTo(RegistryErrorReason.Unauthorized), "issue 13: the reason of the cause");
         Assert.That(exception!.Message, Does.Contain(unknown.ClientEmail).And.Contain("invalid_grant"));
         Assert.That(await _host.Manager.ListAsync(), Is.Empty);
@@ -310,7 +310,7 @@ public class GoogleTokenExchangeTests
         using var nowhere = TestServiceAccount.Create(new Uri("http://127.0.0.1:1/token"));
         await AddAsync(nowhere.Json);
         var exception = await GoogleHosts.CatchAsync(() => ResolveAsync());
-        Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Error)).EqualTo(GoogleCredentialError.TokenRequestFailed));
+        Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.TokenRequestFailed));
         Assert.That(((GoogleCredentialException)exception!).Reason, Is.EqualTo(RegistryErrorReason.Unreachable), "issue 13: the reason of the cause");
         Assert.That(exception!.Message, Does.Contain("could not be reached"));
     }
@@ -381,7 +381,7 @@ public class GoogleTokenExchangeTests
         });
         await AddAsync(host: host);
         var exception = await GoogleHosts.CatchAsync(() => ResolveAsync(host));
-        Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Error)).EqualTo(GoogleCredentialError.TokenRequestFailed));
+        Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.TokenRequestFailed));
         Assert.That(((GoogleCredentialException)exception!).Reason, Is.EqualTo(RegistryErrorReason.TlsFailure), "issue 13: the reason of the cause");
         Assert.That(https.RequestCount, Is.Zero);
     }
@@ -401,7 +401,7 @@ public class GoogleTokenExchangeTests
         host.Time.Advance(TimeSpan.FromSeconds(6));
 
         var exception = await GoogleHosts.CatchAsync(() => resolve);
-        Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Error)).EqualTo(GoogleCredentialError.TokenRequestFailed));
+        Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.TokenRequestFailed));
         Assert.That(((GoogleCredentialException)exception!).Reason, Is.EqualTo(RegistryErrorReason.Timeout), "issue 13: the reason of the cause");
         Assert.That(exception!.Message, Does.Contain("did not answer within 5 s"));
     }

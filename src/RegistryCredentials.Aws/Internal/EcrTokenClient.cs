@@ -51,13 +51,13 @@ internal sealed class EcrTokenClient(IHttpClientFactory httpClientFactory, IOpti
             var (authorization, failure, retryable) = await SendOnceAsync(target, signingCredentials, settings, cancellationToken).ConfigureAwait(false);
             if (authorization is not null)
             {
-                AwsTelemetry.TokenRequested(null);
+                AwsTelemetry.Tokens.CountRequest(null);
                 return authorization;
             }
 
             if (!retryable || attempt >= settings.MaxRetries)
             {
-                AwsTelemetry.TokenRequested(failure!.Kind);
+                AwsTelemetry.Tokens.CountRequest(failure!.Kind);
                 AwsLog.TokenFailed(logger, target.Host.Host, failure.Kind, failure.ErrorCode, failure.Message);
                 throw failure!;
             }
