@@ -149,7 +149,8 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
         }
         else
         {
-            throw Invalid(entry, null, $"{workload} names no role: annotate it with {RoleArnAnnotation}, or store the entry as '{IamRoleUsername}' with the role ARN.");
+            throw Invalid(
+                entry, null, $"{workload} names no role: annotate it with {RoleArnAnnotation}, or store the entry as '{IamRoleUsername}' with the role ARN.");
         }
 
         var account = workload.ServiceAccount ?? string.Empty;

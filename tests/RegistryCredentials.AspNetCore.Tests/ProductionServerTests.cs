@@ -32,6 +32,8 @@ public class ProductionServerTests
         Directory.Delete(_directory, recursive: true);
     }
 
+    private static readonly object Acme = new { registry = "docker.io/acme", registry_user = "ci", registry_pass = "pw" };
+
     private string KeyFile => Path.Combine(_directory, "secret.key");
 
     private Dictionary<string, string> Settings(string accountClaim = "sub") => new()
@@ -58,7 +60,7 @@ public class ProductionServerTests
         }
 
         using var alice = server.CreateClient(_issuer.Issue("alice"));
-        var created = await alice.PostAsJsonAsync("/registries?validate=false", new { registry = "docker.io/acme", registry_user = "ci", registry_pass = "pw" });
+        var created = await alice.PostAsJsonAsync("/registries?validate=false", Acme);
         Assert.That((await created.ExpectAsync(201))[0].GetProperty("userId").GetString(), Is.EqualTo("alice"));
         Assert.That((await (await alice.GetAsync("/registries")).ExpectAsync(200)).GetArrayLength(), Is.EqualTo(1));
 
@@ -93,7 +95,7 @@ public class ProductionServerTests
     {
         await using var server = await ServerProcess.StartAsync(_directory, Settings(accountClaim: "tenant"));
         using var teamA = server.CreateClient(_issuer.Issue("alice", new Dictionary<string, object?> { ["tenant"] = "team-a" }));
-        var created = await teamA.PostAsJsonAsync("/registries?validate=false", new { registry = "docker.io/acme", registry_user = "ci", registry_pass = "pw" });
+        var created = await teamA.PostAsJsonAsync("/registries?validate=false", Acme);
         Assert.That((await created.ExpectAsync(201))[0].GetProperty("userId").GetString(), Is.EqualTo("team-a"));
 
         // Another tenant does not see team-a's entry; a token without the claim has no account (403), and changes nothing.
@@ -101,8 +103,8 @@ public class ProductionServerTests
         Assert.That((await (await teamB.GetAsync("/registries")).ExpectAsync(200)).GetArrayLength(), Is.Zero);
         using var noTenant = server.CreateClient(_issuer.Issue("alice"));
         Assert.That((await noTenant.GetAsync("/registries")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
-        Assert.That((await noTenant.PostAsJsonAsync("/registries?validate=false", new { registry = "docker.io/other", registry_user = "u", registry_pass = "p" })).StatusCode,
-            Is.EqualTo(HttpStatusCode.Forbidden));
+        var other = new { registry = "docker.io/other", registry_user = "u", registry_pass = "p" };
+        Assert.That((await noTenant.PostAsJsonAsync("/registries?validate=false", other)).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         Assert.That((await (await teamA.GetAsync("/registries")).ExpectAsync(200)).GetArrayLength(), Is.EqualTo(1));
     }
 
@@ -114,7 +116,8 @@ public class ProductionServerTests
             using var client = server.CreateClient();
             var (status, health) = await HealthAsync(client);
             Assert.That(status, Is.EqualTo(HttpStatusCode.OK), health.ToString());
-            Assert.That(Checks(health), Is.EqualTo(new Dictionary<string, string> { ["store"] = "Healthy", ["schema"] = "Healthy", ["secret-key"] = "Healthy" }));
+            var green = new Dictionary<string, string> { ["store"] = "Healthy", ["schema"] = "Healthy", ["secret-key"] = "Healthy" };
+            Assert.That(Checks(health), Is.EqualTo(green));
         }
 
         File.Delete(KeyFile);
@@ -145,7 +148,7 @@ public class ProductionServerTests
 
         var (status, health) = await HealthAsync(client);
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK), health.ToString());
-        await (await client.PostAsJsonAsync("/registries?validate=false", new { registry = "docker.io/acme", registry_user = "ci", registry_pass = "pw" })).ExpectAsync(201);
+        await (await client.PostAsJsonAsync("/registries?validate=false", Acme)).ExpectAsync(201);
         Assert.That(await postgres.ScalarAsync<long>("SELECT count(*) FROM registry_credentials.entries", database), Is.EqualTo(1));
 
         await postgres.ExecuteAsync($"DROP DATABASE {database} WITH (FORCE)", "postgres");

@@ -117,8 +117,12 @@ public sealed class KubeletServiceAccountTokenTests
 
         Assert.Multiple(() =>
         {
-            foreach (var (run, fragment) in new[] { (forged, "InvalidIdentityToken"), (audience, "InvalidIdentityToken"), (noRole, "eks.amazonaws.com/role-arn"),
-                (badRole, "not a role ARN"), (notJwt, "serviceAccountToken") })
+            var expected = new[]
+            {
+                (forged, "InvalidIdentityToken"), (audience, "InvalidIdentityToken"), (noRole, "eks.amazonaws.com/role-arn"),
+                (badRole, "not a role ARN"), (notJwt, "serviceAccountToken"),
+            };
+            foreach (var (run, fragment) in expected)
             {
                 Assert.That(run.ExitCode, Is.Not.Zero, run.ToString());
                 Assert.That(run.Stdout, Is.Empty, run.ToString());

@@ -35,7 +35,8 @@ internal static class ServerServiceExtensions
     /// variable or <c>RegistryServer:SecretKey:KeyFile</c>. Outside Development a missing key file is not created: a server that
     /// lost its key must not start writing under a new one (the <c>secret-key</c> health check reports it).
     /// </summary>
-    public static RegistryCredentialsBuilder UseConfiguredSecretKey(this RegistryCredentialsBuilder builder, IConfiguration configuration, IHostEnvironment environment)
+    public static RegistryCredentialsBuilder UseConfiguredSecretKey(
+        this RegistryCredentialsBuilder builder, IConfiguration configuration, IHostEnvironment environment)
     {
         builder.Services.Configure<SecretProtectionOptions>(o => o.CreateKeyFile = environment.IsDevelopment());
         builder.Services.Configure<SecretProtectionOptions>(configuration.GetSection(SecretKeySection));

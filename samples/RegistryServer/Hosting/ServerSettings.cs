@@ -82,7 +82,8 @@ internal sealed class ServerSettings
             : development ? DevelopmentAuthentication : JwtBearerAuthentication;
         if (authentication is not (DevelopmentAuthentication or JwtBearerAuthentication))
         {
-            throw Refuse($"{Section}:Authentication is '{authentication}': use {JwtBearerAuthentication} (or {DevelopmentAuthentication} on a developer's machine).");
+            throw Refuse(
+                $"{Section}:Authentication is '{authentication}': use {JwtBearerAuthentication} (or {DevelopmentAuthentication} on a developer's machine).");
         }
 
         if (authentication == DevelopmentAuthentication && !development)

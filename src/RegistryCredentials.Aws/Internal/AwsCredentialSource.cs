@@ -42,7 +42,8 @@ internal sealed class AwsCredentialSource(
             case EcrIdentityKind.Auto:
                 return await ResolveAsync(await MachineAsync(cancellationToken).ConfigureAwait(false), "the machine's identity").ConfigureAwait(false);
             case EcrIdentityKind.WebIdentity:
-                var workload = await _roles.GetAsync(state.RoleKey!, () => AssumeWithWebIdentityAsync(state, _disposed.Token), cancellationToken).ConfigureAwait(false);
+                var workload = await _roles.GetAsync(state.RoleKey!, () => AssumeWithWebIdentityAsync(state, _disposed.Token), cancellationToken)
+                    .ConfigureAwait(false);
                 return workload.Credentials;
             default:
                 var session = await _roles.GetAsync(state.RoleKey!, () => AssumeAsync(state, _disposed.Token), cancellationToken).ConfigureAwait(false);
@@ -204,7 +205,8 @@ internal sealed class AwsCredentialSource(
         catch (Exception e) when (e is AmazonClientException or AmazonServiceException or HttpRequestException)
         {
             AwsTelemetry.RoleSessionRequested(AwsEcrErrorKind.Unreachable);
-            throw new AwsEcrException(AwsEcrErrorKind.Unreachable, $"STS could not be reached to assume the role of {who}: {FirstLine(e.Message)}", innerException: e);
+            throw new AwsEcrException(
+                AwsEcrErrorKind.Unreachable, $"STS could not be reached to assume the role of {who}: {FirstLine(e.Message)}", innerException: e);
         }
     }
 

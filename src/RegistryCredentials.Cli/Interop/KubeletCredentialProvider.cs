@@ -150,7 +150,8 @@ internal sealed class KubeletCredentialProvider
         return duration < TimeSpan.Zero ? TimeSpan.Zero : duration;
     }
 
-    public static string Serialize(string apiVersion, string cacheKeyType, TimeSpan cacheDuration, IReadOnlyList<(string Key, string Username, string Password)> auth,
+    public static string Serialize(
+        string apiVersion, string cacheKeyType, TimeSpan cacheDuration, IReadOnlyList<(string Key, string Username, string Password)> auth,
         string? serviceAccountTokenCacheType = null)
     {
         ArgumentNullException.ThrowIfNull(auth);

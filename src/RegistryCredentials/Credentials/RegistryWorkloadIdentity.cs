@@ -40,7 +40,9 @@ public sealed class RegistryWorkloadIdentity
         }
 
         ServiceAccountToken = serviceAccountToken;
-        Annotations = annotations is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(annotations, StringComparer.Ordinal);
+        Annotations = annotations is null
+            ? new Dictionary<string, string>(StringComparer.Ordinal)
+            : new Dictionary<string, string>(annotations, StringComparer.Ordinal);
         try
         {
             ServiceAccount = ReadSubject(parts[1]);
