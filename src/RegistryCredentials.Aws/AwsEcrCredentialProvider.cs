@@ -35,6 +35,13 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
     /// <summary>The user name that selects an assumed role: <c>_iam_role</c> (password <c>&lt;role_arn&gt;[;&lt;external_id&gt;]</c>).</summary>
     public const string IamRoleUsername = "_iam_role";
 
+    /// <summary>
+    /// The service-account annotation that names the role a workload assumes with its service-account token:
+    /// <c>eks.amazonaws.com/role-arn</c>, the annotation of EKS's IAM roles for service accounts (IRSA, read by
+    /// amazon-eks-pod-identity-webhook), so that a service account set up for IRSA pulls with the same role.
+    /// </summary>
+    public const string RoleArnAnnotation = "eks.amazonaws.com/role-arn";
+
     /// <summary>A token is handed out until this long before ECR's <c>expiresAt</c>, so it never expires in flight.</summary>
     internal static readonly TimeSpan ExpiryMargin = TimeSpan.FromMinutes(1);
 
@@ -104,6 +111,60 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
         ArgumentNullException.ThrowIfNull(secret);
         _ = Describe(entry, secret, Options);
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Returns the ECR credential of a workload (the kubelet's service-account-token mode): its service-account token is
+    /// exchanged with STS <c>AssumeRoleWithWebIdentity</c> for the role its service account names in
+    /// <see cref="RoleArnAnnotation"/>, or else the entry's <c>_iam_role</c> role, and the role's session asks ECR for the
+    /// token of the entry's registry. The entry's own keys are not used. Tokens are cached by entry, role, service account
+    /// and token, so one workload never gets another's.
+    /// </summary>
+    /// <param name="entry">The entry that matched the image.</param>
+    /// <param name="secret">Its secret (read only for an <c>_iam_role</c> entry's role).</param>
+    /// <param name="workload">The workload's identity.</param>
+    /// <param name="cancellationToken">Stops this caller's wait.</param>
+    /// <returns>User <c>AWS</c> and the token.</returns>
+    /// <exception cref="AwsEcrException">
+    /// No role is named, the annotation is not a role ARN (<see cref="AwsEcrErrorKind.InvalidEntry"/>), STS refused the token
+    /// (<see cref="AwsEcrErrorKind.Unauthorized"/>) or AWS failed the call.
+    /// </exception>
+    public override ValueTask<RegistryCredential> GetWorkloadCredentialAsync(
+        RegistryEntry entry, RegistrySecret secret, RegistryWorkloadIdentity workload, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(secret);
+        ArgumentNullException.ThrowIfNull(workload);
+        var options = Options;
+        var target = DescribeTarget(entry, options);
+        string roleArn;
+        if (workload.Annotation(RoleArnAnnotation) is { } annotated)
+        {
+            roleArn = RoleArn().IsMatch(annotated) ? annotated : throw Invalid(
+                entry, null, $"the annotation {RoleArnAnnotation} of {workload} is not a role ARN (arn:aws:iam::<account>:role/<name>).");
+        }
+        else if (string.Equals(entry.Username, IamRoleUsername, StringComparison.Ordinal))
+        {
+            roleArn = Describe(entry, secret, options).RoleArn!;
+        }
+        else
+        {
+            throw Invalid(
+                entry, null, $"{workload} names no role: annotate it with {RoleArnAnnotation}, or store the entry as '{IamRoleUsername}' with the role ARN.");
+        }
+
+        var account = workload.ServiceAccount ?? string.Empty;
+        var state = new EcrEntryState
+        {
+            Secret = secret, Options = options, Kind = EcrIdentityKind.WebIdentity, Target = target,
+            RoleArn = roleArn, WebIdentityToken = workload.ServiceAccountToken, ServiceAccount = workload.ServiceAccount,
+            RoleKey = EcrEntryState.Hash("web-identity", roleArn, account, workload.ServiceAccountToken, target.Region, target.Host.Partition,
+                target.Host.IsFips ? "fips" : "-", target.Host.IsDualStack ? "dualstack" : "-"),
+            CacheKey = TokenCache.CreateKey(entry, Type, EcrEntryState.Key(target), "web-identity", roleArn, account, workload.ServiceAccountToken),
+            Scope = entry.Scope.Value,
+        };
+        return TokenCache.GetOrCreateAsync(
+            state.CacheKey, token => AwsTelemetry.Tokens.MeasureAsync(TimeProvider, () => FetchAsync(state, token)), cancellationToken);
     }
 
     /// <summary>Logs that the entry's token was dropped after a registry refused it (the next resolve fetches a fresh one).</summary>
@@ -193,22 +254,9 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
     /// <summary>Works out everything about an entry, or refuses it.</summary>
     private EcrEntryState Describe(RegistryEntry entry, RegistrySecret secret, AwsEcrOptions options)
     {
-        var host = ResolveHost(entry, options);
-
-        // The host's own region always wins; AwsEcrOptions.Region only fills in a '*' region.
-        var region = host.IsPublic ? EcrRegistryHost.PublicRegion : host.Region ?? options.Region ?? throw Invalid(
-            entry, ScopeField, $"its region is '*', so the region to ask for tokens is unknown: set AwsEcrOptions.Region.");
-        Uri endpoint;
-        try
-        {
-            endpoint = host.ApiEndpointFor(region); // also when ServiceUrl replaces it: the region must fit the host
-        }
-        catch (ArgumentException e)
-        {
-            throw Invalid(entry, ScopeField, $"AwsEcrOptions.Region does not fit its host: {e.Message}");
-        }
-
-        var target = new EcrTarget(host, region, options.ServiceUrl ?? endpoint);
+        var target = DescribeTarget(entry, options);
+        var host = target.Host;
+        var region = target.Region;
         var password = secret.Reveal();
         switch (entry.Username)
         {
@@ -270,6 +318,28 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
         }
     }
 
+    /// <summary>Where the entry's tokens come from: its ECR host, region and API endpoint, or a refusal.</summary>
+    private static EcrTarget DescribeTarget(RegistryEntry entry, AwsEcrOptions options)
+    {
+        var host = ResolveHost(entry, options);
+
+        // The host's own region always wins; AwsEcrOptions.Region only fills in a '*' region.
+        var region = host.IsPublic ? EcrRegistryHost.PublicRegion : host.Region ?? options.Region ?? throw Invalid(
+            entry, ScopeField, $"its region is '*', so the region to ask for tokens is unknown: set AwsEcrOptions.Region.");
+        Uri endpoint;
+        try
+        {
+            endpoint = host.ApiEndpointFor(region); // also when ServiceUrl replaces it: the region must fit the host
+        }
+        catch (ArgumentException e)
+        {
+            throw Invalid(entry, ScopeField, $"AwsEcrOptions.Region does not fit its host: {e.Message}");
+        }
+
+        var target = new EcrTarget(host, region, options.ServiceUrl ?? endpoint);
+        return target;
+    }
+
     private static EcrRegistryHost ResolveHost(RegistryEntry entry, AwsEcrOptions options)
     {
         if (options.RegistryAliases.TryGetValue(entry.Scope.Registry, out var alias))
@@ -295,7 +365,7 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
     private const string UsernameField = nameof(RegistryAddRequest.Username);
     private const string PasswordField = nameof(RegistryAddRequest.Password);
 
-    private static AwsEcrException Invalid(RegistryEntry entry, string field, string why) =>
+    private static AwsEcrException Invalid(RegistryEntry entry, string? field, string why) =>
         new(AwsEcrErrorKind.InvalidEntry, $"The awsecr entry {entry.Scope} cannot be used: {why}") { Field = field };
 
     [GeneratedRegex(@"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$", RegexOptions.CultureInvariant)]

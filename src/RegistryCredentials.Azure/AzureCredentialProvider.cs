@@ -28,6 +28,12 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider<AzureOp
     /// <summary>The user name that goes with an ACR refresh token, as <c>az acr login</c> and Docker use it.</summary>
     public const string RefreshTokenUsername = "00000000-0000-0000-0000-000000000000";
 
+    /// <summary>The service-account annotation naming the Entra application a workload federates as: <c>azure.workload.identity/client-id</c>.</summary>
+    public const string ClientIdAnnotation = "azure.workload.identity/client-id";
+
+    /// <summary>The service-account annotation naming the Entra tenant: <c>azure.workload.identity/tenant-id</c>.</summary>
+    public const string TenantIdAnnotation = "azure.workload.identity/tenant-id";
+
     private readonly AcrTokenExchange _exchange;
 
     /// <summary>Creates the provider; <c>AddAzure()</c> registers it.</summary>
@@ -72,7 +78,72 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider<AzureOp
 
         return await TokenCache.GetOrCreateAsync(
             CacheKey(entry, secret),
-            token => Telemetry.Tokens.MeasureAsync(TimeProvider, () => FetchAsync(entry, identity, secret, token), Telemetry.Mode(identity.Mode)),
+            token => Telemetry.Tokens.MeasureAsync(TimeProvider, () => FetchAsync(entry, identity, secret, null, token), Telemetry.Mode(identity.Mode)),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Returns the ACR credential of a workload (the kubelet's service-account-token mode) through Entra ID workload
+    /// identity federation: the workload's service-account token is the client assertion
+    /// (<c>client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer</c>) for the application its service
+    /// account names in <see cref="ClientIdAnnotation"/> and <see cref="TenantIdAnnotation"/> (the annotations of Azure
+    /// Workload Identity, as cloud-provider-azure's acr-credential-provider reads them), or else the entry's
+    /// <c>&lt;tenant-id&gt;/&lt;client-id&gt;</c>; the Entra token is exchanged for an ACR refresh token as for every Entra entry.
+    /// Tokens are cached by entry, application, service account and token.
+    /// </summary>
+    /// <param name="entry">The entry that matched the image.</param>
+    /// <param name="secret">Its secret (not used: the token replaces it).</param>
+    /// <param name="workload">The workload's identity.</param>
+    /// <param name="cancellationToken">Stops this caller's wait.</param>
+    /// <returns>The refresh token with user <see cref="RefreshTokenUsername"/>.</returns>
+    /// <exception cref="AzureCredentialException">No application or tenant is named, the entry cannot be federated, or Entra ID or ACR refused.</exception>
+    public override async ValueTask<RegistryCredential> GetWorkloadCredentialAsync(
+        RegistryEntry entry, RegistrySecret secret, RegistryWorkloadIdentity workload, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(secret);
+        ArgumentNullException.ThrowIfNull(workload);
+        var entryIdentity = Identify(entry);
+        var clientId = workload.Annotation(ClientIdAnnotation) ?? entryIdentity.ClientId;
+        var tenantId = workload.Annotation(TenantIdAnnotation) ?? entryIdentity.TenantId;
+        if (clientId is null || tenantId is null)
+        {
+            throw Refused(entry, RegistryErrorReason.InvalidEntry, nameof(RegistryAddRequest.Username),
+                $"{workload} names no Entra application: annotate it with {ClientIdAnnotation} and {TenantIdAnnotation}, "
+                + "or store the entry as '<tenant-id>/<client-id>'.");
+        }
+
+        // The same forms as an entry's '<tenant-id>/<client-id>' (a GUID client id, a directory id or domain).
+        AzureEntryIdentity identity;
+        try
+        {
+            identity = AzureEntryIdentity.Parse(tenantId + "/" + clientId) with { Mode = AzureAuthenticationMode.WorkloadIdentity };
+        }
+        catch (ArgumentException e)
+        {
+            throw Refused(entry, RegistryErrorReason.InvalidEntry, nameof(RegistryAddRequest.Username),
+                $"the tenant '{tenantId}' and client id '{clientId}' of {workload} are not a directory id or domain and a GUID.", e);
+        }
+
+        if (!entryIdentity.IsEntra)
+        {
+            CheckEntra(entry, identity);
+        }
+
+        var options = new ClientAssertionCredentialOptions { DisableInstanceDiscovery = Options.DisableInstanceDiscovery };
+        if (EntraCredentials.AuthorityHostFor(entry, Options) is { } authority)
+        {
+            options.AuthorityHost = authority;
+        }
+
+        Options.ConfigureCredentialOptions?.Invoke(options);
+        var token = workload.ServiceAccountToken;
+        var credential = new ClientAssertionCredential(identity.TenantId, identity.ClientId, _ => Task.FromResult(token), options);
+        var key = TokenKey(entry, "workload", identity.TenantId!, identity.ClientId!, workload.ServiceAccount ?? string.Empty, token,
+            entry.VerifyTls ? "verify" : "skip", entry.CaCertificates ?? string.Empty);
+        return await TokenCache.GetOrCreateAsync(
+            key,
+            ct => Telemetry.Tokens.MeasureAsync(TimeProvider, () => FetchAsync(entry, identity, secret, credential, ct), Telemetry.Mode(identity.Mode)),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -182,7 +253,8 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider<AzureOp
     private static AzureCredentialException Refused(RegistryEntry entry, RegistryErrorReason reason, string field, string why, Exception? cause = null) =>
         new(RegistryValidationOutcome.ProtocolError, reason, $"The acr entry {entry.Scope} cannot be used: {why}", cause) { Field = field };
 
-    private async Task<RegistryCredential> FetchAsync(RegistryEntry entry, AzureEntryIdentity identity, RegistrySecret secret, CancellationToken cancellationToken)
+    private async Task<RegistryCredential> FetchAsync(
+        RegistryEntry entry, AzureEntryIdentity identity, RegistrySecret secret, TokenCredential? workload, CancellationToken cancellationToken)
     {
         using var activity = Telemetry.ActivitySource.StartActivity("RegistryCredentials.Azure.Exchange");
         activity?.SetTag("registrycredentials.scope", entry.Scope.Value);
@@ -192,7 +264,7 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider<AzureOp
         try
         {
             Log.GettingEntraToken(Logger, identity.Mode, entry.Scope.Value, entry.Account);
-            var accessToken = await GetEntraTokenAsync(entry, identity, secret, linked.Token).ConfigureAwait(false);
+            var accessToken = await GetEntraTokenAsync(entry, identity, secret, workload, linked.Token).ConfigureAwait(false);
             var tenant = JwtClaims.TryReadTenant(accessToken) ?? identity.TenantId;
             var refreshToken = await _exchange.ExchangeAsync(entry, accessToken, tenant, linked.Token).ConfigureAwait(false);
             var credential = MakeCredential(refreshToken);
@@ -213,7 +285,8 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider<AzureOp
         }
     }
 
-    private async Task<string> GetEntraTokenAsync(RegistryEntry entry, AzureEntryIdentity identity, RegistrySecret secret, CancellationToken cancellationToken)
+    private async Task<string> GetEntraTokenAsync(
+        RegistryEntry entry, AzureEntryIdentity identity, RegistrySecret secret, TokenCredential? workload, CancellationToken cancellationToken)
     {
         var request = new AzureCredentialRequest(
             entry,
@@ -225,7 +298,7 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider<AzureOp
             EntraCredentials.AuthorityHostFor(entry, Options));
         try
         {
-            var credential = Options.CredentialFactory?.Invoke(request) ?? EntraCredentials.Create(request, Options);
+            var credential = workload ?? Options.CredentialFactory?.Invoke(request) ?? EntraCredentials.Create(request, Options);
             var token = await credential.GetTokenAsync(new TokenRequestContext([Options.TokenScope]), cancellationToken).ConfigureAwait(false);
             if (string.IsNullOrEmpty(token.Token))
             {

@@ -54,10 +54,49 @@ public class SampleServerTests
     }
 
     [Test]
-    public void The_sample_refuses_to_run_outside_development()
+    public void The_development_sign_in_is_refused_outside_development()
     {
-        using var factory = Factory("Production");
+        // Issue 15 lets the sample run in Production (JWT bearer); what stays refused is its development sign-in there.
+        using var factory = Factory("Production").WithWebHostBuilder(web => web.UseSetting("RegistryServer:Authentication", "Development"));
         var error = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
         Assert.That(error!.Message, Does.Contain("Development"));
+    }
+
+    [TestCase("Authentication:Schemes:Bearer:ValidAudience", "ValidAudience")]
+    [TestCase("Authentication:Schemes:Bearer:Authority", "Authority")]
+    [TestCase("Kestrel:Endpoints:Https:Url", "HTTPS")]
+    public void Production_refuses_to_start_with_a_setting_missing(string missing, string named)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Authentication:Schemes:Bearer:Authority"] = "https://issuer.test.invalid/",
+            ["Authentication:Schemes:Bearer:ValidAudience"] = "registry-server",
+            ["Kestrel:Endpoints:Https:Url"] = "https://127.0.0.1:0",
+        };
+        settings.Remove(missing);
+        using var factory = Factory("Production").WithWebHostBuilder(web =>
+        {
+            foreach (var (key, value) in settings)
+            {
+                web.UseSetting(key, value);
+            }
+        });
+        var error = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
+        Assert.That(error!.Message, Does.Contain("RegistryServer cannot start").And.Contain(named));
+    }
+
+    [Test]
+    public async Task Production_refuses_plain_http_requests_before_authentication()
+    {
+        using var factory = Factory("Production").WithWebHostBuilder(web =>
+        {
+            web.UseSetting("Authentication:Schemes:Bearer:Authority", "https://issuer.test.invalid/");
+            web.UseSetting("Authentication:Schemes:Bearer:ValidAudience", "registry-server");
+            web.UseSetting("Kestrel:Endpoints:Https:Url", "https://127.0.0.1:0");
+        });
+        using var client = factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost") });
+        var response = await client.GetAsync("/registries");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("HTTPS"));
     }
 }

@@ -3,7 +3,6 @@ using System.Net;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using RegistryCredentials.Aws.Tests.Support;
 using RegistryCredentials.Testing;
 using RegistryCredentials.Tests.Support.Registry;
 

@@ -5,7 +5,6 @@ using System.Text.Json;
 using Azure.Core.Diagnostics;
 using Azure.Core.Pipeline;
 using Microsoft.Extensions.Time.Testing;
-using RegistryCredentials.Azure.Tests.Support;
 using RegistryCredentials.Testing;
 using RegistryCredentials.Tests.Support;
 using RegistryCredentials.Tests.Support.Registry;

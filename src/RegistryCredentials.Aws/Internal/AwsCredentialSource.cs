@@ -41,6 +41,10 @@ internal sealed class AwsCredentialSource(
                 return new ImmutableCredentials(state.AccessKeyId, state.SecretAccessKey, null);
             case EcrIdentityKind.Auto:
                 return await ResolveAsync(await MachineAsync(cancellationToken).ConfigureAwait(false), "the machine's identity").ConfigureAwait(false);
+            case EcrIdentityKind.WebIdentity:
+                var workload = await _roles.GetAsync(state.RoleKey!, () => AssumeWithWebIdentityAsync(state, _disposed.Token), cancellationToken)
+                    .ConfigureAwait(false);
+                return workload.Credentials;
             default:
                 var session = await _roles.GetAsync(state.RoleKey!, () => AssumeAsync(state, _disposed.Token), cancellationToken).ConfigureAwait(false);
                 return session.Credentials;
@@ -114,34 +118,7 @@ internal sealed class AwsCredentialSource(
     {
         var settings = options.CurrentValue;
         var baseCredentials = settings.BaseCredentials ?? await MachineAsync(cancellationToken).ConfigureAwait(false);
-        var config = new AmazonSecurityTokenServiceConfig
-        {
-            HttpClientFactory = new SdkHttpClientFactory(httpClientFactory),
-            MaxErrorRetry = settings.MaxRetries,
-            Timeout = settings.RequestTimeout,
-        };
-        if (settings.StsServiceUrl is { } stsUrl)
-        {
-            config.ServiceURL = stsUrl.AbsoluteUri;
-            config.AuthenticationRegion = state.Target.Region;
-        }
-        else
-        {
-            config.RegionEndpoint = state.Target.RegionEndpoint;
-
-            // A FIPS or dual-stack registry is reached through STS's matching endpoint; the SDK's STS endpoint rules pick it
-            // (sts-fips.{region}.{dnsSuffix}; in GovCloud the regional sts.{region}.amazonaws.com is the FIPS endpoint).
-            if (state.Target.Host.IsFips)
-            {
-                config.UseFIPSEndpoint = true;
-            }
-
-            if (state.Target.Host.IsDualStack)
-            {
-                config.UseDualstackEndpoint = true;
-            }
-        }
-
+        var config = StsConfig(state, settings);
         var request = new AssumeRoleRequest
         {
             RoleArn = state.RoleArn,
@@ -181,6 +158,90 @@ internal sealed class AwsCredentialSource(
             AwsTelemetry.RoleSessionRequested(AwsEcrErrorKind.Unreachable);
             throw new AwsEcrException(AwsEcrErrorKind.Unreachable, $"STS could not be reached to assume the _iam_role role of {state.Scope}: {FirstLine(e.Message)}", innerException: e);
         }
+    }
+
+    /// <summary>
+    /// A workload's role session: its service-account token presented to STS <c>AssumeRoleWithWebIdentity</c>, which is
+    /// not signed (STS API Reference: "does not require the use of AWS security credentials"); STS checks the token
+    /// against the account's OIDC provider and the role's trust policy.
+    /// </summary>
+    private async Task<RoleSession> AssumeWithWebIdentityAsync(EcrEntryState state, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        var request = new AssumeRoleWithWebIdentityRequest
+        {
+            RoleArn = state.RoleArn,
+            RoleSessionName = settings.RoleSessionName,
+            WebIdentityToken = state.WebIdentityToken,
+            DurationSeconds = (int)settings.RoleSessionDuration.TotalSeconds,
+        };
+        var who = $"{state.ServiceAccount ?? "the workload's service account"} for {state.Scope}";
+        try
+        {
+            using var sts = new AmazonSecurityTokenServiceClient(new AnonymousAWSCredentials(), StsConfig(state, settings));
+            var response = await sts.AssumeRoleWithWebIdentityAsync(request, cancellationToken).ConfigureAwait(false);
+            var credentials = response.Credentials ?? throw new AwsEcrException(
+                AwsEcrErrorKind.ServiceError, $"STS AssumeRoleWithWebIdentity for {who} answered without credentials.");
+            var expiration = credentials.Expiration is { } expires
+                ? new DateTimeOffset(DateTime.SpecifyKind(expires.ToUniversalTime(), DateTimeKind.Utc))
+                : time.GetUtcNow() + settings.RoleSessionDuration;
+            AwsTelemetry.RoleSessionRequested(null);
+            AwsLog.RoleAssumed(logger, state.Scope, expiration);
+            return new RoleSession(new ImmutableCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken), expiration);
+        }
+        catch (AmazonServiceException e) when (e.StatusCode != 0 || e.ErrorCode is not null)
+        {
+            // InvalidIdentityToken, ExpiredTokenException (400) and AccessDenied (403): the workload is not let in.
+            var kind = e.ErrorCode is "InvalidIdentityToken" or "ExpiredTokenException" or "IDPRejectedClaim"
+                || (e.ErrorCode is { } code && StsUnauthorizedCodes.Contains(code)) ? AwsEcrErrorKind.Unauthorized
+                : e.ErrorCode is "Throttling" or "ThrottlingException" or "IDPCommunicationError" || e.StatusCode == HttpStatusCode.TooManyRequests
+                    ? AwsEcrErrorKind.Throttled
+                : (int)e.StatusCode >= 500 ? AwsEcrErrorKind.Unreachable
+                : AwsEcrErrorKind.ServiceError;
+            AwsTelemetry.RoleSessionRequested(kind);
+            var status = ((int)e.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            throw new AwsEcrException(kind, $"STS refused the web identity of {who} ({e.ErrorCode ?? "HTTP " + status}).", e.ErrorCode, e.StatusCode);
+        }
+        catch (Exception e) when (e is AmazonClientException or AmazonServiceException or HttpRequestException)
+        {
+            AwsTelemetry.RoleSessionRequested(AwsEcrErrorKind.Unreachable);
+            throw new AwsEcrException(
+                AwsEcrErrorKind.Unreachable, $"STS could not be reached to assume the role of {who}: {FirstLine(e.Message)}", innerException: e);
+        }
+    }
+
+    /// <summary>The STS client's settings: the configured endpoint, or the registry region's (FIPS or dual-stack as the host is).</summary>
+    private AmazonSecurityTokenServiceConfig StsConfig(EcrEntryState state, AwsEcrOptions settings)
+    {
+        var config = new AmazonSecurityTokenServiceConfig
+        {
+            HttpClientFactory = new SdkHttpClientFactory(httpClientFactory),
+            MaxErrorRetry = settings.MaxRetries,
+            Timeout = settings.RequestTimeout,
+        };
+        if (settings.StsServiceUrl is { } stsUrl)
+        {
+            config.ServiceURL = stsUrl.AbsoluteUri;
+            config.AuthenticationRegion = state.Target.Region;
+        }
+        else
+        {
+            config.RegionEndpoint = state.Target.RegionEndpoint;
+
+            // A FIPS or dual-stack registry is reached through STS's matching endpoint; the SDK's STS endpoint rules pick it
+            // (sts-fips.{region}.{dnsSuffix}; in GovCloud the regional sts.{region}.amazonaws.com is the FIPS endpoint).
+            if (state.Target.Host.IsFips)
+            {
+                config.UseFIPSEndpoint = true;
+            }
+
+            if (state.Target.Host.IsDualStack)
+            {
+                config.UseDualstackEndpoint = true;
+            }
+        }
+
+        return config;
     }
 
     /// <summary>A multi-line SDK message (the chain lists one error per provider) on one line, at most 1,000 characters.</summary>

@@ -35,6 +35,12 @@ internal sealed class EcrEntryState
 
     public string? ExternalId { get; init; }
 
+    /// <summary>The workload's service-account token of a <see cref="EcrIdentityKind.WebIdentity"/> state.</summary>
+    public string? WebIdentityToken { get; init; }
+
+    /// <summary>The workload's service account, for messages (unverified: read from the token).</summary>
+    public string? ServiceAccount { get; init; }
+
     /// <summary><see cref="RoleSessionCache"/> key of an <c>_iam_role</c> entry.</summary>
     public string? RoleKey { get; init; }
 
@@ -45,6 +51,7 @@ internal sealed class EcrEntryState
     {
         EcrIdentityKind.AccessKey => "access key",
         EcrIdentityKind.Auto => "awsauto",
+        EcrIdentityKind.WebIdentity => "web identity",
         _ => "_iam_role",
     };
 

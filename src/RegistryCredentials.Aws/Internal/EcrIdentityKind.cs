@@ -11,4 +11,10 @@ internal enum EcrIdentityKind
 
     /// <summary>User name and password <c>awsauto</c>: the machine's identity through the AWS default credential chain.</summary>
     Auto,
+
+    /// <summary>
+    /// A workload's service-account token (the kubelet's service-account-token mode) exchanged with STS
+    /// <c>AssumeRoleWithWebIdentity</c> for a role named by the service account's annotation or the entry.
+    /// </summary>
+    WebIdentity,
 }

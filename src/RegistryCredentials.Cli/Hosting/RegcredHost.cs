@@ -79,9 +79,13 @@ internal sealed class RegcredHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        // The native providers: awsecr, gcr and acr entries get their token flows.
-        return builder.AddAwsEcr().AddGoogle().AddAzure();
+        // The native providers: awsecr, gcr and acr entries get their token flows. The ECR API endpoint follows the AWS
+        // SDKs' service-specific endpoint variable (AWS_ENDPOINT_URL_ECR), as STS follows AWS_ENDPOINT_URL_STS in the SDK.
+        return builder.AddAwsEcr(o => o.ServiceUrl ??= EndpointFromEnvironment("AWS_ENDPOINT_URL_ECR")).AddGoogle().AddAzure();
     }
+
+    private static Uri? EndpointFromEnvironment(string name) =>
+        Uri.TryCreate(Environment.GetEnvironmentVariable(name), UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" ? uri : null;
 
     /// <summary>Reads (or creates) the key and opens (or creates) a SQLite file now, rather than on first use.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>

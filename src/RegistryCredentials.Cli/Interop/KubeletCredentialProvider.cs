@@ -42,7 +42,10 @@ internal sealed class KubeletCredentialProvider
         }
 
         var host = _context.Host;
-        var resolution = await host.Resolver.ResolveAsync(reference, null, cancellationToken);
+        var workload = KubeletWorkloadIdentity.Read(request);
+        var resolution = workload is null
+            ? await host.Resolver.ResolveAsync(reference, null, cancellationToken)
+            : await host.Resolver.ResolveForWorkloadAsync(reference, workload, null, cancellationToken);
         if (resolution.IsDenied)
         {
             throw new RegcredException(RegistryErrorReason.PullDenied, resolution.Message);
@@ -77,7 +80,8 @@ internal sealed class KubeletCredentialProvider
             cacheDuration = CacheDuration(credential, host.Time.GetUtcNow(), _staticCacheDuration);
         }
 
-        _context.Terminal.Out.Write(Serialize(apiVersion, perImage ? "Image" : "Registry", cacheDuration, auth) + "\n");
+        var tokenCacheType = workload is null ? null : KubeletWorkloadIdentity.ServiceAccountCacheType;
+        _context.Terminal.Out.Write(Serialize(apiVersion, perImage ? "Image" : "Registry", cacheDuration, auth, tokenCacheType) + "\n");
         return ExitCodes.Ok;
     }
 
@@ -146,7 +150,9 @@ internal sealed class KubeletCredentialProvider
         return duration < TimeSpan.Zero ? TimeSpan.Zero : duration;
     }
 
-    public static string Serialize(string apiVersion, string cacheKeyType, TimeSpan cacheDuration, IReadOnlyList<(string Key, string Username, string Password)> auth)
+    public static string Serialize(
+        string apiVersion, string cacheKeyType, TimeSpan cacheDuration, IReadOnlyList<(string Key, string Username, string Password)> auth,
+        string? serviceAccountTokenCacheType = null)
     {
         ArgumentNullException.ThrowIfNull(auth);
         return Output.JsonOutput.Write(
@@ -157,6 +163,11 @@ internal sealed class KubeletCredentialProvider
                 json.WriteString("apiVersion", apiVersion);
                 json.WriteString("cacheKeyType", cacheKeyType);
                 json.WriteString("cacheDuration", GoDuration.Format(cacheDuration));
+                if (serviceAccountTokenCacheType is not null)
+                {
+                    json.WriteString("serviceAccountTokenCacheType", serviceAccountTokenCacheType);
+                }
+
                 json.WriteStartObject("auth");
                 foreach (var (key, username, password) in auth)
                 {

@@ -22,6 +22,29 @@ public abstract class RegistryCredentialProvider
     public abstract ValueTask<RegistryCredential> GetCredentialAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Makes the credential for a pull on behalf of a workload with its own identity (a pod's service-account token, from
+    /// the kubelet's service-account-token mode) instead of the entry's or this process's identity. The default refuses:
+    /// only providers that can federate such a token override it (ECR, ACR).
+    /// </summary>
+    /// <param name="entry">The entry that matched the image.</param>
+    /// <param name="secret">Its secret, decrypted.</param>
+    /// <param name="workload">The workload's identity.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The credential.</returns>
+    /// <exception cref="RegistryCredentialsException">
+    /// The provider cannot use a workload identity (<see cref="RegistryErrorReason.NotAllowed"/>), or the token service refused it.
+    /// </exception>
+    public virtual ValueTask<RegistryCredential> GetWorkloadCredentialAsync(
+        RegistryEntry entry, RegistrySecret secret, RegistryWorkloadIdentity workload, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        throw new RegistryCredentialsException(
+            RegistryErrorReason.NotAllowed,
+            $"The {Type} entry {entry.Scope} cannot pull with a workload's service-account token: only awsecr and acr entries federate it.",
+            null);
+    }
+
+    /// <summary>
     /// Checks an entry before it is stored (on add and update), for settings the provider refuses whatever the
     /// registry says; it makes no network call. The default accepts everything.
     /// </summary>

@@ -23,4 +23,20 @@ public interface IRegistryCredentialResolver
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when caches are cleared.</returns>
     ValueTask ReportRejectedAsync(RegistryResolution resolution, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Finds the credential for pulling <paramref name="image"/> on behalf of a workload with its own identity: the same
+    /// matching, policy and denials as <see cref="ResolveAsync"/>, and the matched entry's provider makes the credential
+    /// with <paramref name="workload"/> (<see cref="RegistryCredentialProvider.GetWorkloadCredentialAsync"/>) instead of
+    /// the entry's identity. Nothing made this way is cached beside the entry.
+    /// </summary>
+    /// <param name="image">The image to pull.</param>
+    /// <param name="workload">The workload's identity.</param>
+    /// <param name="account">The account whose entries apply; null for the configured account.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The resolution.</returns>
+    /// <exception cref="NotSupportedException">This resolver does not resolve for workloads (the default).</exception>
+    ValueTask<RegistryResolution> ResolveForWorkloadAsync(
+        ImageReference image, RegistryWorkloadIdentity workload, string? account = null, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} does not resolve credentials for a workload identity.");
 }

@@ -45,7 +45,18 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
         });
     }
 
-    public ValueTask<RegistryResolution> ResolveAsync(ImageReference image, string? account = null, CancellationToken cancellationToken = default)
+    public ValueTask<RegistryResolution> ResolveAsync(ImageReference image, string? account = null, CancellationToken cancellationToken = default) =>
+        ResolveCoreAsync(image, account, null, cancellationToken);
+
+    public ValueTask<RegistryResolution> ResolveForWorkloadAsync(
+        ImageReference image, RegistryWorkloadIdentity workload, string? account = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        return ResolveCoreAsync(image, account, workload, cancellationToken);
+    }
+
+    private ValueTask<RegistryResolution> ResolveCoreAsync(
+        ImageReference image, string? account, RegistryWorkloadIdentity? workload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
         account ??= _settings.Account;
@@ -53,13 +64,14 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
         var index = _index;
         if (index is null || index.ChangeToken.HasChanged)
         {
-            return ResolveAfterRebuildAsync(image, account, started, cancellationToken);
+            return ResolveAfterRebuildAsync(image, account, workload, started, cancellationToken);
         }
 
-        return Resolve(index, image, account, started, cancellationToken);
+        return Resolve(index, image, account, workload, started, cancellationToken);
     }
 
-    private async ValueTask<RegistryResolution> ResolveAfterRebuildAsync(ImageReference image, string account, long started, CancellationToken cancellationToken)
+    private async ValueTask<RegistryResolution> ResolveAfterRebuildAsync(
+        ImageReference image, string account, RegistryWorkloadIdentity? workload, long started, CancellationToken cancellationToken)
     {
         ResolverIndex index;
         try
@@ -71,10 +83,11 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
             throw; // not reached: the filter only records
         }
 
-        return await Resolve(index, image, account, started, cancellationToken).ConfigureAwait(false);
+        return await Resolve(index, image, account, workload, started, cancellationToken).ConfigureAwait(false);
     }
 
-    private ValueTask<RegistryResolution> Resolve(ResolverIndex index, ImageReference image, string account, long started, CancellationToken cancellationToken)
+    private ValueTask<RegistryResolution> Resolve(
+        ResolverIndex index, ImageReference image, string account, RegistryWorkloadIdentity? workload, long started, CancellationToken cancellationToken)
     {
         var settings = _settings;
         string registry, host, repository;
@@ -112,7 +125,7 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
             return new(Denied(image, registry, repository, entry, RegistryDenialReason.EntryInactive, started));
         }
 
-        if (hit.Credential is { } cached)
+        if (workload is null && hit.Credential is { } cached)
         {
             Resolved(CredentialTag, started);
             return new(new RegistryResolution(RegistryResolutionKind.Credential, image, registry, repository, entry, cached, RegistryDenialReason.None, hit));
@@ -123,7 +136,7 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
             return new(Denied(image, registry, repository, entry, RegistryDenialReason.NoProvider, started));
         }
 
-        return MakeCredentialAsync(hit, provider, image, registry, repository, started, cancellationToken);
+        return MakeCredentialAsync(hit, provider, workload, image, registry, repository, started, cancellationToken);
     }
 
     public async ValueTask ReportRejectedAsync(RegistryResolution resolution, CancellationToken cancellationToken = default)
@@ -147,21 +160,24 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
     }
 
     private async ValueTask<RegistryResolution> MakeCredentialAsync(
-        IndexEntry hit, RegistryCredentialProvider provider, ImageReference image, string registry, string repository, long started, CancellationToken cancellationToken)
+        IndexEntry hit, RegistryCredentialProvider provider, RegistryWorkloadIdentity? workload, ImageReference image, string registry, string repository,
+        long started, CancellationToken cancellationToken)
     {
         var entry = hit.Entry;
         RegistryCredential credential;
         try
         {
             var secret = hit.Secret ??= await SecretKeyGuard.UnprotectAsync(_protector, hit.Record, cancellationToken).ConfigureAwait(false);
-            credential = await provider.GetCredentialAsync(entry, secret, cancellationToken).ConfigureAwait(false);
+            credential = workload is null
+                ? await provider.GetCredentialAsync(entry, secret, cancellationToken).ConfigureAwait(false)
+                : await provider.GetWorkloadCredentialAsync(entry, secret, workload, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (Failed(e, started))
         {
             throw; // not reached: the filter only records
         }
 
-        if (credential.ExpiresOn is null)
+        if (workload is null && credential.ExpiresOn is null)
         {
             hit.Credential = credential;
         }

@@ -1,4 +1,4 @@
-namespace RegistryCredentials.Aws.Tests.Support;
+namespace RegistryCredentials.Tests.Support.Cloud;
 
 /// <summary>What <see cref="ServiceAccountTokenIssuer.Validate"/> found wrong with a token.</summary>
 public enum TokenProblem

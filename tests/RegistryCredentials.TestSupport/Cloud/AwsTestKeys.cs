@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace RegistryCredentials.Aws.Tests.Support;
+namespace RegistryCredentials.Tests.Support.Cloud;
 
 /// <summary>Test credentials made up per run: nothing that looks like a real AWS key is committed.</summary>
 public sealed record AwsTestKeys(string AccessKeyId, string SecretAccessKey, string? SessionToken = null)

@@ -9,9 +9,8 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using RegistryCredentials.Tests.Support.Registry;
 
-using RegistryCredentials.Tests.Support;
 
-namespace RegistryCredentials.Aws.Tests.Support;
+namespace RegistryCredentials.Tests.Support.Cloud;
 
 /// <summary>
 /// A local HTTPS stand-in for the ECR (and ECR Public) API: <c>POST /</c> with <c>X-Amz-Target:
@@ -76,7 +75,7 @@ public sealed partial class FakeEcrEndpoint : IAsyncDisposable
         return endpoint;
     }
 
-    /// <summary>Starts an endpoint that serves <paramref name="certificate"/> (for example one for AWS host names, see <see cref="AwsHostRoutes"/>).</summary>
+    /// <summary>Starts an endpoint that serves <paramref name="certificate"/> (for example one for AWS host names, see AwsHostRoutes in the AWS tests).</summary>
     public static async Task<FakeEcrEndpoint> StartAsync(TimeProvider time, X509Certificate2 certificate)
     {
         var endpoint = new FakeEcrEndpoint(time);

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace RegistryCredentials.Aws.Tests.Support;
+namespace RegistryCredentials.Tests.Support.Cloud;
 
 /// <summary>
 /// A Kubernetes cluster's service-account token issuer, made up per run: an RSA key, its key id and the cluster's OIDC

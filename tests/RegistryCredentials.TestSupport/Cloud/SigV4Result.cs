@@ -1,4 +1,4 @@
-namespace RegistryCredentials.Aws.Tests.Support;
+namespace RegistryCredentials.Tests.Support.Cloud;
 
 /// <summary>What <see cref="SigV4Verifier.Verify"/> found.</summary>
 public sealed record SigV4Result(

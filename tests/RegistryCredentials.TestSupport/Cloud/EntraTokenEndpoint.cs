@@ -4,10 +4,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using RegistryCredentials.Tests.Support;
 using RegistryCredentials.Tests.Support.Registry;
 
-namespace RegistryCredentials.Azure.Tests.Support;
+namespace RegistryCredentials.Tests.Support.Cloud;
 
 /// <summary>
 /// A local Entra ID token endpoint over HTTPS (the test CA's server certificate) for Azure.Identity/MSAL:
@@ -38,7 +37,7 @@ public sealed class EntraTokenEndpoint : IAsyncDisposable
     /// <summary>The workload-identity assertion accepted instead of a secret, when set.</summary>
     public string? ClientAssertion { get; set; }
 
-    public string Scope { get; set; } = AzureOptions.DefaultTokenScope;
+    public string Scope { get; set; } = "https://containerregistry.azure.net/.default";
 
     /// <summary><c>https://127.0.0.1:port/</c>: the <c>AuthorityHost</c>.</summary>
     public Uri AuthorityHost => _server.BaseUri;

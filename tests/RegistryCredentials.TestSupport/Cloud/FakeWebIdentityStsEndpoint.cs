@@ -4,9 +4,8 @@ using System.Security;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
-using RegistryCredentials.Tests.Support;
 
-namespace RegistryCredentials.Aws.Tests.Support;
+namespace RegistryCredentials.Tests.Support.Cloud;
 
 /// <summary>
 /// A local stand-in for STS <c>AssumeRoleWithWebIdentity</c> (IRSA). Its checks follow AWS's published rules:

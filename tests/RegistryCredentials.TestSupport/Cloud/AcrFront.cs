@@ -4,10 +4,9 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using RegistryCredentials.Tests.Support;
 using RegistryCredentials.Tests.Support.Registry;
 
-namespace RegistryCredentials.Azure.Tests.Support;
+namespace RegistryCredentials.Tests.Support.Cloud;
 
 /// <summary>
 /// A local stand-in for an ACR login server (HTTPS, test CA): it serves <c>POST /oauth2/exchange</c> itself, the way ACR

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using RegistryCredentials;
 
-namespace RegistryServer;
+namespace RegistryServer.Hosting;
 
 /// <summary>
 /// Development only: every request is authenticated as <c>developer</c>, or as the account named in the

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace RegistryCredentials.Aws.Tests.Support;
+namespace RegistryCredentials.Tests.Support.Cloud;
 
 /// <summary>One <c>GetAuthorizationToken</c> request as <see cref="FakeEcrEndpoint"/> saw it (<see cref="Host"/>: its <c>Host</c> header).</summary>
 public sealed record EcrCall(
