@@ -109,6 +109,32 @@ public class ProductionServerTests
     }
 
     [Test]
+    public async Task Acting_as_another_account_needs_the_configured_role_and_never_the_development_user_name()
+    {
+        var settings = Settings();
+        settings["RegistryServer:ActAsAccountRole"] = "registry-admin";
+        await using var server = await ServerProcess.StartAsync(_directory, settings);
+        using var alice = server.CreateClient(_issuer.Issue("alice"));
+        await (await alice.PostAsJsonAsync("/registries?validate=false", Acme)).ExpectAsync(201);
+
+        // A JWT whose subject is the development user's name, or a user without the role, is refused (403) and sees nothing.
+        foreach (var caller in new[] { "developer", "mallory" })
+        {
+            using var client = server.CreateClient(_issuer.Issue(caller));
+            client.DefaultRequestHeaders.Add("x-anchore-account", "alice");
+            Assert.That((await client.GetAsync("/registries")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), caller);
+            Assert.That((await client.DeleteAsync("/registries/docker.io%2Facme")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), caller);
+        }
+
+        // A caller whose token carries the role acts as alice.
+        using var admin = server.CreateClient(_issuer.Issue("root", new Dictionary<string, object?> { ["roles"] = new[] { "registry-admin" } }));
+        admin.DefaultRequestHeaders.Add("x-anchore-account", "alice");
+        var list = await (await admin.GetAsync("/registries")).ExpectAsync(200);
+        Assert.That(list.EnumerateArray().Select(e => e.GetProperty("userId").GetString()), Is.EqualTo(new[] { "alice" }));
+        Assert.That((await (await alice.GetAsync("/registries")).ExpectAsync(200)).GetArrayLength(), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task Health_is_green_on_sqlite_and_red_when_the_secret_key_is_missing()
     {
         await using (var server = await ServerProcess.StartAsync(_directory, Settings()))
