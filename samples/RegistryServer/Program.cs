@@ -17,8 +17,7 @@ if (!builder.Environment.IsDevelopment())
 
 builder.Services.AddRegistryCredentials()
     .UseSqliteStore(builder.Configuration["RegistryServer:Database"] ?? "registries.db")
-    .AddHttpApi()
-    .UseSettingsFile(builder.Configuration["RegistryServer:SettingsFile"] ?? "registry-settings.json");
+    .AddHttpApi(); // the policy (default registry, allow-list) is kept in the store: see docs/policy.md
 builder.Services.Configure<RegistryCredentialsOptions>(builder.Configuration.GetSection(RegistryCredentialsOptions.SectionName));
 builder.Services.AddOpenApi();
 builder.Services.AddAuthentication(DevelopmentAuthenticationHandler.SchemeName)
