@@ -61,7 +61,20 @@ internal static class PolicyEndpoints
     {
         var target = Target(context, write: true);
         var update = PolicyPatch.Read(await RequestBody.ReadJsonAsync<JsonNode>(context, MaxBodyBytes).ConfigureAwait(false));
-        var policy = await Policies(context).UpdatePolicyAsync(update, target, context.RequestAborted).ConfigureAwait(false);
+        RegistryPolicy policy;
+        try
+        {
+            policy = await Policies(context).UpdatePolicyAsync(update, target, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (RegistryFieldException e) when (e.Problem == RegistryFieldProblem.Invalid)
+        {
+            // A scope the grammar refuses: the same problem type as an entry's invalid scope.
+            var field = e.Field == nameof(RegistryPolicyUpdate.DefaultRegistry) ? PolicyPatch.DefaultRegistry : PolicyPatch.AllowedRegistries;
+            var detail = e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal)
+                .Replace(nameof(RegistryPolicyUpdate.AllowedRegistries) + "[", PolicyPatch.AllowedRegistries + "[", StringComparison.Ordinal);
+            throw new ApiProblemException(StatusCodes.Status400BadRequest, RegistryProblemTypes.InvalidScope, "Invalid registry scope", detail, field);
+        }
+
         if (context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("RegistryCredentials.AspNetCore") is { } logger
             && logger.IsEnabled(LogLevel.Information))
         {
