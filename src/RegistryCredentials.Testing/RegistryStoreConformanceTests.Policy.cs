@@ -166,7 +166,9 @@ public abstract partial class RegistryStoreConformanceTests
         var node = Node(store, AesGcmSecretProtector.GenerateKey());
         var policies = node.GetRequiredService<IRegistryPolicyManager>();
         var resolver = node.GetRequiredService<IRegistryCredentialResolver>();
-        Assert.That((await resolver.ResolveAsync(ImageReference.Parse("other.example.com/app")).ConfigureAwait(false)).Kind, Is.EqualTo(RegistryResolutionKind.Anonymous));
+        Assert.That(
+            (await resolver.ResolveAsync(ImageReference.Parse("other.example.com/app")).ConfigureAwait(false)).Kind,
+            Is.EqualTo(RegistryResolutionKind.Anonymous));
 
         await policies.UpdatePolicyAsync(new RegistryPolicyUpdate { AllowedRegistries = ["allowed.example.com"] }).ConfigureAwait(false);
         var denied = await resolver.ResolveAsync(ImageReference.Parse("other.example.com/app")).ConfigureAwait(false);
@@ -180,7 +182,8 @@ public abstract partial class RegistryStoreConformanceTests
         var before = await ((IRegistryPolicyStore)store).GetPolicyAsync(RegistryAccounts.Default).ConfigureAwait(false);
         var badItem = Assert.ThrowsAsync<RegistryFieldException>(() => policies.UpdatePolicyAsync(
             new RegistryPolicyUpdate { DefaultRegistry = "fine.example.com", AllowedRegistries = ["ok.example.com", "https://bad.example.com/"] }));
-        var badDefault = Assert.ThrowsAsync<RegistryFieldException>(() => policies.UpdatePolicyAsync(new RegistryPolicyUpdate { DefaultRegistry = "*.example.com" }));
+        var badDefault = Assert.ThrowsAsync<RegistryFieldException>(
+            () => policies.UpdatePolicyAsync(new RegistryPolicyUpdate { DefaultRegistry = "*.example.com" }));
         Assert.That(badItem!.Field, Is.EqualTo(nameof(RegistryPolicyUpdate.AllowedRegistries)));
         Assert.That(badDefault!.Field, Is.EqualTo(nameof(RegistryPolicyUpdate.DefaultRegistry)));
         var after = await ((IRegistryPolicyStore)store).GetPolicyAsync(RegistryAccounts.Default).ConfigureAwait(false);
@@ -191,7 +194,9 @@ public abstract partial class RegistryStoreConformanceTests
         var cleared = await policies.UpdatePolicyAsync(new RegistryPolicyUpdate { AllowedRegistries = [] }).ConfigureAwait(false);
         Assert.That(cleared.AllowedRegistries, Is.Empty, "an explicit empty list clears");
         Assert.That(cleared.DefaultRegistry, Is.EqualTo("allowed.example.com"));
-        Assert.That((await resolver.ResolveAsync(ImageReference.Parse("other.example.com/app")).ConfigureAwait(false)).Kind, Is.EqualTo(RegistryResolutionKind.Anonymous));
+        Assert.That(
+            (await resolver.ResolveAsync(ImageReference.Parse("other.example.com/app")).ConfigureAwait(false)).Kind,
+            Is.EqualTo(RegistryResolutionKind.Anonymous));
     }
 
     /// <summary>An account's own policy wins over the global one, which wins over the options; other accounts are untouched.</summary>
@@ -204,7 +209,8 @@ public abstract partial class RegistryStoreConformanceTests
         var policies = node.GetRequiredService<IRegistryPolicyManager>();
         var resolver = node.GetRequiredService<IRegistryCredentialResolver>();
 
-        await policies.UpdatePolicyAsync(new RegistryPolicyUpdate { DefaultRegistry = "global.example.com" }, RegistryPolicy.GlobalAccount).ConfigureAwait(false);
+        await policies.UpdatePolicyAsync(new RegistryPolicyUpdate { DefaultRegistry = "global.example.com" }, RegistryPolicy.GlobalAccount)
+            .ConfigureAwait(false);
         await policies.UpdatePolicyAsync(new RegistryPolicyUpdate { AllowedRegistries = ["own.example.com"] }, "team-a").ConfigureAwait(false);
 
         var teamA = await policies.GetPolicyAsync("team-a").ConfigureAwait(false);
@@ -214,8 +220,9 @@ public abstract partial class RegistryStoreConformanceTests
         Assert.That(teamB.Account, Is.EqualTo(RegistryPolicy.GlobalAccount));
         Assert.That(teamB.AllowedRegistries, Is.Empty);
 
-        Assert.That((await resolver.ResolveAsync(ImageReference.Parse("x.example.com/app"), "team-a").ConfigureAwait(false)).Kind, Is.EqualTo(RegistryResolutionKind.Denied));
-        Assert.That((await resolver.ResolveAsync(ImageReference.Parse("x.example.com/app"), "team-b").ConfigureAwait(false)).Kind, Is.EqualTo(RegistryResolutionKind.Anonymous));
+        var x = ImageReference.Parse("x.example.com/app");
+        Assert.That((await resolver.ResolveAsync(x, "team-a").ConfigureAwait(false)).Kind, Is.EqualTo(RegistryResolutionKind.Denied));
+        Assert.That((await resolver.ResolveAsync(x, "team-b").ConfigureAwait(false)).Kind, Is.EqualTo(RegistryResolutionKind.Anonymous));
         Assert.That((await resolver.ResolveAsync(ImageReference.Parse("nginx"), "team-b").ConfigureAwait(false)).Registry, Is.EqualTo("global.example.com"));
     }
 

@@ -18,7 +18,8 @@ public sealed class PolicyApiTests
     private const string Settings = "/registries/_settings";
     private static readonly string[] AllowedA = ["a.example.com"];
 
-    private static Task<HttpResponseMessage> PatchAsync(HttpClient client, string json, string path = Settings, string mediaType = "application/merge-patch+json") =>
+    private static Task<HttpResponseMessage> PatchAsync(
+        HttpClient client, string json, string path = Settings, string mediaType = "application/merge-patch+json") =>
         client.PatchAsync(path, new StringContent(json, Encoding.UTF8, mediaType));
 
     private static Task<HttpResponseMessage> PutAsync(HttpClient client, string json, string path = Settings) =>
@@ -158,7 +159,8 @@ public sealed class PolicyApiTests
         Assert.That(implicitImage.Registry, Is.EqualTo("reg.example.com"));
 
         // Another account is untouched: its policy still comes from configuration.
-        Assert.That((await host.Resolver.ResolveAsync(ImageReference.Parse("other.example.com/app"), "bob")).Kind, Is.EqualTo(RegistryResolutionKind.Anonymous));
+        var forBob = await host.Resolver.ResolveAsync(ImageReference.Parse("other.example.com/app"), "bob");
+        Assert.That(forBob.Kind, Is.EqualTo(RegistryResolutionKind.Anonymous));
     }
 
     [Test]

@@ -60,7 +60,8 @@ public sealed class PostgreSqlPolicyTests
             {Schema.Migrations[0].Sql(quoted)}
             {Schema.Migrations[1].Sql(quoted)}
             INSERT INTO {quoted}.schema_version (version, description) VALUES (1, 'entries table'), (2, 'secret key ids');
-            INSERT INTO {quoted}.entries VALUES ('default', 'x.example.com', 'x', 'docker_v2', 'u', NULL, true, false, NULL, true, now(), now(), 4, '\x0102'::bytea);
+            INSERT INTO {quoted}.entries VALUES
+                ('default', 'x.example.com', 'x', 'docker_v2', 'u', NULL, true, false, NULL, true, now(), now(), 4, '\x0102'::bytea);
             """);
         const string Entries = "SELECT string_agg(account || '|' || scope || '|' || version || '|' || encode(protected_secret, 'hex'), ',') FROM {0}.entries";
         var before = await _server.ScalarAsync<string>(string.Format(CultureInfo.InvariantCulture, Entries, quoted));
@@ -74,8 +75,11 @@ public sealed class PostgreSqlPolicyTests
             Assert.That(written.Version, Is.EqualTo(1));
             Assert.That(written.DefaultRegistry, Is.EqualTo("configured.example.com"), "an omitted field keeps the value in force");
             Assert.That(await _server.ScalarAsync<int>($"SELECT max(version) FROM {quoted}.schema_version"), Is.EqualTo(Schema.LatestVersion));
-            Assert.That(await _server.ScalarAsync<string>($"SELECT description FROM {quoted}.schema_version WHERE version = 3"), Is.EqualTo(PolicySchema.Description));
-            Assert.That(await _server.ScalarAsync<string>(string.Format(CultureInfo.InvariantCulture, Entries, quoted)), Is.EqualTo(before), "no entry changed");
+            Assert.That(
+                await _server.ScalarAsync<string>($"SELECT description FROM {quoted}.schema_version WHERE version = 3"),
+                Is.EqualTo(PolicySchema.Description));
+            var after = await _server.ScalarAsync<string>(string.Format(CultureInfo.InvariantCulture, Entries, quoted));
+            Assert.That(after, Is.EqualTo(before), "no entry changed");
             Assert.That(await _server.ScalarAsync<string>($"SELECT array_to_string(allowed_registries, ',') FROM {quoted}.policies WHERE account = 'default'"),
                 Is.EqualTo("allowed.example.com"));
         });
@@ -116,7 +120,8 @@ public sealed class PostgreSqlPolicyTests
         }
 
         var denied = await resolverB.ResolveAsync("other.example.com/app");
-        Assert.That(denied.DenialReason, Is.EqualTo(RegistryDenialReason.RegistryNotAllowed), "the last policy (round 4: allow-list set) is in force on node B");
+        Assert.That(
+            denied.DenialReason, Is.EqualTo(RegistryDenialReason.RegistryNotAllowed), "the last policy (round 4: allow-list set) is in force on node B");
         TestContext.Out.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"fleet propagation, write on A to resolution on B: policy median {Median(policyTimes):F1} ms (max {policyTimes.Max():F1}), " +

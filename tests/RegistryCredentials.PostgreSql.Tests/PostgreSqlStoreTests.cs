@@ -56,8 +56,9 @@ public sealed class PostgreSqlStoreTests
             var lists = await Task.WhenAll(calls);
 
             Assert.That(lists, Has.All.Empty);
-            Assert.That(await _server.ScalarAsync<long>("SELECT count(*) FROM registry_credentials.schema_version", database), Is.EqualTo(Schema.LatestVersion));
-            Assert.That(await _server.ScalarAsync<int>("SELECT max(version) FROM registry_credentials.schema_version", database), Is.EqualTo(Schema.LatestVersion));
+            const string Versions = "registry_credentials.schema_version";
+            Assert.That(await _server.ScalarAsync<long>($"SELECT count(*) FROM {Versions}", database), Is.EqualTo(Schema.LatestVersion));
+            Assert.That(await _server.ScalarAsync<int>($"SELECT max(version) FROM {Versions}", database), Is.EqualTo(Schema.LatestVersion));
             await stores[0].AddAsync(Record("reg.example.com"));
             Assert.That(await stores[3].ListAsync(null), Has.Count.EqualTo(1));
         }

@@ -194,7 +194,8 @@ public sealed class SqliteFileFaultTests
     {
         await CreateDatabaseAsync(entries: 3);
         var future = Schema.LatestVersion + 1;
-        _db.RawExecute($"INSERT INTO registry_schema (version, description, applied_on) VALUES ({future}, 'from the future', '2030-01-01T00:00:00.0000000+00:00')");
+        _db.RawExecute(
+            $"INSERT INTO registry_schema (version, description, applied_on) VALUES ({future}, 'from the future', '2030-01-01T00:00:00.0000000+00:00')");
         var error = await RefusedAsync(SqliteStoreErrorKind.NewerSchema);
         Assert.That(error.Message, Does.Contain($"schema version {future}"));
     }

@@ -107,7 +107,9 @@ public sealed class SqlitePolicyTests
         {
             Assert.That(written.Version, Is.EqualTo(1));
             Assert.That(written.DefaultRegistry, Is.EqualTo("configured.example.com"), "an omitted field keeps the value in force");
-            Assert.That(_db.RawScalar("SELECT group_concat(version) FROM registry_schema"), Is.EqualTo(string.Join(',', Enumerable.Range(1, Schema.LatestVersion))));
+            Assert.That(
+                _db.RawScalar("SELECT group_concat(version) FROM registry_schema"),
+                Is.EqualTo(string.Join(',', Enumerable.Range(1, Schema.LatestVersion))));
             Assert.That(_db.RawScalar("SELECT description FROM registry_schema WHERE version = 3"), Is.EqualTo("registry policies"));
             Assert.That(_db.RawScalar(EntriesSnapshot), Is.EqualTo(entries), "no entry changed");
             Assert.That(_db.RawScalar("SELECT account || '|' || default_registry || '|' || allowed_registries FROM registry_policies"),

@@ -61,7 +61,8 @@ public class RegistryPolicyManagerTests
     public async Task An_update_that_changes_nothing_writes_nothing()
     {
         using var host = Host();
-        var first = await Policies(host).UpdatePolicyAsync(new RegistryPolicyUpdate { AllowedRegistries = ["a.example.com", "A.example.com", " ", "b.example.com"] });
+        var first = await Policies(host).UpdatePolicyAsync(
+            new RegistryPolicyUpdate { AllowedRegistries = ["a.example.com", "A.example.com", " ", "b.example.com"] });
         Assert.That(first.AllowedRegistries, Is.EqualTo(new[] { "a.example.com", "b.example.com" }), "blank items skipped, duplicates kept once");
         var token = host.Store.Watch();
         var same = await Policies(host).UpdatePolicyAsync(new RegistryPolicyUpdate { AllowedRegistries = ["a.example.com", "b.example.com"] });
@@ -78,11 +79,16 @@ public class RegistryPolicyManagerTests
         var before = await ((IRegistryPolicyStore)host.Store).ListPoliciesAsync();
 
         var tooMany = Assert.ThrowsAsync<RegistryFieldException>(() => policies.UpdatePolicyAsync(
-            new RegistryPolicyUpdate { AllowedRegistries = [.. Enumerable.Range(0, RegistryPolicyUpdate.MaxAllowedRegistries + 1).Select(i => $"r{i}.example.com")] }));
-        var url = Assert.ThrowsAsync<RegistryFieldException>(() => policies.UpdatePolicyAsync(new RegistryPolicyUpdate { DefaultRegistry = "https://x.example.com" }));
+            new RegistryPolicyUpdate
+            {
+                AllowedRegistries = [.. Enumerable.Range(0, RegistryPolicyUpdate.MaxAllowedRegistries + 1).Select(i => $"r{i}.example.com")],
+            }));
+        var url = Assert.ThrowsAsync<RegistryFieldException>(
+            () => policies.UpdatePolicyAsync(new RegistryPolicyUpdate { DefaultRegistry = "https://x.example.com" }));
         var badItem = Assert.ThrowsAsync<RegistryFieldException>(() => policies.UpdatePolicyAsync(
             new RegistryPolicyUpdate { DefaultRegistry = "fine.example.com", AllowedRegistries = ["ok.example.com", "docker.io/org*"] }));
-        Assert.ThrowsAsync<ArgumentException>(() => policies.UpdatePolicyAsync(new RegistryPolicyUpdate { DefaultRegistry = "x.example.com" }, "not an account"));
+        Assert.ThrowsAsync<ArgumentException>(
+            () => policies.UpdatePolicyAsync(new RegistryPolicyUpdate { DefaultRegistry = "x.example.com" }, "not an account"));
         Assert.ThrowsAsync<ArgumentNullException>(() => policies.UpdatePolicyAsync(null!));
 
         var after = await ((IRegistryPolicyStore)host.Store).ListPoliciesAsync();
@@ -103,7 +109,8 @@ public class RegistryPolicyManagerTests
         var policies = Policies(host);
 
         var read = await policies.GetPolicyAsync();
-        var refused = Assert.ThrowsAsync<RegistryCredentialsException>(() => policies.UpdatePolicyAsync(new RegistryPolicyUpdate { DefaultRegistry = "x.example.com" }));
+        var refused = Assert.ThrowsAsync<RegistryCredentialsException>(
+            () => policies.UpdatePolicyAsync(new RegistryPolicyUpdate { DefaultRegistry = "x.example.com" }));
 
         Assert.Multiple(async () =>
         {
@@ -131,11 +138,14 @@ public class RegistryPolicyManagerTests
     {
         private readonly InMemoryRegistryStore _inner = new();
 
-        public ValueTask<RegistryRecord?> GetAsync(string account, RegistryScope scope, CancellationToken cancellationToken = default) => _inner.GetAsync(account, scope, cancellationToken);
+        public ValueTask<RegistryRecord?> GetAsync(string account, RegistryScope scope, CancellationToken cancellationToken = default) =>
+            _inner.GetAsync(account, scope, cancellationToken);
 
-        public ValueTask<IReadOnlyList<RegistryRecord>> ListAsync(string? account, CancellationToken cancellationToken = default) => _inner.ListAsync(account, cancellationToken);
+        public ValueTask<IReadOnlyList<RegistryRecord>> ListAsync(string? account, CancellationToken cancellationToken = default) =>
+            _inner.ListAsync(account, cancellationToken);
 
-        public ValueTask<RegistryRecord> AddAsync(RegistryRecord record, CancellationToken cancellationToken = default) => _inner.AddAsync(record, cancellationToken);
+        public ValueTask<RegistryRecord> AddAsync(RegistryRecord record, CancellationToken cancellationToken = default) =>
+            _inner.AddAsync(record, cancellationToken);
 
         public ValueTask<RegistryRecord> UpdateAsync(RegistryRecord record, long expectedVersion, CancellationToken cancellationToken = default) =>
             _inner.UpdateAsync(record, expectedVersion, cancellationToken);
@@ -145,7 +155,8 @@ public class RegistryPolicyManagerTests
 
         public ValueTask<IReadOnlyList<string>> GetKeyIdsAsync(CancellationToken cancellationToken = default) => _inner.GetKeyIdsAsync(cancellationToken);
 
-        public ValueTask<bool> ReplaceKeyIdsAsync(IReadOnlyCollection<string> expected, IReadOnlyCollection<string> keyIds, CancellationToken cancellationToken = default) =>
+        public ValueTask<bool> ReplaceKeyIdsAsync(
+            IReadOnlyCollection<string> expected, IReadOnlyCollection<string> keyIds, CancellationToken cancellationToken = default) =>
             _inner.ReplaceKeyIdsAsync(expected, keyIds, cancellationToken);
 
         public IChangeToken Watch() => _inner.Watch();

@@ -116,7 +116,8 @@ internal static class PolicyEndpoints
                 "Forbidden",
                 account == RegistryPolicy.GlobalAccount
                     ? "Changing the global policy needs the host's admin policy (PolicyAdministration). Nothing was changed."
-                    : $"The policy of account '{account}' is not yours: changing or reading it needs the host's admin policy (PolicyAdministration). Nothing was changed.");
+                    : $"The policy of account '{account}' is not yours: changing or reading it needs the host's admin policy "
+                        + "(PolicyAdministration). Nothing was changed.");
     }
 
     private static IRegistryPolicyManager Policies(HttpContext context) => context.RequestServices.GetRequiredService<IRegistryPolicyManager>();

@@ -50,7 +50,8 @@ internal static class PolicyPatch
             {
                 null => [], // merge patch null: remove, the allow-list is cleared
                 JsonArray items => Items(items),
-                _ => throw ApiProblemException.InvalidField(AllowedRegistries, "allowed_registries must be an array of strings, or [] to clear it. Nothing was changed."),
+                _ => throw ApiProblemException.InvalidField(
+                    AllowedRegistries, "allowed_registries must be an array of strings, or [] to clear it. Nothing was changed."),
             };
         }
 

@@ -37,15 +37,17 @@ internal static class SettingsMigration
         }
         catch (ArgumentException e)
         {
+            var reason = e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal);
             throw new Cli.RegcredException(
                 RegistryErrorReason.Misconfigured,
-                $"The settings file {path} holds invalid settings ({e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal)}); "
+                $"The settings file {path} holds invalid settings ({reason}); "
                 + "nothing was moved into the store. Fix or delete the file.");
         }
 
         File.Move(path, renamed, overwrite: true);
         context.Terminal.WriteNotice(
             $"moved the settings of {path} into the store as its global policy (default registry {settings.DefaultRegistry ?? "Docker Hub"}, "
-            + $"{settings.AllowedRegistries.Count} allowed registries); the file is renamed {renamed} and no longer read. Change them with 'regcred settings set'.");
+            + $"{settings.AllowedRegistries.Count} allowed registries); the file is renamed {renamed} and no longer read. "
+            + "Change them with 'regcred settings set'.");
     }
 }

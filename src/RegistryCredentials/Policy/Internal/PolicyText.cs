@@ -46,7 +46,9 @@ internal static class PolicyText
             throw new RegistryFieldException(
                 AllowedRegistriesField,
                 RegistryFieldProblem.TooLarge,
-                string.Create(CultureInfo.InvariantCulture, $"At most {RegistryPolicyUpdate.MaxAllowedRegistries} allowed registries can be listed, not {items.Count}."));
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"At most {RegistryPolicyUpdate.MaxAllowedRegistries} allowed registries can be listed, not {items.Count}."));
         }
 
         var allowed = new List<string>(items.Count);

@@ -38,7 +38,8 @@ internal sealed class RegistryPolicyManager(
         {
             throw new RegistryCredentialsException(
                 RegistryErrorReason.Misconfigured,
-                $"The store {store.GetType().Name} keeps no policy (it does not implement {nameof(IRegistryPolicyStore)}): the default registry and the allow-list come from the options only.",
+                $"The store {store.GetType().Name} keeps no policy (it does not implement {nameof(IRegistryPolicyStore)}): "
+                + "the default registry and the allow-list come from the options only.",
                 null);
         }
 
