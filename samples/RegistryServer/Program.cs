@@ -23,8 +23,7 @@ builder.Services.AddRegistryCredentials()
     {
         api.AccountSelector = settings.AccountSelector;
         api.ActAsAccountPolicy = "act-as-account";          // x-anchore-account
-    })
-    .UseSettingsFile(settings.SettingsFile);
+    }); // the policy (default registry, allow-list) is kept in the store: see docs/policy.md
 builder.Services.Configure<RegistryCredentialsOptions>(builder.Configuration.GetSection(RegistryCredentialsOptions.SectionName));
 builder.Services.AddOpenApi();
 builder.Services.AddServerAuthentication(settings, builder.Configuration);

@@ -25,9 +25,8 @@ public sealed class RegistryCredentialsApiOptions
     public bool AllowAnonymous { get; set; }
 
     /// <summary>
-    /// An authorization policy that writing the settings (<c>PUT {prefix}/_settings</c>) requires in addition to the
-    /// group's. The default registry and the allow-list apply to every account of the process, so hosts with several
-    /// tenants should name an administrators' policy here. Null (the default): no extra policy.
+    /// An authorization policy that writing the settings (<c>PATCH</c> or <c>PUT {prefix}/_settings</c>) requires in addition
+    /// to the group's, whichever account's policy is written. Null (the default): no extra policy.
     /// </summary>
     public string? SettingsPolicy { get; set; }
 
@@ -41,12 +40,26 @@ public sealed class RegistryCredentialsApiOptions
     public string? ActAsAccountPolicy { get; set; }
 
     /// <summary>
+    /// The host's admin policy for policies: says whether the request may read or change the policy (default registry,
+    /// allow-list) of <c>account</c>, another account than its own or <see cref="RegistryPolicy.GlobalAccount"/> (the global
+    /// policy), named with <c>?account=</c> on <c>{prefix}/_settings</c>. Default: <see cref="OwnPolicyOnly"/>, so an account
+    /// changes only its own policy (and reads its own and the global one); a refusal is 403 and changes nothing.
+    /// </summary>
+    public Func<HttpContext, string, bool> PolicyAdministration { get; set; } = OwnPolicyOnly;
+
+    /// <summary>
     /// Says whether a state-changing request (POST, PUT, DELETE) must carry an antiforgery token. Default:
     /// <see cref="IsBrowserRequest"/>, so requests from browsers (whose cookies or cached credentials travel by
     /// themselves) need the token the page fetches from <c>GET {prefix}/_antiforgery</c>, and other API clients
     /// (scripts, services with bearer tokens) do not.
     /// </summary>
     public Func<HttpContext, bool> AntiforgeryRequired { get; set; } = IsBrowserRequest;
+
+    /// <summary>The default <see cref="PolicyAdministration"/>: refuses every other account's and the global policy.</summary>
+    /// <param name="context">The request.</param>
+    /// <param name="account">The account whose policy the request names.</param>
+    /// <returns>False.</returns>
+    public static bool OwnPolicyOnly(HttpContext context, string account) => false;
 
     /// <summary>The default <see cref="AccountSelector"/>: the authenticated user's name, or null.</summary>
     /// <param name="context">The request.</param>

@@ -28,10 +28,11 @@ namespace RegistryCredentials.PostgreSql;
 /// back (idle pooled connections are dropped, new ones are opened).
 /// </para>
 /// </remarks>
-public sealed class PostgreSqlRegistryStore : IRegistryStore, IAsyncDisposable, IDisposable
+public sealed partial class PostgreSqlRegistryStore : IRegistryStore, IAsyncDisposable, IDisposable
 {
     private readonly StoreLifecycle _lifecycle;
     private readonly DataOperations _data;
+    private readonly StoreSettings _settings;
 
     /// <summary>Creates a store. Nothing is sent to the server until the first call.</summary>
     /// <param name="options">The connection string or data source, schema, channel and timeout.</param>
@@ -40,6 +41,7 @@ public sealed class PostgreSqlRegistryStore : IRegistryStore, IAsyncDisposable, 
     public PostgreSqlRegistryStore(PostgreSqlRegistryStoreOptions options, ILogger<PostgreSqlRegistryStore>? logger = null)
     {
         var settings = StoreSettings.From(options);
+        _settings = settings;
         _lifecycle = new StoreLifecycle(options, settings, (ILogger?)logger ?? NullLogger.Instance);
         _data = new DataOperations(_lifecycle.DataSource, settings, _lifecycle.NotifyPayload);
     }

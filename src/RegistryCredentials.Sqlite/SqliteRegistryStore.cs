@@ -19,7 +19,7 @@ namespace RegistryCredentials.Sqlite;
 /// <see cref="SqliteRegistryStoreOptions.BusyTimeout"/> and retries with growing delays; callers never see SQLite's
 /// own errors. Protected secrets are stored as the bytes they are; this store never sees a secret in clear.
 /// </remarks>
-public sealed class SqliteRegistryStore : IRegistryStore, IDisposable, IAsyncDisposable
+public sealed partial class SqliteRegistryStore : IRegistryStore, IDisposable, IAsyncDisposable
 {
     private readonly StoreLifecycle _lifecycle;
     private readonly TimeProvider _time;

@@ -220,7 +220,6 @@ public class AnchoreCliReplayTests
     {
         web.UseEnvironment("Development");
         web.UseSetting("RegistryServer:Database", Path.Combine(_directory, "registries.db"));
-        web.UseSetting("RegistryServer:SettingsFile", Path.Combine(_directory, "settings.json"));
         web.ConfigureServices(services => services.Configure<SecretProtectionOptions>(o =>
         {
             o.Key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
 using RegistryCredentials.AspNetCore.Tests.Support;
 using RegistryCredentials.Tests.Support.Registry;
@@ -262,7 +261,7 @@ public class BrowserTests
     [Test]
     public async Task Settings_are_saved_and_used_at_once()
     {
-        var options = _host.Services.GetRequiredService<IOptionsMonitor<RegistryCredentialsOptions>>();
+        var policies = _host.Services.GetRequiredService<IRegistryPolicyManager>();
         try
         {
             await Expect(_page.Locator("#allowed-registries-hint")).ToContainTextAsync("Docker Hub is allowed only if docker.io or index.docker.io is listed");
@@ -270,8 +269,9 @@ public class BrowserTests
             await _page.GetByLabel("Allowed registries").FillAsync("reg.example.com\n*.example.org\n");
             await _page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
             await Expect(_page.Locator("#settings-status")).ToHaveTextAsync("Settings saved.");
-            Assert.That(options.CurrentValue.DefaultRegistry, Is.EqualTo("reg.example.com"));
-            Assert.That(options.CurrentValue.AllowedRegistries, Is.EqualTo(new[] { "reg.example.com", "*.example.org" }));
+            var saved = await policies.GetPolicyAsync(_user);
+            Assert.That(saved.DefaultRegistry, Is.EqualTo("reg.example.com"), "the page writes its user's policy in the store");
+            Assert.That(saved.AllowedRegistries, Is.EqualTo(new[] { "reg.example.com", "*.example.org" }));
 
             await _page.GetByLabel("Image reference").FillAsync("ubuntu:22.04");
             await _page.GetByRole(AriaRole.Button, new() { Name = "Resolve" }).ClickAsync();
@@ -284,14 +284,14 @@ public class BrowserTests
             await _page.GetByLabel("Default registry").FillAsync("https://reg.example.com");
             await _page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
             await Expect(_page.Locator("#settings-error")).ToContainTextAsync("drop the scheme");
-            Assert.That(options.CurrentValue.DefaultRegistry, Is.EqualTo("reg.example.com"));
+            Assert.That((await policies.GetPolicyAsync(_user)).Version, Is.EqualTo(saved.Version), "a refused write stores nothing");
 
             await ReloadAsync();
             await Expect(_page.GetByLabel("Default registry")).ToHaveValueAsync("reg.example.com");
         }
         finally
         {
-            await _host.Services.GetRequiredService<IRegistrySettingsStore>().SaveAsync(new RegistrySettings());
+            await policies.UpdatePolicyAsync(new RegistryPolicyUpdate { DefaultRegistry = string.Empty, AllowedRegistries = [] }, _user);
         }
     }
 

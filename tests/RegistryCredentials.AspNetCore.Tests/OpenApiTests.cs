@@ -26,7 +26,7 @@ public class OpenApiTests
             .Where(p => p.Name.StartsWith("/registries", StringComparison.Ordinal))
             .SelectMany(p => p.Value.EnumerateObject())
             .ToList();
-        Assert.That(operations, Has.Count.EqualTo(11));
+        Assert.That(operations, Has.Count.EqualTo(12)); // PATCH _settings added (issue 14, section 5)
         foreach (var operation in operations)
         {
             Assert.That(operation.Value.GetProperty("tags").EnumerateArray().Select(t => t.GetString()), Is.EqualTo(new[] { "Registries" }), operation.Name);

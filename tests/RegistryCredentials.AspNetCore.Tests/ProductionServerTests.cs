@@ -39,7 +39,6 @@ public class ProductionServerTests
     private Dictionary<string, string> Settings(string accountClaim = "sub") => new()
     {
         ["RegistryServer:Database"] = Path.Combine(_directory, "registries.db"),
-        ["RegistryServer:SettingsFile"] = Path.Combine(_directory, "settings.json"),
         ["RegistryServer:AccountClaim"] = accountClaim,
         ["RegistryServer:SecretKey:KeyFile"] = KeyFile,
         ["RegistryServer:Jwt:SigningKeyFiles:0"] = _issuer.PublicKeyPath,

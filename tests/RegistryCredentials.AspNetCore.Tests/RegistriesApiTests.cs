@@ -443,8 +443,11 @@ public class RegistriesApiTests
         var hub = await (await _alice.GetAsync("/registries/_resolve?image=docker.io/library/nginx")).ExpectAsync(200);
         Assert.That(hub.GetProperty("reason").GetString(), Is.EqualTo("registry_not_allowed"));
 
+        // Issue 14, section 5: the settings are the account's policy in the store, no longer process-wide.
         var read = await (await _host.Client("bob").GetAsync("/registries/_settings")).ExpectAsync(200);
-        Assert.That(read.GetProperty("default_registry").GetString(), Is.EqualTo("reg.example.com"), "settings are process-wide");
+        Assert.That(read.GetProperty("default_registry").ValueKind, Is.EqualTo(JsonValueKind.Null), "another account keeps its own policy");
+        var mine = await (await _alice.GetAsync("/registries/_settings")).ExpectAsync(200);
+        Assert.That(mine.GetProperty("default_registry").GetString(), Is.EqualTo("reg.example.com"));
 
         await (await _alice.PutAsJsonAsync("/registries/_settings", new { default_registry = (string?)null, allowed_registries = Array.Empty<string>() })).ExpectAsync(200);
         var open = await (await _alice.GetAsync("/registries/_resolve?image=docker.io/library/nginx")).ExpectAsync(200);

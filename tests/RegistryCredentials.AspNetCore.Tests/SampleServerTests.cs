@@ -22,7 +22,6 @@ public class SampleServerTests
     {
         web.UseEnvironment(environment);
         web.UseSetting("RegistryServer:Database", Path.Combine(_directory, "registries.db"));
-        web.UseSetting("RegistryServer:SettingsFile", Path.Combine(_directory, "settings.json"));
         web.ConfigureServices(services => services.Configure<SecretProtectionOptions>(o =>
         {
             o.Key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
@@ -46,7 +45,13 @@ public class SampleServerTests
         Assert.That((await (await other.GetAsync("/registries")).ExpectAsync(200)).GetArrayLength(), Is.Zero);
 
         await (await client.PutAsJsonAsync("/registries/_settings", new { default_registry = "reg.example.com" })).ExpectAsync(200);
-        Assert.That(File.Exists(Path.Combine(_directory, "settings.json")), Is.True);
+        // Issue 14, section 5: the policy is kept in the store (the SQLite file), not in a settings file.
+        await using (var store = new Sqlite.SqliteRegistryStore(new Sqlite.SqliteRegistryStoreOptions { Path = Path.Combine(_directory, "registries.db") }))
+        {
+            Assert.That((await store.GetPolicyAsync("developer"))?.DefaultRegistry, Is.EqualTo("reg.example.com"));
+        }
+
+        Assert.That(File.Exists(Path.Combine(_directory, "settings.json")), Is.False);
 
         Assert.That((await client.GetAsync("/registries-ui")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var openApi = await client.GetStringAsync("/openapi/v1.json");

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Primitives;
 using Npgsql;
+using RegistryCredentials.PostgreSql.Internal;
 
 namespace RegistryCredentials.PostgreSql.Tests;
 
@@ -55,8 +56,9 @@ public sealed class PostgreSqlStoreTests
             var lists = await Task.WhenAll(calls);
 
             Assert.That(lists, Has.All.Empty);
-            Assert.That(await _server.ScalarAsync<long>("SELECT count(*) FROM registry_credentials.schema_version", database), Is.EqualTo(2));
-            Assert.That(await _server.ScalarAsync<int>("SELECT max(version) FROM registry_credentials.schema_version", database), Is.EqualTo(2));
+            const string Versions = "registry_credentials.schema_version";
+            Assert.That(await _server.ScalarAsync<long>($"SELECT count(*) FROM {Versions}", database), Is.EqualTo(Schema.LatestVersion));
+            Assert.That(await _server.ScalarAsync<int>($"SELECT max(version) FROM {Versions}", database), Is.EqualTo(Schema.LatestVersion));
             await stores[0].AddAsync(Record("reg.example.com"));
             Assert.That(await stores[3].ListAsync(null), Has.Count.EqualTo(1));
         }
@@ -177,17 +179,18 @@ public sealed class PostgreSqlStoreTests
         var schema = PostgreSqlServer.NewName("newer_");
         var first = Store(schema);
         await first.AddAsync(Record("reg.example.com"));
-        await _server.ExecuteAsync($"INSERT INTO {schema}.schema_version (version, description) VALUES (3, 'from the future')");
+        var future = Schema.LatestVersion + 1;
+        await _server.ExecuteAsync($"INSERT INTO {schema}.schema_version (version, description) VALUES ({future}, 'from the future')");
 
         var later = Store(schema);
         var error = Assert.ThrowsAsync<PostgreSqlSchemaVersionException>(async () => await later.ListAsync(null));
-        Assert.That(error!.DatabaseVersion, Is.EqualTo(3));
-        Assert.That(error.SupportedVersion, Is.EqualTo(2));
+        Assert.That(error!.DatabaseVersion, Is.EqualTo(future));
+        Assert.That(error.SupportedVersion, Is.EqualTo(Schema.LatestVersion));
         Assert.That(error.IsTransient, Is.False);
         Assert.That(error.Message, Does.Contain(schema).And.Contain("upgrade"));
         Assert.ThrowsAsync<PostgreSqlSchemaVersionException>(async () => await later.AddAsync(Record("other.example.com")));
         Assert.That(await _server.ScalarAsync<long>($"SELECT count(*) FROM {schema}.entries"), Is.EqualTo(1));
-        Assert.That(await _server.ScalarAsync<int>($"SELECT max(version) FROM {schema}.schema_version"), Is.EqualTo(3));
+        Assert.That(await _server.ScalarAsync<int>($"SELECT max(version) FROM {schema}.schema_version"), Is.EqualTo(future));
     }
 
     [Test]

@@ -1,5 +1,7 @@
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using RegistryCredentials.Sqlite.Internal;
 
 namespace RegistryCredentials.Sqlite.Tests;
 
@@ -129,7 +131,10 @@ public sealed class SqliteKeyIdTests
             Assert.That(update!.Message, Does.Contain(idA).And.Contain(idB));
             Assert.That(add!.StoreKeyIds, Is.EqualTo(new[] { idA }));
             Assert.That(read!.KeyId, Is.EqualTo(idA));
-            Assert.That(_db.RawScalar("SELECT max(version) FROM registry_schema"), Is.EqualTo("2"), "migrated to schema version 2");
+            Assert.That(
+                _db.RawScalar("SELECT max(version) FROM registry_schema"),
+                Is.EqualTo(Schema.LatestVersion.ToString(CultureInfo.InvariantCulture)),
+                "migrated to the latest schema version");
             Assert.That(_db.RawScalar(EntriesSnapshot), Is.EqualTo(entriesBefore), "no entry changed");
             Assert.That(_db.RawScalar("SELECT group_concat(key_id) FROM registry_secret_keys"), Is.EqualTo(idA), "the key its secrets name, learnt from them");
         });
@@ -151,7 +156,8 @@ public sealed class SqliteKeyIdTests
             new RegistryAddRequest { Scope = "x.example.com", Username = "u", Password = "pw-" + Guid.NewGuid().ToString("N"), Validate = false });
 
         Assert.That(_db.RawScalar("SELECT group_concat(key_id) FROM registry_secret_keys"), Is.EqualTo(Protector(key).CurrentKeyId));
-        Assert.That(_db.RawScalar("SELECT group_concat(version) FROM registry_schema"), Is.EqualTo("1,2"));
+        Assert.That(
+            _db.RawScalar("SELECT group_concat(version) FROM registry_schema"), Is.EqualTo(string.Join(',', Enumerable.Range(1, Schema.LatestVersion))));
     }
 
     [Test]

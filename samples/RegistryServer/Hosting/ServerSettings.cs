@@ -18,14 +18,13 @@ internal sealed class ServerSettings
     /// <summary>JWT bearer tokens (<c>Authentication:Schemes:Bearer</c>): the default outside Development.</summary>
     public const string JwtBearerAuthentication = "JwtBearer";
 
-    private ServerSettings(StoreKind store, string database, string? connectionString, string? postgreSqlSchema, string settingsFile,
+    private ServerSettings(StoreKind store, string database, string? connectionString, string? postgreSqlSchema,
         string authentication, string accountClaim, IReadOnlyList<string> signingKeyFiles, bool allowHttp)
     {
         Store = store;
         Database = database;
         ConnectionString = connectionString;
         PostgreSqlSchema = postgreSqlSchema;
-        SettingsFile = settingsFile;
         Authentication = authentication;
         AccountClaim = accountClaim;
         SigningKeyFiles = signingKeyFiles;
@@ -41,8 +40,6 @@ internal sealed class ServerSettings
     public string? ConnectionString { get; }
 
     public string? PostgreSqlSchema { get; }
-
-    public string SettingsFile { get; }
 
     /// <summary><see cref="DevelopmentAuthentication"/> or <see cref="JwtBearerAuthentication"/>.</summary>
     public string Authentication { get; }
@@ -115,7 +112,6 @@ internal sealed class ServerSettings
             section["Database"] is { Length: > 0 } database ? database : "registries.db",
             connectionString,
             section["PostgreSqlSchema"] is { Length: > 0 } schema ? schema : null,
-            section["SettingsFile"] is { Length: > 0 } settingsFile ? settingsFile : "registry-settings.json",
             authentication,
             section["AccountClaim"] is { Length: > 0 } claim ? claim : "sub",
             signingKeyFiles,

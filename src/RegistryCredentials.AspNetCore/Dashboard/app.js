@@ -355,7 +355,7 @@
     $('settings-status').textContent = '';
     const allowed = $('allowed-registries').value.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
     try {
-      const result = await call('PUT', '/_settings', { default_registry: $('default-registry').value.trim() || null, allowed_registries: allowed });
+      const result = await call('PATCH', '/_settings', { default_registry: $('default-registry').value.trim() || null, allowed_registries: allowed });
       $('default-registry').value = result.data.default_registry || '';
       $('allowed-registries').value = (result.data.allowed_registries || []).join('\n');
       $('settings-status').textContent = 'Settings saved.';

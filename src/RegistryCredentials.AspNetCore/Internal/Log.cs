@@ -17,8 +17,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "{Method} {Path} answered {Status} {ProblemType} for account {Account}.")]
     public static partial void ProblemReturned(ILogger logger, string method, string path, int status, string problemType, string account);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Registry settings changed by account {Account}: default registry {DefaultRegistry}, {AllowedCount} allowed registries.")]
-    public static partial void SettingsChanged(ILogger logger, string account, string? defaultRegistry, int allowedCount);
+    [LoggerMessage(
+        EventId = 5,
+        Level = LogLevel.Information,
+        Message = "Policy of {Target} changed by account {Account}: default registry {DefaultRegistry}, {AllowedCount} allowed registries.")]
+    public static partial void SettingsChanged(ILogger logger, string account, string target, string? defaultRegistry, int allowedCount);
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "{Method} {Path} failed with {Status} {ProblemType} for account {Account}.")]
     public static partial void ServerFailure(ILogger logger, Exception exception, string method, string path, int status, string problemType, string account);

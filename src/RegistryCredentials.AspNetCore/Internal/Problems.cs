@@ -127,6 +127,8 @@ internal static class Problems
         "Password" or "password" => "registry_pass",
         "Scope" or "scope" => "registry",
         "VerifyTls" => "registry_verify",
+        nameof(RegistryPolicyUpdate.DefaultRegistry) => PolicyPatch.DefaultRegistry,
+        nameof(RegistryPolicyUpdate.AllowedRegistries) => PolicyPatch.AllowedRegistries,
         null or "entry" => null,
 
         _ => parameter,

@@ -51,21 +51,7 @@ internal static class RegistryApiEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-        var putSettings = group.MapPut("_settings", new Func<HttpContext, Task<IResult>>(PutSettingsAsync))
-            .WithSummary("Change the settings")
-            .WithDescription("Replaces the default registry and the allow-list. They apply to every account of the process.")
-            .WithMetadata(new RegistryRequestBodyMetadata(typeof(RegistrySettingsDocument)))
-            .Produces<RegistrySettingsDocument>(StatusCodes.Status200OK, Json)
-            .ProducesProblem(StatusCodes.Status400BadRequest);
-        if (mapped.Options.SettingsPolicy is { } policy)
-        {
-            putSettings.RequireAuthorization(policy);
-        }
-
-        group.MapGet("_settings", GetSettings)
-            .WithSummary("Read the settings")
-            .WithDescription("The default registry (Rancher's registry.default) and the allow-list (registry.whitelist) in effect.")
-            .Produces<RegistrySettingsDocument>(StatusCodes.Status200OK, Json);
+        PolicyEndpoints.Map(group, mapped);
 
         group.MapGet("_resolve", ResolveAsync)
             .WithSummary("Say how an image reference resolves")
@@ -285,24 +271,6 @@ internal static class RegistryApiEndpoints
                 "POST takes the collection (add a registry) or {registry}/activate and {registry}/deactivate.");
     }
 
-    private static IResult GetSettings(HttpContext context) =>
-        Results.Json(CurrentSettings(context), ApiJson.Options, Json);
-
-    private static async Task<IResult> PutSettingsAsync(HttpContext context)
-    {
-        var body = await ReadBodyAsync<RegistrySettingsDocument>(context).ConfigureAwait(false);
-        var settings = SettingsRules.Check(body);
-        await context.RequestServices.GetRequiredService<IRegistrySettingsStore>().SaveAsync(settings, context.RequestAborted).ConfigureAwait(false);
-        var logger = context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("RegistryCredentials.AspNetCore");
-        if (logger is not null)
-        {
-            var account = RequestAccount.Get(context);
-            Log.SettingsChanged(logger, account, settings.DefaultRegistry, settings.AllowedRegistries.Count);
-        }
-
-        return Results.Json(CurrentSettings(context), ApiJson.Options, Json);
-    }
-
     private static async Task<IResult> ResolveAsync(HttpContext context, [FromQuery] string? image)
     {
         if (string.IsNullOrWhiteSpace(image))
@@ -329,9 +297,6 @@ internal static class RegistryApiEndpoints
             ApiJson.Options,
             Json);
     }
-
-    private static RegistrySettingsDocument CurrentSettings(HttpContext context) =>
-        RegistrySettingsDocument.From(context.RequestServices.GetRequiredService<IOptionsMonitor<RegistryCredentialsOptions>>().CurrentValue);
 
     private static IRegistryManager Manager(HttpContext context) => context.RequestServices.GetRequiredService<IRegistryManager>();
 

@@ -32,11 +32,13 @@ internal sealed class RegistryOperationTransformer : IOpenApiOperationTransforme
                 schema = new OpenApiSchemaReference(id, document);
             }
 
-            operation.RequestBody = new OpenApiRequestBody
+            var content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal) { ["application/json"] = new() { Schema = schema } };
+            if (HttpMethods.IsPatch(description.HttpMethod ?? string.Empty))
             {
-                Required = true,
-                Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal) { ["application/json"] = new() { Schema = schema } },
-            };
+                content["application/merge-patch+json"] = new() { Schema = schema }; // RFC 7396
+            }
+
+            operation.RequestBody = new OpenApiRequestBody { Required = true, Content = content };
         }
 
         var method = description.HttpMethod ?? string.Empty;
@@ -159,7 +161,8 @@ internal sealed class RegistryOperationTransformer : IOpenApiOperationTransforme
         {
             _ when path.EndsWith("/deactivate", StringComparison.Ordinal) => "DeactivateRegistry",
             _ when path.EndsWith("/activate", StringComparison.Ordinal) => "ActivateRegistry",
-            _ when path.EndsWith("_settings", StringComparison.Ordinal) => HttpMethods.IsPut(method) ? "UpdateRegistrySettings" : "GetRegistrySettings",
+            _ when path.EndsWith("_settings", StringComparison.Ordinal) => HttpMethods.IsGet(method) ? "GetRegistrySettings"
+                : HttpMethods.IsPatch(method) ? "PatchRegistrySettings" : "UpdateRegistrySettings",
             _ when path.EndsWith("_resolve", StringComparison.Ordinal) => "ResolveImage",
             _ when path.EndsWith("_antiforgery", StringComparison.Ordinal) => "GetRegistryAntiforgeryToken",
             _ => method + path,

@@ -46,23 +46,23 @@ internal static class CommandLine
         key.AcceptOnlyFromAmong([.. Hosting.ToolSettings.Keys]);
         var value = new Argument<string>("value") { Description = "The value; allowed-registries is comma-separated; an empty value clears the setting." };
         var set = new Command("set", "Set default-registry (replaces Docker Hub for images naming no registry) or allowed-registries (the allow-list).") { key, value };
-        set.SetAction(async (parseResult, _) =>
+        set.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var context = globals.CreateContext(parseResult, terminal);
-            return new SettingsCommands(context).Set(parseResult.GetValue(key)!, parseResult.GetValue(value) ?? string.Empty);
+            return await new SettingsCommands(context).SetAsync(parseResult.GetValue(key)!, parseResult.GetValue(value) ?? string.Empty, cancellationToken);
         });
 
         var getKey = new Argument<string>("key") { Description = "One setting to print alone.", Arity = ArgumentArity.ZeroOrOne };
         getKey.AcceptOnlyFromAmong([.. Hosting.ToolSettings.Keys]);
         var output = OutputOption(OutputFormat.Table, OutputFormat.Table, OutputFormat.Json);
         var get = new Command("get", "Show the settings.") { getKey, output };
-        get.SetAction(async (parseResult, _) =>
+        get.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var context = globals.CreateContext(parseResult, terminal);
-            return new SettingsCommands(context).Get(parseResult.GetValue(getKey), parseResult.GetValue(output)!);
+            return await new SettingsCommands(context).GetAsync(parseResult.GetValue(getKey), parseResult.GetValue(output)!, cancellationToken);
         });
 
-        return new Command("settings", "Default registry and allow-list, kept in $XDG_CONFIG_HOME/regcred/settings.json ($REGCRED_SETTINGS).") { set, get };
+        return new Command("settings", "Default registry and allow-list of the account, kept in the store as its policy (docs/policy.md).") { set, get };
     }
 
     private static Command CreateResolve(GlobalOptions globals, Terminal terminal)

@@ -5,29 +5,43 @@ using Spectre.Console;
 
 namespace RegistryCredentials.Cli.Commands;
 
-/// <summary><c>regcred settings set|get</c>: default registry and allow-list, kept in the settings file.</summary>
+/// <summary>
+/// <c>regcred settings set|get</c>: the default registry and the allow-list of the account (<c>--account</c>), kept in the store
+/// as its policy: the same policy the HTTP API and the management page change.
+/// </summary>
 internal sealed class SettingsCommands
 {
     private readonly ToolContext _context;
 
     public SettingsCommands(ToolContext context) => _context = context;
 
-    public int Set(string key, string value)
+    public async Task<int> SetAsync(string key, string value, CancellationToken cancellationToken)
     {
-        var settings = _context.LoadSettings();
-        settings.Set(key, value); // validated with the library's own options validation
-        settings.Save(_context.SettingsPath);
-        _context.Terminal.WriteStatus($"Set {key} in {_context.SettingsPath}");
+        var update = key switch
+        {
+            ToolSettings.DefaultRegistryKey => new RegistryPolicyUpdate { DefaultRegistry = value.Trim() },
+            ToolSettings.AllowedRegistriesKey => new RegistryPolicyUpdate
+            {
+                AllowedRegistries = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            },
+            _ => throw new RegcredException($"Unknown setting '{key}': use {string.Join(" or ", ToolSettings.Keys)}."),
+        };
+        var host = await _context.OpenOrCreateHostAsync(cancellationToken);
+        var policy = await host.Policies.UpdatePolicyAsync(update, _context.Account, cancellationToken);
+        _context.Terminal.WriteStatus($"Set {key} in the policy of account {policy.Account} (version {policy.Version})");
         return ExitCodes.Ok;
     }
 
-    public int Get(string? key, string output)
+    public async Task<int> GetAsync(string? key, string output, CancellationToken cancellationToken)
     {
-        var settings = _context.LoadSettings();
+        // Nothing to read (no store, no old settings file): the starting values, without creating a store.
+        var policy = _context.HasStoreOrSettings
+            ? await (await _context.OpenOrCreateHostAsync(cancellationToken)).Policies.GetPolicyAsync(_context.Account, cancellationToken)
+            : new RegistryPolicy { Account = _context.Account ?? RegistryAccounts.Default };
         var terminal = _context.Terminal;
         if (key is not null)
         {
-            var value = settings.Get(key);
+            var value = Text(policy, key);
             terminal.Out.Write(output == OutputFormat.Json
                 ? JsonOutput.Write(json => json.WriteStringValue(value), JsonOutput.Indented) + "\n"
                 : value + "\n");
@@ -40,17 +54,17 @@ internal sealed class SettingsCommands
                 json =>
                 {
                     json.WriteStartObject();
-                    if (settings.DefaultRegistry is null)
+                    if (policy.DefaultRegistry is null)
                     {
                         json.WriteNull(ToolSettings.DefaultRegistryKey);
                     }
                     else
                     {
-                        json.WriteString(ToolSettings.DefaultRegistryKey, settings.DefaultRegistry);
+                        json.WriteString(ToolSettings.DefaultRegistryKey, policy.DefaultRegistry);
                     }
 
                     json.WriteStartArray(ToolSettings.AllowedRegistriesKey);
-                    foreach (var registry in settings.AllowedRegistries)
+                    foreach (var registry in policy.AllowedRegistries)
                     {
                         json.WriteStringValue(registry);
                     }
@@ -67,10 +81,17 @@ internal sealed class SettingsCommands
         table.AddColumn(new TableColumn(new Text("VALUE", new Style(decoration: Decoration.Bold))));
         foreach (var name in ToolSettings.Keys)
         {
-            table.AddRow(new Text(name), new Text(settings.Get(name)));
+            table.AddRow(new Text(name), new Text(Text(policy, name)));
         }
 
         terminal.OutputConsole.Write(table);
         return ExitCodes.Ok;
     }
+
+    private static string Text(RegistryPolicy policy, string key) => key switch
+    {
+        ToolSettings.DefaultRegistryKey => policy.DefaultRegistry ?? string.Empty,
+        ToolSettings.AllowedRegistriesKey => string.Join(',', policy.AllowedRegistries),
+        _ => throw new RegcredException($"Unknown setting '{key}': use {string.Join(" or ", ToolSettings.Keys)}."),
+    };
 }

@@ -19,6 +19,9 @@ internal sealed class RegcredHost : IAsyncDisposable
 
     public IRegistryManager Manager => _services.GetRequiredService<IRegistryManager>();
 
+    /// <summary>The policy (default registry, allow-list) kept in the store.</summary>
+    public IRegistryPolicyManager Policies => _services.GetRequiredService<IRegistryPolicyManager>();
+
     public IRegistryCredentialResolver Resolver => _services.GetRequiredService<IRegistryCredentialResolver>();
 
     public TimeProvider Time => _services.GetRequiredService<TimeProvider>();
@@ -28,14 +31,12 @@ internal sealed class RegcredHost : IAsyncDisposable
     /// <param name="store">The store.</param>
     /// <param name="keyFile">The secret key file; null for the library's default (<see cref="SecretProtectionOptions.DefaultKeyFile"/>, or <c>REGCRED_SECRET_KEY</c>).</param>
     /// <param name="account">The account; null for the library's default.</param>
-    /// <param name="settings">The persisted settings.</param>
     /// <param name="createKeyFile">Whether a missing key file is created (only the commands that may create a store).</param>
-    public static RegcredHost Create(StoreLocation store, string? keyFile, string? account, ToolSettings settings, bool createKeyFile)
+    public static RegcredHost Create(StoreLocation store, string? keyFile, string? account, bool createKeyFile)
     {
         var services = new ServiceCollection();
         var builder = services.AddRegistryCredentials(options =>
         {
-            settings.ApplyTo(options);
             if (account is not null)
             {
                 options.Account = account;
@@ -57,7 +58,7 @@ internal sealed class RegcredHost : IAsyncDisposable
         var provider = services.BuildServiceProvider();
         try
         {
-            // Fail now, in one message, when the settings file holds something the library refuses.
+            // Fail now, in one message, when the options hold something the library refuses.
             _ = provider.GetRequiredService<IOptionsMonitor<RegistryCredentialsOptions>>().CurrentValue;
             return new RegcredHost(provider);
         }

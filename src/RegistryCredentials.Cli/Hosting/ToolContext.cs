@@ -43,7 +43,8 @@ internal sealed class ToolContext : IAsyncDisposable
 
     public string SettingsPath { get; }
 
-    public ToolSettings LoadSettings() => ToolSettings.Load(SettingsPath);
+    /// <summary>True when the store exists (or is PostgreSQL, which cannot be seen from here) or a settings file waits to be migrated.</summary>
+    public bool HasStoreOrSettings => Store.IsPostgreSql || File.Exists(Store.Value) || File.Exists(SettingsPath);
 
     /// <summary>
     /// The key file the run uses: <c>--key-file</c>, <c>REGCRED_KEY_FILE</c> or the library's default; null when
@@ -114,7 +115,17 @@ internal sealed class ToolContext : IAsyncDisposable
                 + (create ? "; to start afresh, move the store away first." : "."));
         }
 
-        return RegcredHost.Create(Store, keyFile, Account, LoadSettings(), createKeyFile: create);
+        var host = RegcredHost.Create(Store, keyFile, Account, createKeyFile: create);
+        try
+        {
+            SettingsMigration.Run(this, host);
+            return host;
+        }
+        catch
+        {
+            host.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
     }
 
     /// <summary>The store for messages: the SQLite path, or "PostgreSQL" (a connection string may hold a password).</summary>

@@ -1,14 +1,11 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using RegistryCredentials.Cli.Cli;
 
 namespace RegistryCredentials.Cli.Hosting;
 
 /// <summary>
-/// The persisted settings (<c>regcred settings set|get</c>): a small JSON file, by default
-/// <c>$XDG_CONFIG_HOME/regcred/settings.json</c>, applied to <see cref="RegistryCredentialsOptions"/> at start-up.
+/// The settings file older versions of <c>regcred settings set</c> wrote (by default <c>$XDG_CONFIG_HOME/regcred/settings.json</c>).
+/// The policy now lives in the store; the file is read once, by <see cref="SettingsMigration"/>, and then renamed.
 /// </summary>
 internal sealed class ToolSettings
 {
@@ -18,16 +15,14 @@ internal sealed class ToolSettings
     private static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
     };
 
-    /// <summary><see cref="RegistryCredentialsOptions.DefaultRegistry"/>; null keeps Docker Hub.</summary>
+    /// <summary>The default registry; null keeps Docker Hub.</summary>
     public string? DefaultRegistry { get; set; }
 
-    /// <summary><see cref="RegistryCredentialsOptions.AllowedRegistries"/>; empty allows every registry.</summary>
+    /// <summary>The allow-list; empty allows every registry.</summary>
     public List<string> AllowedRegistries { get; set; } = [];
 
     public static IReadOnlyList<string> Keys { get; } = [DefaultRegistryKey, AllowedRegistriesKey];
@@ -50,62 +45,5 @@ internal sealed class ToolSettings
         {
             throw new RegcredException($"The settings file {path} is not valid JSON ({e.Message}); fix or delete it.");
         }
-    }
-
-    /// <summary>Writes the file atomically (temp file and rename), creating its folder.</summary>
-    public void Save(string path)
-    {
-        var directory = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(directory);
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this, Json) + "\n");
-        File.Move(temporary, path, overwrite: true);
-    }
-
-    public void ApplyTo(RegistryCredentialsOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.DefaultRegistry = DefaultRegistry;
-        options.AllowedRegistries.Clear();
-        foreach (var registry in AllowedRegistries)
-        {
-            options.AllowedRegistries.Add(registry);
-        }
-    }
-
-    /// <summary>Sets one key from its command-line text; an empty value clears it. The result is validated like the library's options.</summary>
-    public void Set(string key, string value)
-    {
-        switch (key)
-        {
-            case DefaultRegistryKey:
-                DefaultRegistry = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-                break;
-            case AllowedRegistriesKey:
-                AllowedRegistries = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-                break;
-            default:
-                throw new RegcredException($"Unknown setting '{key}': use {string.Join(" or ", Keys)}.");
-        }
-
-        Validate();
-    }
-
-    /// <summary>The value of one key as text (allowed registries comma-separated).</summary>
-    public string Get(string key) => key switch
-    {
-        DefaultRegistryKey => DefaultRegistry ?? string.Empty,
-        AllowedRegistriesKey => string.Join(',', AllowedRegistries),
-        _ => throw new RegcredException($"Unknown setting '{key}': use {string.Join(" or ", Keys)}."),
-    };
-
-    /// <summary>Runs the library's own options validation over these settings.</summary>
-    /// <exception cref="OptionsValidationException">Something is not valid; every problem is listed.</exception>
-    public void Validate()
-    {
-        var services = new ServiceCollection();
-        services.AddRegistryCredentials(ApplyTo);
-        using var provider = services.BuildServiceProvider();
-        _ = provider.GetRequiredService<IOptionsMonitor<RegistryCredentialsOptions>>().CurrentValue;
     }
 }

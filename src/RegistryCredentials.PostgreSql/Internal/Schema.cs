@@ -38,6 +38,7 @@ internal static class Schema
             );
             COMMENT ON TABLE {schema}.secret_keys IS 'RegistryCredentials: ids (fingerprints, never the keys) of the secret keys the entries are protected with; writes under another key are refused.';
             """),
+        (PolicySchema.Description, PolicySchema.Sql),
     ];
 
     /// <summary>The schema version this package writes and reads.</summary>

@@ -79,6 +79,7 @@ internal static class Schema
                 added_on TEXT NOT NULL
             ) WITHOUT ROWID;
             """),
+        new(3, PolicySchema.Description, PolicySchema.Sql),
     ];
 
     /// <summary>One forward migration.</summary>

@@ -62,6 +62,11 @@ public static class RegistryCredentialsServiceCollectionExtensions
             ValidatedOptions(sp),
             sp.GetRequiredService<TimeProvider>(),
             Logger<RegistryManager>(sp)));
+        services.TryAddSingleton<IRegistryPolicyManager>(sp => new RegistryPolicyManager(
+            sp.GetRequiredService<IRegistryStore>(),
+            ValidatedOptions(sp),
+            sp.GetRequiredService<TimeProvider>(),
+            Logger<RegistryPolicyManager>(sp)));
         return new RegistryCredentialsBuilder(services);
     }
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Primitives;
 namespace RegistryCredentials;
 
 /// <summary>A thread-safe <see cref="IRegistryStore"/> in process memory: for tests, samples and short-lived processes.</summary>
-public sealed class InMemoryRegistryStore : IRegistryStore, IDisposable
+public sealed partial class InMemoryRegistryStore : IRegistryStore, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly SortedDictionary<(string Account, string Scope), RegistryRecord> _records = new(KeyComparer.Instance);

@@ -5,7 +5,7 @@ namespace RegistryCredentials;
 /// <summary>
 /// The change signal of a store: it hands out change tokens (<see cref="Watch"/>) and the store fires them after each
 /// change. It also keeps the highest revision it was told of, for stores that number their changes. The in-memory,
-/// SQLite and PostgreSQL stores and the ASP.NET Core settings stores use it; a custom <see cref="IRegistryStore"/> may too.
+/// SQLite and PostgreSQL stores use it (for entries and policies); a custom <see cref="IRegistryStore"/> may too.
 /// </summary>
 /// <remarks>
 /// <para>

@@ -89,10 +89,10 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
     private ValueTask<RegistryResolution> Resolve(
         ResolverIndex index, ImageReference image, string account, RegistryWorkloadIdentity? workload, long started, CancellationToken cancellationToken)
     {
-        var settings = _settings;
+        var policy = index.Policies.For(account) ?? _settings.Policy;
         string registry, host, repository;
         int? port;
-        if (image.IsRegistryImplicit && settings.DefaultRegistry is { } defaultRegistry)
+        if (image.IsRegistryImplicit && policy.DefaultRegistry is { } defaultRegistry)
         {
             registry = defaultRegistry.Registry;
             host = defaultRegistry.Host;
@@ -107,7 +107,7 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
             repository = image.Repository;
         }
 
-        if (!settings.IsAllowed(host, port, repository))
+        if (!policy.IsAllowed(host, port, repository))
         {
             return new(Denied(image, registry, repository, null, RegistryDenialReason.RegistryNotAllowed, started));
         }
@@ -236,7 +236,10 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
             var started = _time.GetTimestamp();
             var changeToken = _store.Watch();
             var records = await _store.ListAsync(null, cancellationToken).ConfigureAwait(false);
-            index = new ResolverIndex(records, changeToken, _settings.SkipInactive);
+            var policies = _store is IRegistryPolicyStore policyStore
+                ? await policyStore.ListPoliciesAsync(cancellationToken).ConfigureAwait(false)
+                : [];
+            index = new ResolverIndex(records, changeToken, _settings.SkipInactive) { Policies = PolicyTable.Create(policies) };
             _index = index;
             Telemetry.IndexRebuilds.Add(1);
             Log.IndexRebuilt(_logger, index.Count, _time.GetElapsedTime(started).TotalMilliseconds);

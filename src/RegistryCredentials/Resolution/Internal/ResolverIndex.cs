@@ -37,6 +37,9 @@ internal sealed class ResolverIndex
 
     public int Count { get; }
 
+    /// <summary>The policies stored when the snapshot was read.</summary>
+    public PolicyTable Policies { get; init; } = PolicyTable.Empty;
+
     public IndexEntry? Find(string account, string registry, string host, int? port, ReadOnlySpan<char> repository) =>
         _accounts.TryGetValue(account, out var index) ? index.Find(registry, host, port, repository) : null;
 

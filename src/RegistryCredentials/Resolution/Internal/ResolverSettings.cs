@@ -9,6 +9,7 @@ internal sealed class ResolverSettings
         Allowed = allowed;
         SkipInactive = skipInactive;
         Account = account;
+        Policy = new PolicyRules(defaultRegistry, allowed, restricted: false);
     }
 
     /// <summary>The default registry, or null for Docker Hub.</summary>
@@ -19,6 +20,9 @@ internal sealed class ResolverSettings
     public bool SkipInactive { get; }
 
     public string Account { get; }
+
+    /// <summary>The policy of the options: in force until a policy is stored.</summary>
+    public PolicyRules Policy { get; }
 
     /// <summary>Parses options, collecting every error.</summary>
     public static ResolverSettings Create(RegistryCredentialsOptions options, List<string>? errors)

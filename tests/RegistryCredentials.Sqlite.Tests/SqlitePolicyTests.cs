@@ -1,0 +1,145 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using RegistryCredentials.Sqlite.Internal;
+
+namespace RegistryCredentials.Sqlite.Tests;
+
+/// <summary>
+/// Policies in a SQLite file (issue 14, section 5): a database written by schema version 2 (before policies) is migrated by
+/// its own numbered step and keeps every entry; a policy written by one process is in force in another's resolver.
+/// </summary>
+[TestFixture]
+public sealed class SqlitePolicyTests
+{
+    /// <summary>Schema versions 1 and 2 exactly as they shipped (Schema.Migrations[0] and [1] in Internal/Schema.cs).</summary>
+    private const string SchemaVersion2 = """
+        PRAGMA application_id = 1382499186;
+        CREATE TABLE registry_schema (version INTEGER NOT NULL PRIMARY KEY, description TEXT NOT NULL, applied_on TEXT NOT NULL);
+        CREATE TABLE registry_revision (id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1), revision INTEGER NOT NULL);
+        INSERT INTO registry_revision (id, revision) VALUES (1, 0);
+        CREATE TABLE registry_entries (
+            id               INTEGER NOT NULL PRIMARY KEY,
+            account          TEXT    NOT NULL COLLATE BINARY,
+            scope            TEXT    NOT NULL COLLATE BINARY,
+            name             TEXT    NOT NULL,
+            type             TEXT    NOT NULL,
+            username         TEXT    NOT NULL,
+            email            TEXT,
+            verify_tls       INTEGER NOT NULL CHECK (verify_tls IN (0, 1)),
+            insecure_http    INTEGER NOT NULL CHECK (insecure_http IN (0, 1)),
+            ca_certificates  TEXT,
+            is_active        INTEGER NOT NULL CHECK (is_active IN (0, 1)),
+            created_on       TEXT    NOT NULL,
+            updated_on       TEXT    NOT NULL,
+            version          INTEGER NOT NULL CHECK (version >= 1),
+            protected_secret BLOB    NOT NULL,
+            UNIQUE (account, scope)
+        );
+        CREATE TRIGGER registry_entries_inserted AFTER INSERT ON registry_entries
+        BEGIN UPDATE registry_revision SET revision = revision + 1 WHERE id = 1; END;
+        CREATE TRIGGER registry_entries_updated AFTER UPDATE ON registry_entries
+        BEGIN UPDATE registry_revision SET revision = revision + 1 WHERE id = 1; END;
+        CREATE TRIGGER registry_entries_deleted AFTER DELETE ON registry_entries
+        BEGIN UPDATE registry_revision SET revision = revision + 1 WHERE id = 1; END;
+        CREATE TABLE registry_secret_keys (key_id TEXT NOT NULL PRIMARY KEY COLLATE BINARY, added_on TEXT NOT NULL) WITHOUT ROWID;
+        INSERT INTO registry_schema (version, description, applied_on) VALUES (1, 'registry entries, revision counter', '2026-01-01T00:00:00.0000000+00:00');
+        INSERT INTO registry_schema (version, description, applied_on) VALUES (2, 'secret key ids', '2026-01-01T00:00:00.0000000+00:00');
+        INSERT INTO registry_entries (account, scope, name, type, username, email, verify_tls, insecure_http, ca_certificates, is_active,
+            created_on, updated_on, version, protected_secret)
+        VALUES ('default', 'x.example.com', 'x', 'docker_v2', 'u', NULL, 1, 0, NULL, 1,
+            '2026-01-01T00:00:00.0000000+00:00', '2026-01-01T00:00:00.0000000+00:00', 3, X'0102030405');
+        """;
+
+    private const string EntriesSnapshot =
+        "SELECT group_concat(account || '|' || scope || '|' || version || '|' || hex(protected_secret), char(10)) FROM registry_entries";
+
+    private static readonly string[] Allowed = ["allowed.example.com"];
+
+    private TempDatabase _db = null!;
+    private readonly List<ServiceProvider> _nodes = [];
+
+    [SetUp]
+    public void CreateFolder() => _db = new TempDatabase();
+
+    [TearDown]
+    public async Task DeleteFolder()
+    {
+        foreach (var node in _nodes)
+        {
+            await node.DisposeAsync();
+        }
+
+        _nodes.Clear();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _db.Dispose();
+    }
+
+    private ServiceProvider Node()
+    {
+        var services = new ServiceCollection();
+        services.AddRegistryCredentials(o => o.DefaultRegistry = "configured.example.com")
+            .UseSqliteStore(_db.Path, o => o.ChangePollInterval = TimeSpan.FromMilliseconds(100))
+            .UseSecretProtection(o =>
+            {
+                o.Key = AesGcmSecretProtector.GenerateKey();
+                o.KeyEnvironmentVariable = null;
+                o.CreateKeyFile = false;
+            });
+        var provider = services.BuildServiceProvider();
+        _nodes.Add(provider);
+        return provider;
+    }
+
+    [Test]
+    public async Task AVersion2DatabaseGetsThePolicyTableAndKeepsEveryEntry()
+    {
+        _db.RawExecute(SchemaVersion2);
+        var entries = _db.RawScalar(EntriesSnapshot);
+        var policies = Node().GetRequiredService<IRegistryPolicyManager>();
+
+        var before = await policies.GetPolicyAsync();
+        Assert.That(before.IsStored, Is.False, "configuration gives the starting values");
+        Assert.That(before.DefaultRegistry, Is.EqualTo("configured.example.com"));
+
+        var written = await policies.UpdatePolicyAsync(new RegistryPolicyUpdate { AllowedRegistries = Allowed });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(written.Version, Is.EqualTo(1));
+            Assert.That(written.DefaultRegistry, Is.EqualTo("configured.example.com"), "an omitted field keeps the value in force");
+            Assert.That(
+                _db.RawScalar("SELECT group_concat(version) FROM registry_schema"),
+                Is.EqualTo(string.Join(',', Enumerable.Range(1, Schema.LatestVersion))));
+            Assert.That(_db.RawScalar("SELECT description FROM registry_schema WHERE version = 3"), Is.EqualTo("registry policies"));
+            Assert.That(_db.RawScalar(EntriesSnapshot), Is.EqualTo(entries), "no entry changed");
+            Assert.That(_db.RawScalar("SELECT account || '|' || default_registry || '|' || allowed_registries FROM registry_policies"),
+                Is.EqualTo("default|configured.example.com|allowed.example.com"));
+            Assert.That(
+                int.Parse(_db.RawScalar("SELECT revision FROM registry_revision"), CultureInfo.InvariantCulture),
+                Is.GreaterThan(0),
+                "a policy change raises the revision other processes watch");
+        });
+    }
+
+    [Test]
+    public async Task APolicyWrittenByOneProcessIsInForceInAnother()
+    {
+        var writer = Node();
+        var reader = Node(); // another store instance on the same file: another process's view
+        var resolver = reader.GetRequiredService<IRegistryCredentialResolver>();
+        Assert.That((await resolver.ResolveAsync("other.example.com/app")).Kind, Is.EqualTo(RegistryResolutionKind.Anonymous));
+
+        await writer.GetRequiredService<IRegistryPolicyManager>().UpdatePolicyAsync(new RegistryPolicyUpdate { AllowedRegistries = Allowed });
+
+        var waited = System.Diagnostics.Stopwatch.StartNew(); // a bound on waiting, not a timed assertion
+        RegistryResolution resolution;
+        while ((resolution = await resolver.ResolveAsync("other.example.com/app")).Kind != RegistryResolutionKind.Denied
+            && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.That(resolution.DenialReason, Is.EqualTo(RegistryDenialReason.RegistryNotAllowed));
+        Assert.That((await resolver.ResolveAsync("ubuntu")).Registry, Is.EqualTo("configured.example.com"), "the omitted default kept its value");
+    }
+}
