@@ -119,6 +119,11 @@ internal static class SchemaMigrator
             throw SqliteFileProbe.Corrupt(path, $"it has schema version {version} but lacks the {Schema.KeyTable} table");
         }
 
+        if (version >= 3 && !tables.Contains(Schema.ChangeTable, StringComparer.Ordinal))
+        {
+            throw SqliteFileProbe.Corrupt(path, $"it has schema version {version} but lacks the {Schema.ChangeTable} table");
+        }
+
         return (int)version;
     }
 }

@@ -61,7 +61,8 @@ public static class RegistryCredentialsServiceCollectionExtensions
             sp.GetServices<RegistryCredentialProvider>(),
             ValidatedOptions(sp),
             sp.GetRequiredService<TimeProvider>(),
-            Logger<RegistryManager>(sp)));
+            Logger<RegistryManager>(sp),
+            (sp.GetService<IRegistryCredentialResolver>() as RegistryCredentialResolver)?.Updater));
         return new RegistryCredentialsBuilder(services);
     }
 
