@@ -55,8 +55,8 @@ public sealed class PostgreSqlStoreTests
             var lists = await Task.WhenAll(calls);
 
             Assert.That(lists, Has.All.Empty);
-            Assert.That(await _server.ScalarAsync<long>("SELECT count(*) FROM registry_credentials.schema_version", database), Is.EqualTo(2));
-            Assert.That(await _server.ScalarAsync<int>("SELECT max(version) FROM registry_credentials.schema_version", database), Is.EqualTo(2));
+            Assert.That(await _server.ScalarAsync<long>("SELECT count(*) FROM registry_credentials.schema_version", database), Is.EqualTo(3));
+            Assert.That(await _server.ScalarAsync<int>("SELECT max(version) FROM registry_credentials.schema_version", database), Is.EqualTo(3));
             await stores[0].AddAsync(Record("reg.example.com"));
             Assert.That(await stores[3].ListAsync(null), Has.Count.EqualTo(1));
         }
@@ -177,17 +177,17 @@ public sealed class PostgreSqlStoreTests
         var schema = PostgreSqlServer.NewName("newer_");
         var first = Store(schema);
         await first.AddAsync(Record("reg.example.com"));
-        await _server.ExecuteAsync($"INSERT INTO {schema}.schema_version (version, description) VALUES (3, 'from the future')");
+        await _server.ExecuteAsync($"INSERT INTO {schema}.schema_version (version, description) VALUES (99, 'from the future')");
 
         var later = Store(schema);
         var error = Assert.ThrowsAsync<PostgreSqlSchemaVersionException>(async () => await later.ListAsync(null));
-        Assert.That(error!.DatabaseVersion, Is.EqualTo(3));
-        Assert.That(error.SupportedVersion, Is.EqualTo(2));
+        Assert.That(error!.DatabaseVersion, Is.EqualTo(99));
+        Assert.That(error.SupportedVersion, Is.EqualTo(3));
         Assert.That(error.IsTransient, Is.False);
         Assert.That(error.Message, Does.Contain(schema).And.Contain("upgrade"));
         Assert.ThrowsAsync<PostgreSqlSchemaVersionException>(async () => await later.AddAsync(Record("other.example.com")));
         Assert.That(await _server.ScalarAsync<long>($"SELECT count(*) FROM {schema}.entries"), Is.EqualTo(1));
-        Assert.That(await _server.ScalarAsync<int>($"SELECT max(version) FROM {schema}.schema_version"), Is.EqualTo(3));
+        Assert.That(await _server.ScalarAsync<int>($"SELECT max(version) FROM {schema}.schema_version"), Is.EqualTo(99));
     }
 
     [Test]

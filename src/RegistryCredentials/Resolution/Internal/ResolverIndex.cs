@@ -67,8 +67,10 @@ internal sealed class ResolverIndex
 
     /// <summary>
     /// Puts the entry of <paramref name="account"/> and <paramref name="scope"/> into the state <paramref name="record"/>
-    /// (null: absent), copying only the node of its host. A record of the same version as the one held changes nothing,
-    /// so the entry's cached secret and credential survive a change applied twice (the manager's, then the feed's).
+    /// (null: absent), copying only the node of its host. A record no newer than the one held (the same entry, created at
+    /// the same time, at the same or a lower version) changes nothing: a change applied twice (the manager's, then the
+    /// feed's) keeps the entry's cached secret and credential, and a state read before a newer one was applied never
+    /// replaces it.
     /// </summary>
     public void Apply(string account, RegistryScope scope, RegistryRecord? record)
     {
@@ -203,7 +205,7 @@ internal sealed class ResolverIndex
                 return ([.. entries[..at], .. entries[(at + 1)..]], -1);
             }
 
-            if (ReferenceEquals(entries[at].Record, record) || SameState(entries[at].Entry, record.Entry))
+            if (ReferenceEquals(entries[at].Record, record) || NotNewer(entries[at].Entry, record.Entry))
             {
                 return (null, 0);
             }
@@ -213,9 +215,9 @@ internal sealed class ResolverIndex
             return (copy, 0);
         }
 
-        /// <summary>One stored state: a scope's version rises with every update, and the dates tell a re-added entry apart.</summary>
-        private static bool SameState(RegistryEntry held, RegistryEntry incoming) =>
-            held.Version == incoming.Version && held.CreatedOn == incoming.CreatedOn && held.UpdatedOn == incoming.UpdatedOn;
+        /// <summary>A scope's version rises with every update of one entry; its creation time tells a re-added entry apart.</summary>
+        private static bool NotNewer(RegistryEntry held, RegistryEntry incoming) =>
+            held.CreatedOn == incoming.CreatedOn && held.Version >= incoming.Version;
     }
 
     /// <summary>The entries of one exact host (all ports and paths of its registry name), immutable once built.</summary>

@@ -9,8 +9,10 @@ namespace RegistryCredentials.Internal;
 /// background update; it applies the store's change feed (<see cref="IRegistryChangeFeed"/>) entry by entry, or, for a
 /// store without one, after a gap in the feed, or on demand, reads every entry again into a new index that it swaps in.
 /// Resolution keeps answering from the index meanwhile, unless a signalled change has waited longer than the staleness
-/// bound: then the caller waits for the update (<see cref="IsOverdue"/>). Every change of the index is made by one writer
-/// at a time, under the update gate.
+/// bound: then the caller waits for the update (<see cref="IsOverdue"/>). Updates take turns (the update gate) and read
+/// the store without holding anything else; what they read is applied, and a new index swapped in, under the short apply
+/// lock, which the manager's own changes take too (read-your-writes never waits for a store read). Own changes made while
+/// an update was reading are applied again after it, so a state read before them never hides them.
 /// </summary>
 internal sealed class ResolverIndexUpdater : IDisposable
 {
@@ -21,6 +23,7 @@ internal sealed class ResolverIndexUpdater : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _apply = new();
     private readonly CancellationTokenSource _stopping = new();
     private volatile ResolverIndex? _index;
     private volatile bool _skipInactive;
@@ -32,6 +35,9 @@ internal sealed class ResolverIndexUpdater : IDisposable
     private int _dirty;
     private int _running;
     private IDisposable? _subscription;
+
+    // Own changes made while an update reads the store (under _apply); null when no update reads.
+    private List<(string Account, RegistryScope Scope, RegistryRecord? Record)>? _ownDuringUpdate;
 
     public ResolverIndexUpdater(IRegistryStore store, bool skipInactive, TimeSpan stalenessBound, TimeProvider time, ILogger logger)
     {
@@ -100,24 +106,19 @@ internal sealed class ResolverIndexUpdater : IDisposable
         }
     }
 
-    /// <summary>Applies a change this process made (read-your-writes) to the index, if there is one yet.</summary>
-    public async ValueTask ApplyOwnChangeAsync(string account, RegistryScope scope, RegistryRecord? record, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies a change this process committed (read-your-writes) to the index, under the apply lock only: never waits for a
+    /// store read. Remembered while an update reads, and applied again after it.
+    /// </summary>
+    public ValueTask ApplyOwnChangeAsync(string account, RegistryScope scope, RegistryRecord? record, CancellationToken cancellationToken)
     {
-        if (_index is null)
-        {
-            return; // the first load reads it
-        }
-
-        // Not cancellable: the store already changed, and the index must follow before the manager returns.
-        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-        try
+        lock (_apply)
         {
             _index?.Apply(account, scope, record);
+            _ownDuringUpdate?.Add((account, scope, record));
         }
-        finally
-        {
-            _gate.Release();
-        }
+
+        return ValueTask.CompletedTask;
     }
 
     public void Dispose()
@@ -129,38 +130,65 @@ internal sealed class ResolverIndexUpdater : IDisposable
     /// <summary>Under the gate: a full load, or the feed's changes after the index's revision (a full load after a gap).</summary>
     private async Task UpdateLockedAsync(bool reload, CancellationToken cancellationToken)
     {
-        var index = _index;
         var token = _store.Watch(); // before reading, so that a change made while reading is not missed
         Subscribe(token);
-        if (reload || _reloadWanted || index is null || _feed is null || index.Revision is not { } revision)
+        lock (_apply)
         {
-            await ReloadLockedAsync(cancellationToken).ConfigureAwait(false);
-            return;
+            _ownDuringUpdate = [];
         }
 
+        try
+        {
+            var index = _index;
+            if (!reload && !_reloadWanted && index is not null && _feed is not null && index.Revision is { } revision
+                && await ApplyFeedAsync(index, revision, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            await ReloadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_apply)
+            {
+                _ownDuringUpdate = null;
+            }
+        }
+    }
+
+    /// <summary>Applies the feed's changes after <paramref name="revision"/>; false after a gap (reload instead).</summary>
+    private async Task<bool> ApplyFeedAsync(ResolverIndex index, long revision, CancellationToken cancellationToken)
+    {
         var started = _time.GetTimestamp();
-        var changes = await _feed.GetChangesAsync(revision, cancellationToken).ConfigureAwait(false);
+        var changes = await _feed!.GetChangesAsync(revision, cancellationToken).ConfigureAwait(false);
         if (changes.IsGap)
         {
             Log.FeedGap(_logger, revision, changes.Revision);
-            await ReloadLockedAsync(cancellationToken).ConfigureAwait(false);
-            return;
+            return false;
         }
 
-        foreach (var change in changes.Changes)
+        lock (_apply)
         {
-            index.Apply(change.Account, change.Scope, change.Record);
+            foreach (var change in changes.Changes)
+            {
+                index.Apply(change.Account, change.Scope, change.Record);
+            }
+
+            index.Revision = Math.Max(revision, changes.Revision);
+            ReapplyOwnChanges(index);
         }
 
-        index.Revision = Math.Max(revision, changes.Revision);
         if (changes.Changes.Count > 0)
         {
             Telemetry.IndexChanges.Add(changes.Changes.Count);
             Log.IndexChangesApplied(_logger, changes.Changes.Count, changes.Revision, _time.GetElapsedTime(started).TotalMilliseconds);
         }
+
+        return true;
     }
 
-    private async Task ReloadLockedAsync(CancellationToken cancellationToken)
+    private async Task ReloadAsync(CancellationToken cancellationToken)
     {
         using var activity = Telemetry.ActivitySource.StartActivity("RegistryCredentials.RebuildIndex");
         var started = _time.GetTimestamp();
@@ -170,10 +198,29 @@ internal sealed class ResolverIndexUpdater : IDisposable
         long? revision = _feed is null ? null : await _feed.GetRevisionAsync(cancellationToken).ConfigureAwait(false);
         var records = await _store.ListAsync(null, cancellationToken).ConfigureAwait(false);
         var index = ResolverIndex.Build(records, _skipInactive, revision);
-        _index = index;
+        lock (_apply)
+        {
+            ReapplyOwnChanges(index);
+            _index = index;
+        }
+
         Telemetry.IndexRebuilds.Add(1);
         Log.IndexRebuilt(_logger, index.Count, _time.GetElapsedTime(started).TotalMilliseconds);
         activity?.SetTag("registrycredentials.entries", index.Count);
+    }
+
+    /// <summary>Under the apply lock: own changes made while the store was read, which what was read may predate.</summary>
+    private void ReapplyOwnChanges(ResolverIndex index)
+    {
+        if (_ownDuringUpdate is { Count: > 0 } own)
+        {
+            foreach (var (account, scope, record) in own)
+            {
+                index.Apply(account, scope, record);
+            }
+
+            own.Clear();
+        }
     }
 
     private void Subscribe(IChangeToken token)
