@@ -18,7 +18,7 @@ internal static class FeedHarness
 {
     private const string Changing = "reg7.example.com/team7";
     private static readonly ImageReference Image = ImageReference.Parse("reg7.example.com/team7/app:1");
-    private static readonly ImageReference Other = ImageReference.Parse("reg9.example.com/team9/app:1");
+    private static readonly ImageReference Other = ImageReference.Parse("reg9.example.com/nothing/app:1");
 
     public static async Task<int> RunAsync(string[] args)
     {
