@@ -124,54 +124,34 @@ internal sealed class DataOperations(NpgsqlDataSource dataSource, StoreSettings 
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long revision ? revision : 0;
     }
 
-    /// <summary>The feed after a revision, in one repeatable-read transaction so that the revision and the rows agree.</summary>
+    /// <summary>The feed after a revision, in one statement (one round trip, one snapshot).</summary>
     public async Task<RegistryChangeSet> GetChangesAsync(long after, CancellationToken cancellationToken)
     {
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        using var command = Command(_statements.ChangesAfter).WithBigint(after);
+        var changes = new List<RegistryChange>();
+        long revision = 0;
+        long? oldest = null;
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
         {
-            var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                long revision;
-                object? oldest;
-                using (var read = new NpgsqlCommand(_statements.Revision, connection, transaction) { CommandTimeout = settings.CommandTimeoutSeconds })
+                revision = reader.GetInt64(15);
+                oldest = reader.IsDBNull(16) ? null : reader.GetInt64(16);
+                if (reader.IsDBNull(0))
                 {
-                    revision = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long value ? value : 0;
+                    continue; // nothing changed: the head row alone
                 }
 
-                using (var read = new NpgsqlCommand(_statements.OldestChange, connection, transaction) { CommandTimeout = settings.CommandTimeoutSeconds })
-                {
-                    oldest = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                // Revisions are dense: the feed covers everything after oldest - 1 (after the current revision when it is empty).
-                var floor = oldest is long first ? first - 1 : revision;
-                if (after > revision || after < floor)
-                {
-                    return RegistryChangeSet.Gap(revision);
-                }
-
-                var changes = new List<RegistryChange>();
-                using (var read = new NpgsqlCommand(_statements.ChangesAfter, connection, transaction) { CommandTimeout = settings.CommandTimeoutSeconds })
-                {
-                    read.WithBigint(after);
-                    var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
-                    {
-                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                        {
-                            var scope = RegistryScope.Parse(reader.GetString(1));
-                            var record = await reader.IsDBNullAsync(2, cancellationToken).ConfigureAwait(false) ? null : EntryRows.Read(reader, settings.Schema);
-                            changes.Add(new RegistryChange(reader.GetInt64(14), reader.GetString(0), scope, record));
-                        }
-                    }
-                }
-
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return RegistryChangeSet.Of(revision, changes);
+                var scope = RegistryScope.Parse(reader.GetString(1));
+                var record = reader.IsDBNull(2) ? null : EntryRows.Read(reader, settings.Schema);
+                changes.Add(new RegistryChange(reader.GetInt64(14), reader.GetString(0), scope, record));
             }
         }
+
+        // Revisions are dense: the feed covers everything after oldest - 1 (after the current revision when it is empty).
+        var floor = oldest is { } first ? first - 1 : revision;
+        return after > revision || after < floor ? RegistryChangeSet.Gap(revision) : RegistryChangeSet.Of(revision, changes);
     }
 
     public async Task<IReadOnlyList<string>> GetKeyIdsAsync(CancellationToken cancellationToken)

@@ -31,14 +31,17 @@ internal sealed class Statements
             """;
 
         Revision = $"SELECT revision FROM {revision} WHERE id = 1";
-        OldestChange = $"SELECT min(revision) FROM {changes}";
 
-        // $1: after. The entry's columns are null when it was deleted.
+        // $1: after. One statement, so one snapshot: the revision, the oldest change kept, and the entries changed after $1
+        // as they now are (their columns null when deleted); one row with only the last two when nothing changed.
         ChangesAfter = $"""
+            WITH head AS (
+                SELECT r.revision, (SELECT min(revision) FROM {changes}) AS oldest FROM {revision} AS r WHERE r.id = 1),
+            c AS (
+                SELECT account, scope, max(revision) AS revision FROM {changes} WHERE revision > $1 GROUP BY account, scope)
             SELECT c.account, c.scope, e.name, e.type, e.username, e.email, e.verify_tls, e.insecure_http, e.ca_certificates,
-                   e.is_active, e.created_on, e.updated_on, e.version, e.protected_secret, c.revision
-            FROM (SELECT account, scope, max(revision) AS revision FROM {changes} WHERE revision > $1 GROUP BY account, scope) AS c
-            LEFT JOIN {table} AS e ON e.account = c.account AND e.scope = c.scope
+                   e.is_active, e.created_on, e.updated_on, e.version, e.protected_secret, c.revision, head.revision, head.oldest
+            FROM head LEFT JOIN (c LEFT JOIN {table} AS e ON e.account = c.account AND e.scope = c.scope) ON true
             ORDER BY c.revision
             """;
         Get = $"SELECT {Columns} FROM {table} WHERE account = $1 AND scope = $2";
@@ -93,8 +96,6 @@ internal sealed class Statements
     }
 
     public string Revision { get; }
-
-    public string OldestChange { get; }
 
     public string ChangesAfter { get; }
 
