@@ -43,18 +43,20 @@ internal static class FeedHarness
         {
             var server = await PostgreSqlServer.GetAsync();
             var schema = PostgreSqlServer.NewName("harness_");
-            await using (var store = new PostgreSqlRegistryStore(new PostgreSqlRegistryStoreOptions { ConnectionString = server.ConnectionString(), Schema = schema }))
+            var options = new PostgreSqlRegistryStoreOptions { ConnectionString = server.ConnectionString(), Schema = schema };
+            await using (var store = new PostgreSqlRegistryStore(options))
             {
                 await store.ListAsync(null); // creates the schema
             }
 
             await server.ExecuteAsync($"""
-                INSERT INTO {schema}.entries (account, scope, name, type, username, email, verify_tls, insecure_http, ca_certificates, is_active, created_on, updated_on, version, protected_secret)
+                INSERT INTO {schema}.entries (account, scope, name, type, username, email, verify_tls, insecure_http, ca_certificates,
+                                              is_active, created_on, updated_on, version, protected_secret)
                 SELECT 'default', 'reg' || (i % 100) || '.example.com/team' || i, 'n', 'docker_v2', 'user', NULL, true, false, NULL, true,
                        '2026-01-01Z', '2026-01-01Z', 1, '\x00'::bytea
                 FROM generate_series(0, {entries - 1}) AS i
                 """);
-            await DeactivateAsync(new PostgreSqlRegistryStore(new PostgreSqlRegistryStoreOptions { ConnectionString = server.ConnectionString(), Schema = schema }));
+            await DeactivateAsync(new PostgreSqlRegistryStore(options));
             builder.UsePostgreSqlStore(server.ConnectionString(), o => o.Schema = schema);
             target = server.ConnectionString() + "|" + schema;
         }
@@ -71,7 +73,11 @@ internal static class FeedHarness
 
         using var writer = Process.Start(new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { typeof(FeedHarness).Assembly.Location, "feed-writer", kind, target, changes.ToString(CultureInfo.InvariantCulture), interval.ToString(CultureInfo.InvariantCulture) },
+            ArgumentList =
+            {
+                typeof(FeedHarness).Assembly.Location, "feed-writer", kind, target,
+                changes.ToString(CultureInfo.InvariantCulture), interval.ToString(CultureInfo.InvariantCulture),
+            },
             RedirectStandardOutput = true,
         })!;
         var maxResolve = TimeSpan.Zero;
@@ -108,7 +114,8 @@ internal static class FeedHarness
         visible.Sort();
         Console.WriteLine(
             $"{kind}: {resolves:N0} resolves while another process made {changes} changes; longest ResolveAsync {maxResolve.TotalMilliseconds:F3} ms; " +
-            $"changes seen {visible.Count}, visible after median {Percentile(visible, 0.5):F1} ms, p95 {Percentile(visible, 0.95):F1} ms, max {(visible.Count == 0 ? 0 : visible[^1]):F1} ms");
+            $"changes seen {visible.Count}, visible after median {Percentile(visible, 0.5):F1} ms, " +
+            $"p95 {Percentile(visible, 0.95):F1} ms, max {(visible.Count == 0 ? 0 : visible[^1]):F1} ms");
         if (path is not null)
         {
             SqliteBenchmarkData.Delete(path);
@@ -152,5 +159,6 @@ internal static class FeedHarness
         (store as IDisposable)?.Dispose();
     }
 
-    private static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? 0 : sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];
 }

@@ -18,7 +18,8 @@ internal sealed class QuietFeedStore(InMemoryRegistryStore inner) : IRegistrySto
     public ValueTask<IReadOnlyList<RegistryRecord>> ListAsync(string? account, CancellationToken cancellationToken = default) =>
         Inner.ListAsync(account, cancellationToken);
 
-    public ValueTask<RegistryRecord> AddAsync(RegistryRecord record, CancellationToken cancellationToken = default) => Inner.AddAsync(record, cancellationToken);
+    public ValueTask<RegistryRecord> AddAsync(RegistryRecord record, CancellationToken cancellationToken = default) =>
+        Inner.AddAsync(record, cancellationToken);
 
     public ValueTask<RegistryRecord> UpdateAsync(RegistryRecord record, long expectedVersion, CancellationToken cancellationToken = default) =>
         Inner.UpdateAsync(record, expectedVersion, cancellationToken);
@@ -28,7 +29,8 @@ internal sealed class QuietFeedStore(InMemoryRegistryStore inner) : IRegistrySto
 
     public ValueTask<IReadOnlyList<string>> GetKeyIdsAsync(CancellationToken cancellationToken = default) => Inner.GetKeyIdsAsync(cancellationToken);
 
-    public ValueTask<bool> ReplaceKeyIdsAsync(IReadOnlyCollection<string> expected, IReadOnlyCollection<string> keyIds, CancellationToken cancellationToken = default) =>
+    public ValueTask<bool> ReplaceKeyIdsAsync(
+        IReadOnlyCollection<string> expected, IReadOnlyCollection<string> keyIds, CancellationToken cancellationToken = default) =>
         Inner.ReplaceKeyIdsAsync(expected, keyIds, cancellationToken);
 
     public IChangeToken Watch() => Never;

@@ -96,7 +96,8 @@ public sealed class PostgreSqlFleetTests
 
         // Every node converges on the store, on its own (no refresh asked for): content hashes compared.
         var store = nodes[0].GetRequiredService<IRegistryStore>();
-        var expected = await HashAsync(written.Keys, async scope => Describe((await store.GetAsync(RegistryAccounts.Default, RegistryScope.Parse(scope)))?.Entry));
+        var expected = await HashAsync(
+            written.Keys, async scope => Describe((await store.GetAsync(RegistryAccounts.Default, RegistryScope.Parse(scope)))?.Entry));
         var hashes = new string[resolvers.Count];
         var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 30;
         do

@@ -30,7 +30,8 @@ internal class GatedStore(InMemoryRegistryStore inner) : IRegistryStore
         return await Inner.ListAsync(account, cancellationToken).ConfigureAwait(false);
     }
 
-    public ValueTask<RegistryRecord> AddAsync(RegistryRecord record, CancellationToken cancellationToken = default) => Inner.AddAsync(record, cancellationToken);
+    public ValueTask<RegistryRecord> AddAsync(RegistryRecord record, CancellationToken cancellationToken = default) =>
+        Inner.AddAsync(record, cancellationToken);
 
     public ValueTask<RegistryRecord> UpdateAsync(RegistryRecord record, long expectedVersion, CancellationToken cancellationToken = default) =>
         Inner.UpdateAsync(record, expectedVersion, cancellationToken);
@@ -40,7 +41,8 @@ internal class GatedStore(InMemoryRegistryStore inner) : IRegistryStore
 
     public ValueTask<IReadOnlyList<string>> GetKeyIdsAsync(CancellationToken cancellationToken = default) => Inner.GetKeyIdsAsync(cancellationToken);
 
-    public ValueTask<bool> ReplaceKeyIdsAsync(IReadOnlyCollection<string> expected, IReadOnlyCollection<string> keyIds, CancellationToken cancellationToken = default) =>
+    public ValueTask<bool> ReplaceKeyIdsAsync(
+        IReadOnlyCollection<string> expected, IReadOnlyCollection<string> keyIds, CancellationToken cancellationToken = default) =>
         Inner.ReplaceKeyIdsAsync(expected, keyIds, cancellationToken);
 
     public IChangeToken Watch() => Inner.Watch();

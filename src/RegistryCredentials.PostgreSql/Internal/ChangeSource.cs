@@ -198,7 +198,8 @@ internal sealed class ChangeSource : IAsyncDisposable, IDisposable
     private static long? RevisionOf(string payload)
     {
         var space = payload.LastIndexOf(' ');
-        return space >= 0 && long.TryParse(payload.AsSpan(space + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var revision)
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        return space >= 0 && long.TryParse(payload.AsSpan(space + 1), System.Globalization.NumberStyles.None, culture, out var revision)
             ? revision
             : null;
     }

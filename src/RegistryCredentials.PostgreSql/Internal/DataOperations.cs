@@ -82,7 +82,8 @@ internal sealed class DataOperations(NpgsqlDataSource dataSource, StoreSettings 
     }
 
     /// <exception cref="RegistryConcurrencyException">The entry is at another version than the one expected.</exception>
-    public async Task<(bool Result, long? Revision)> DeleteAsync(string account, RegistryScope scope, long? expectedVersion, CancellationToken cancellationToken)
+    public async Task<(bool Result, long? Revision)> DeleteAsync(
+        string account, RegistryScope scope, long? expectedVersion, CancellationToken cancellationToken)
     {
         while (true)
         {

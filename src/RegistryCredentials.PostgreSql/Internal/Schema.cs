@@ -45,7 +45,8 @@ internal static class Schema
                 CONSTRAINT revision_pkey PRIMARY KEY (id)
             );
             INSERT INTO {schema}.revision (id, revision) VALUES (1, 0);
-            COMMENT ON TABLE {schema}.revision IS 'RegistryCredentials: the revision counter; every change of an entry raises it in its own transaction, whose row lock makes changes commit in revision order.';
+            COMMENT ON TABLE {schema}.revision IS 'RegistryCredentials: the revision counter; every change of an entry raises it in its
+            own transaction, whose row lock makes changes commit in revision order.';
             CREATE TABLE {schema}.changes (
                 revision bigint NOT NULL,
                 account text COLLATE "C" NOT NULL,

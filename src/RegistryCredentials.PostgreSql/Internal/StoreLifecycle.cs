@@ -69,7 +69,8 @@ internal sealed class StoreLifecycle : IAsyncDisposable, IDisposable
     /// Runs an operation that may change an entry, and fires the change signal when it did. When it fails with the
     /// connection lost or the call cancelled, the change may have committed unheard of: the signal fires as well.
     /// </summary>
-    public async Task<T> RunChangeAsync<T>(string description, Func<CancellationToken, Task<(T Result, long? Revision)>> operation, CancellationToken cancellationToken)
+    public async Task<T> RunChangeAsync<T>(
+        string description, Func<CancellationToken, Task<(T Result, long? Revision)>> operation, CancellationToken cancellationToken)
     {
         var (result, revision) = await RunCoreAsync(description, operation, write: true, cancellationToken).ConfigureAwait(false);
         if (revision is { } committed)

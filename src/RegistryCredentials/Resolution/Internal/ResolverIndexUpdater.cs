@@ -250,7 +250,10 @@ internal sealed class ResolverIndexUpdater : IDisposable
         }
     }
 
-    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "The background update must survive any store failure; it logs and retries.")]
+    [SuppressMessage(
+        "Design",
+        "CA1031:Do not catch general exception types",
+        Justification = "The background update must survive any store failure; it logs and retries.")]
     private async Task RunAsync()
     {
         var stopping = _stopping.Token;
