@@ -23,12 +23,18 @@ namespace RegistryCredentials.PostgreSql;
 /// connection drops, the store reconnects with backoff and fires the token once, since changes may have been missed.
 /// </para>
 /// <para>
+/// It has a change feed (<see cref="IRegistryChangeFeed"/>): every change of an entry raises a one-row revision counter and
+/// logs its revision in a change table in the same statement; the counter's row lock makes changes commit in revision
+/// order (writers of entries take turns at commit). The notification payload ends with the revision. Changes older than
+/// <see cref="PostgreSqlRegistryStoreOptions.ChangeRetention"/> are trimmed; a reader further behind gets a gap.
+/// </para>
+/// <para>
 /// Database failures surface as <see cref="PostgreSqlStoreException"/>; when the connection was lost or the server is
 /// restarting, <see cref="PostgreSqlStoreException.IsTransient"/> is true and later calls succeed once the server is
 /// back (idle pooled connections are dropped, new ones are opened).
 /// </para>
 /// </remarks>
-public sealed partial class PostgreSqlRegistryStore : IRegistryStore, IAsyncDisposable, IDisposable
+public sealed partial class PostgreSqlRegistryStore : IRegistryStore, IRegistryChangeFeed, IAsyncDisposable, IDisposable
 {
     private readonly StoreLifecycle _lifecycle;
     private readonly DataOperations _data;
@@ -113,6 +119,20 @@ public sealed partial class PostgreSqlRegistryStore : IRegistryStore, IAsyncDisp
         var (before, wanted) = KeyIdArguments.Canonical(expected, keyIds);
         using var activity = Telemetry.Start("replace_key_ids", null);
         return await _lifecycle.RunAsync("replace the secret key ids", ct => _data.ReplaceKeyIdsAsync(before, wanted, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="PostgreSqlStoreException">The database could not be reached or refused the call.</exception>
+    public async ValueTask<long> GetRevisionAsync(CancellationToken cancellationToken = default) =>
+        await _lifecycle.RunAsync("read the revision", _data.GetRevisionAsync, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    /// <exception cref="PostgreSqlStoreException">The database could not be reached or refused the call.</exception>
+    public async ValueTask<RegistryChangeSet> GetChangesAsync(long afterRevision, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterRevision);
+        using var activity = Telemetry.Start("get_changes", null);
+        return await _lifecycle.RunAsync("read the change feed", ct => _data.GetChangesAsync(afterRevision, ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

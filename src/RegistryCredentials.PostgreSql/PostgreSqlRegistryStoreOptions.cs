@@ -38,4 +38,11 @@ public sealed class PostgreSqlRegistryStoreOptions
 
     /// <summary>How long one database command may run before it fails. Default 30 seconds; whole seconds, at least 1.</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long the change feed (<see cref="IRegistryChangeFeed"/>) keeps a change: older ones are trimmed by the writes
+    /// that follow, and a reader further behind gets a gap and reads every entry again. Default 1 hour; whole seconds,
+    /// at least 1 second and at most 30 days.
+    /// </summary>
+    public TimeSpan ChangeRetention { get; set; } = TimeSpan.FromHours(1);
 }

@@ -18,8 +18,13 @@ namespace RegistryCredentials.Sqlite;
 /// naming it, without a byte of it being changed. An operation that finds the file locked by another process waits
 /// <see cref="SqliteRegistryStoreOptions.BusyTimeout"/> and retries with growing delays; callers never see SQLite's
 /// own errors. Protected secrets are stored as the bytes they are; this store never sees a secret in clear.
+/// <para>
+/// It has a change feed (<see cref="IRegistryChangeFeed"/>): every change of an entry is numbered by the database's
+/// revision counter and logged in the same statement; the newest 10,000 changes are kept (a reader further behind gets a
+/// gap and reads every entry again).
+/// </para>
 /// </remarks>
-public sealed partial class SqliteRegistryStore : IRegistryStore, IDisposable, IAsyncDisposable
+public sealed partial class SqliteRegistryStore : IRegistryStore, IRegistryChangeFeed, IDisposable, IAsyncDisposable
 {
     private readonly StoreLifecycle _lifecycle;
     private readonly TimeProvider _time;
@@ -93,6 +98,17 @@ public sealed partial class SqliteRegistryStore : IRegistryStore, IDisposable, I
     {
         var (before, wanted) = KeyIdArguments.Canonical(expected, keyIds);
         return _lifecycle.WriteAsync("SqliteRegistryStore.ReplaceKeyIds", (before, wanted, _time), DataOperations.ReplaceKeyIds, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> GetRevisionAsync(CancellationToken cancellationToken = default) =>
+        _lifecycle.ReadAsync("SqliteRegistryStore.GetRevision", 0, DataOperations.GetRevision, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<RegistryChangeSet> GetChangesAsync(long afterRevision, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterRevision);
+        return _lifecycle.ReadAsync("SqliteRegistryStore.GetChanges", afterRevision, DataOperations.GetChanges, cancellationToken);
     }
 
     /// <inheritdoc />

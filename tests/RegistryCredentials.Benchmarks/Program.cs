@@ -5,5 +5,20 @@ namespace RegistryCredentials.Benchmarks;
 /// <summary>Entry point: <c>./build.sh bench --filter '*'</c> (arguments go to BenchmarkDotNet).</summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static int Main(string[] args)
+    {
+        // Issue 16's multi-process harness (not BenchmarkDotNet): feed-harness sqlite|postgres [entries] [changes] [interval-ms].
+        if (args is ["feed-harness", ..])
+        {
+            return FeedHarness.RunAsync(args).GetAwaiter().GetResult();
+        }
+
+        if (args is ["feed-writer", ..])
+        {
+            return FeedHarness.WriteAsync(args).GetAwaiter().GetResult();
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

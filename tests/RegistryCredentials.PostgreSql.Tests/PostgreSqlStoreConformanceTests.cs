@@ -20,6 +20,18 @@ public sealed class PostgreSqlStoreConformanceTests : RegistryStoreConformanceTe
         return store;
     }
 
+    /// <summary>Deletes the feed's rows as trimming by age (ChangeRetention) would.</summary>
+    protected override async Task<bool> ForgetChangesAsync(IRegistryStore store, long revision)
+    {
+        var server = await PostgreSqlServer.GetAsync();
+        await using var connection = new Npgsql.NpgsqlConnection(server.ConnectionString());
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand($"DELETE FROM {_schemas[store]}.changes WHERE revision <= $1", connection);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<long> { TypedValue = revision });
+        await command.ExecuteNonQueryAsync();
+        return true;
+    }
+
     protected override async Task<IRegistryStore?> OpenSecondViewAsync(IRegistryStore store)
     {
         var server = await PostgreSqlServer.GetAsync();

@@ -58,8 +58,8 @@ public sealed class SqliteSecretCanaryTests
         Assert.That(values, Is.EqualTo("tenant-7|canary.example.com/team|Canary|docker_v2|canary-user|null|null"));
         Assert.That(
             _db.RawScalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table'"),
-            Is.EqualTo("5"),
-            "no table beyond entries, revision, schema, secret key ids and policies (which hold no secret)");
+            Is.EqualTo("6"),
+            "no table beyond entries, revision, schema, secret key ids, policies (which hold no secret) and the change feed (which holds keys only)");
         Assert.That(_db.RawScalar("SELECT count(*) FROM registry_policies"), Is.EqualTo("0"));
     }
 

@@ -31,6 +31,18 @@ public sealed class SqliteStoreConformanceTests : RegistryStoreConformanceTests
         return Task.FromResult<IRegistryStore?>(other);
     }
 
+    /// <summary>Deletes the feed's rows as the trimming trigger would once 10,000 newer changes were made.</summary>
+    protected override Task<bool> ForgetChangesAsync(IRegistryStore store, long revision)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_paths[store]};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM registry_changes WHERE revision <= $revision";
+        command.Parameters.AddWithValue("$revision", revision);
+        command.ExecuteNonQuery();
+        return Task.FromResult(true);
+    }
+
     [TearDown]
     public void DeleteFiles()
     {

@@ -190,15 +190,32 @@ internal sealed class ChangeSource : IAsyncDisposable, IDisposable
         if (string.Equals(e.Channel, _settings.Channel, StringComparison.Ordinal)
             && !e.Payload.StartsWith(_ownPayloadPrefix, StringComparison.Ordinal))
         {
-            RaiseChange();
+            RaiseChange(RevisionOf(e.Payload));
         }
     }
 
-    private void RaiseChange()
+    /// <summary>The revision at the end of a payload (<c>"&lt;store&gt; changed &lt;revision&gt;"</c>); null for a payload without one.</summary>
+    private static long? RevisionOf(string payload)
+    {
+        var space = payload.LastIndexOf(' ');
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        return space >= 0 && long.TryParse(payload.AsSpan(space + 1), System.Globalization.NumberStyles.None, culture, out var revision)
+            ? revision
+            : null;
+    }
+
+    private void RaiseChange(long? revision = null)
     {
         try
         {
-            _signal.Fire();
+            if (revision is { } known)
+            {
+                _signal.FireIfNewer(known);
+            }
+            else
+            {
+                _signal.Fire();
+            }
         }
 #pragma warning disable CA1031 // A subscriber's failure must not stop the listener.
         catch (Exception exception)

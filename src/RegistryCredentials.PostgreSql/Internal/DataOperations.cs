@@ -12,7 +12,7 @@ namespace RegistryCredentials.PostgreSql.Internal;
 /// <param name="payload">The notification payload that marks this store's own changes.</param>
 internal sealed class DataOperations(NpgsqlDataSource dataSource, StoreSettings settings, string payload)
 {
-    private readonly Statements _statements = new(settings.Schema);
+    private readonly Statements _statements = new(settings.Schema, settings.ChangeRetentionSeconds);
 
     public async Task<RegistryRecord?> GetAsync(string account, RegistryScope scope, CancellationToken cancellationToken)
     {
@@ -41,20 +41,20 @@ internal sealed class DataOperations(NpgsqlDataSource dataSource, StoreSettings 
     }
 
     /// <exception cref="RegistryConflictException">The scope exists in the account.</exception>
-    public async Task<(RegistryRecord Result, bool Changed)> AddAsync(RegistryRecord record, CancellationToken cancellationToken)
+    public async Task<(RegistryRecord Result, long? Revision)> AddAsync(RegistryRecord record, CancellationToken cancellationToken)
     {
         var entry = EntryRows.Normalise(record.Entry) with { Version = 1 };
         using var command = EntryRows.Bind(Command(_statements.Add), entry, record.ProtectedSecret)
             .WithText(settings.Channel)
             .WithText(payload);
-        return await ExecuteWriteAsync(command, cancellationToken).ConfigureAwait(false) is not null
-            ? (record.WithEntry(entry), true)
+        return await ExecuteWriteAsync(command, cancellationToken).ConfigureAwait(false) is { } written
+            ? (record.WithEntry(entry), written.Revision)
             : throw new RegistryConflictException(entry.Account, entry.Scope);
     }
 
     /// <exception cref="RegistryConcurrencyException">The entry is at another version.</exception>
     /// <exception cref="RegistryNotFoundException">There is no such entry.</exception>
-    public async Task<(RegistryRecord Result, bool Changed)> UpdateAsync(RegistryRecord record, long expectedVersion, CancellationToken cancellationToken)
+    public async Task<(RegistryRecord Result, long? Revision)> UpdateAsync(RegistryRecord record, long expectedVersion, CancellationToken cancellationToken)
     {
         var entry = EntryRows.Normalise(record.Entry);
         while (true)
@@ -66,7 +66,7 @@ internal sealed class DataOperations(NpgsqlDataSource dataSource, StoreSettings 
             {
                 if (await ExecuteWriteAsync(command, cancellationToken).ConfigureAwait(false) is { } updated)
                 {
-                    return (record.WithEntry(entry with { Version = updated }), true);
+                    return (record.WithEntry(entry with { Version = updated.Version }), updated.Revision);
                 }
             }
 
@@ -82,7 +82,8 @@ internal sealed class DataOperations(NpgsqlDataSource dataSource, StoreSettings 
     }
 
     /// <exception cref="RegistryConcurrencyException">The entry is at another version than the one expected.</exception>
-    public async Task<(bool Result, bool Changed)> DeleteAsync(string account, RegistryScope scope, long? expectedVersion, CancellationToken cancellationToken)
+    public async Task<(bool Result, long? Revision)> DeleteAsync(
+        string account, RegistryScope scope, long? expectedVersion, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -94,21 +95,21 @@ internal sealed class DataOperations(NpgsqlDataSource dataSource, StoreSettings 
                 }
 
                 command.WithText(settings.Channel).WithText(payload);
-                if (await ExecuteWriteAsync(command, cancellationToken).ConfigureAwait(false) is not null)
+                if (await ExecuteWriteAsync(command, cancellationToken).ConfigureAwait(false) is { } deleted)
                 {
-                    return (true, true);
+                    return (true, deleted.Revision);
                 }
             }
 
             if (expectedVersion is not { } stale)
             {
-                return (false, false);
+                return (false, null);
             }
 
             var actual = await ReadVersionAsync(account, scope, cancellationToken).ConfigureAwait(false);
             if (actual is null)
             {
-                return (false, false);
+                return (false, null);
             }
 
             if (actual != stale)
@@ -116,6 +117,42 @@ internal sealed class DataOperations(NpgsqlDataSource dataSource, StoreSettings 
                 throw new RegistryConcurrencyException(account, scope, stale, actual.Value);
             }
         }
+    }
+
+    public async Task<long> GetRevisionAsync(CancellationToken cancellationToken)
+    {
+        using var command = Command(_statements.Revision);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long revision ? revision : 0;
+    }
+
+    /// <summary>The feed after a revision, in one statement (one round trip, one snapshot).</summary>
+    public async Task<RegistryChangeSet> GetChangesAsync(long after, CancellationToken cancellationToken)
+    {
+        using var command = Command(_statements.ChangesAfter).WithBigint(after);
+        var changes = new List<RegistryChange>();
+        long revision = 0;
+        long? oldest = null;
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                revision = reader.GetInt64(15);
+                oldest = reader.IsDBNull(16) ? null : reader.GetInt64(16);
+                if (reader.IsDBNull(0))
+                {
+                    continue; // nothing changed: the head row alone
+                }
+
+                var scope = RegistryScope.Parse(reader.GetString(1));
+                var record = reader.IsDBNull(2) ? null : EntryRows.Read(reader, settings.Schema);
+                changes.Add(new RegistryChange(reader.GetInt64(14), reader.GetString(0), scope, record));
+            }
+        }
+
+        // Revisions are dense: the feed covers everything after oldest - 1 (after the current revision when it is empty).
+        var floor = oldest is { } first ? first - 1 : revision;
+        return after > revision || after < floor ? RegistryChangeSet.Gap(revision) : RegistryChangeSet.Of(revision, changes);
     }
 
     public async Task<IReadOnlyList<string>> GetKeyIdsAsync(CancellationToken cancellationToken)
@@ -157,13 +194,13 @@ internal sealed class DataOperations(NpgsqlDataSource dataSource, StoreSettings 
         }
     }
 
-    /// <summary>Runs a write statement that returns the new version when it changed a row, and nothing otherwise.</summary>
-    private static async Task<long?> ExecuteWriteAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    /// <summary>Runs a write statement that returns the new version and the change's revision when it changed a row, and nothing otherwise.</summary>
+    private static async Task<(long Version, long Revision)?> ExecuteWriteAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
-            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetInt64(0) : null;
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt64(0), reader.GetInt64(1)) : null;
         }
     }
 

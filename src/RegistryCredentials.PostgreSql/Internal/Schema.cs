@@ -39,6 +39,25 @@ internal static class Schema
             COMMENT ON TABLE {schema}.secret_keys IS 'RegistryCredentials: ids (fingerprints, never the keys) of the secret keys the entries are protected with; writes under another key are refused.';
             """),
         (PolicySchema.Description, PolicySchema.Sql),
+        ("change feed", schema => $"""
+            CREATE TABLE {schema}.revision (
+                id integer NOT NULL CHECK (id = 1),
+                revision bigint NOT NULL CHECK (revision >= 0),
+                CONSTRAINT revision_pkey PRIMARY KEY (id)
+            );
+            INSERT INTO {schema}.revision (id, revision) VALUES (1, 0);
+            COMMENT ON TABLE {schema}.revision IS 'RegistryCredentials: the revision counter; every change of an entry raises it in its
+            own transaction, whose row lock makes changes commit in revision order.';
+            CREATE TABLE {schema}.changes (
+                revision bigint NOT NULL,
+                account text COLLATE "C" NOT NULL,
+                scope text COLLATE "C" NOT NULL,
+                changed_on timestamptz NOT NULL DEFAULT now(),
+                CONSTRAINT changes_pkey PRIMARY KEY (revision)
+            );
+            CREATE INDEX changes_changed_on ON {schema}.changes (changed_on);
+            COMMENT ON TABLE {schema}.changes IS 'RegistryCredentials change feed: one row per revision, trimmed by age.';
+            """),
     ];
 
     /// <summary>The schema version this package writes and reads.</summary>

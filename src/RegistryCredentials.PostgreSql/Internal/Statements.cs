@@ -10,9 +10,40 @@ internal sealed class Statements
 {
     private const string Columns = EntryColumns.All;
 
-    public Statements(string schema)
+    public Statements(string schema, int retentionSeconds)
     {
         var table = Identifier.Quote(schema) + ".entries";
+        var revision = Identifier.Quote(schema) + ".revision";
+        var changes = Identifier.Quote(schema) + ".changes";
+
+        // Raises the counter once a row changed (the entry's row lock first, then the counter's, in every writer, so no
+        // deadlock; the counter's lock, held to commit, makes changes commit in revision order), logs the change, trims
+        // the feed by age, and puts the revision at the end of the notification payload.
+        string Feed(string changed, string payload) => $"""
+            , rev AS (
+                UPDATE {revision} SET revision = revision + 1 WHERE id = 1 AND EXISTS (SELECT 1 FROM {changed})
+                RETURNING revision),
+            logged AS (
+                INSERT INTO {changes} (revision, account, scope) SELECT rev.revision, $1, $2 FROM rev),
+            trimmed AS (
+                DELETE FROM {changes} WHERE changed_on < now() - interval '{retentionSeconds} seconds' AND EXISTS (SELECT 1 FROM rev))
+            SELECT {changed}.version, rev.revision, pg_notify({payload} || ' ' || rev.revision::text) FROM {changed}, rev
+            """;
+
+        Revision = $"SELECT revision FROM {revision} WHERE id = 1";
+
+        // $1: after. One statement, so one snapshot: the revision, the oldest change kept, and the entries changed after $1
+        // as they now are (their columns null when deleted); one row with only the last two when nothing changed.
+        ChangesAfter = $"""
+            WITH head AS (
+                SELECT r.revision, (SELECT min(revision) FROM {changes}) AS oldest FROM {revision} AS r WHERE r.id = 1),
+            c AS (
+                SELECT account, scope, max(revision) AS revision FROM {changes} WHERE revision > $1 GROUP BY account, scope)
+            SELECT c.account, c.scope, e.name, e.type, e.username, e.email, e.verify_tls, e.insecure_http, e.ca_certificates,
+                   e.is_active, e.created_on, e.updated_on, e.version, e.protected_secret, c.revision, head.revision, head.oldest
+            FROM head LEFT JOIN (c LEFT JOIN {table} AS e ON e.account = c.account AND e.scope = c.scope) ON true
+            ORDER BY c.revision
+            """;
         Get = $"SELECT {Columns} FROM {table} WHERE account = $1 AND scope = $2";
         ListAll = $"SELECT {Columns} FROM {table} ORDER BY account COLLATE \"C\", scope COLLATE \"C\"";
         ListAccount = $"SELECT {Columns} FROM {table} WHERE account = $1 ORDER BY scope COLLATE \"C\"";
@@ -38,8 +69,7 @@ internal sealed class Statements
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13)
                 ON CONFLICT (account, scope) DO NOTHING
                 RETURNING version)
-            SELECT inserted.version, pg_notify($14, $15) FROM inserted
-            """;
+            """ + Feed("inserted", "$14, $15");
 
         // $14: expected version; $15, $16: channel, payload.
         Update = $"""
@@ -50,23 +80,24 @@ internal sealed class Statements
                     version = version + 1
                 WHERE account = $1 AND scope = $2 AND version = $14
                 RETURNING version)
-            SELECT updated.version, pg_notify($15, $16) FROM updated
-            """;
+            """ + Feed("updated", "$15, $16");
 
         // $3, $4: channel, payload.
         Delete = $"""
             WITH deleted AS (
                 DELETE FROM {table} WHERE account = $1 AND scope = $2 RETURNING version)
-            SELECT deleted.version, pg_notify($3, $4) FROM deleted
-            """;
+            """ + Feed("deleted", "$3, $4");
 
         // $3: expected version; $4, $5: channel, payload.
         DeleteExpected = $"""
             WITH deleted AS (
                 DELETE FROM {table} WHERE account = $1 AND scope = $2 AND version = $3 RETURNING version)
-            SELECT deleted.version, pg_notify($4, $5) FROM deleted
-            """;
+            """ + Feed("deleted", "$4, $5");
     }
+
+    public string Revision { get; }
+
+    public string ChangesAfter { get; }
 
     public string Get { get; }
 

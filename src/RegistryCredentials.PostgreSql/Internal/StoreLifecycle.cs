@@ -69,12 +69,13 @@ internal sealed class StoreLifecycle : IAsyncDisposable, IDisposable
     /// Runs an operation that may change an entry, and fires the change signal when it did. When it fails with the
     /// connection lost or the call cancelled, the change may have committed unheard of: the signal fires as well.
     /// </summary>
-    public async Task<T> RunChangeAsync<T>(string description, Func<CancellationToken, Task<(T Result, bool Changed)>> operation, CancellationToken cancellationToken)
+    public async Task<T> RunChangeAsync<T>(
+        string description, Func<CancellationToken, Task<(T Result, long? Revision)>> operation, CancellationToken cancellationToken)
     {
-        var (result, changed) = await RunCoreAsync(description, operation, write: true, cancellationToken).ConfigureAwait(false);
-        if (changed)
+        var (result, revision) = await RunCoreAsync(description, operation, write: true, cancellationToken).ConfigureAwait(false);
+        if (revision is { } committed)
         {
-            _signal.Fire();
+            _signal.Fire(committed);
         }
 
         return result;

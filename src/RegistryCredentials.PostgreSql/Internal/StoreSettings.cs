@@ -1,7 +1,7 @@
 namespace RegistryCredentials.PostgreSql.Internal;
 
 /// <summary>The options a store runs with, checked once when it is created.</summary>
-internal sealed record StoreSettings(string Schema, string Channel, int CommandTimeoutSeconds)
+internal sealed record StoreSettings(string Schema, string Channel, int CommandTimeoutSeconds, int ChangeRetentionSeconds)
 {
     public static StoreSettings From(PostgreSqlRegistryStoreOptions options)
     {
@@ -34,6 +34,12 @@ internal sealed record StoreSettings(string Schema, string Channel, int CommandT
             throw new ArgumentException($"CommandTimeout must be at least one second, not {timeout}.", nameof(options));
         }
 
-        return new StoreSettings(options.Schema, channel, (int)Math.Ceiling(timeout.TotalSeconds));
+        var retention = options.ChangeRetention;
+        if (retention < TimeSpan.FromSeconds(1) || retention > TimeSpan.FromDays(30))
+        {
+            throw new ArgumentException($"ChangeRetention must be at least one second and at most 30 days, not {retention}.", nameof(options));
+        }
+
+        return new StoreSettings(options.Schema, channel, (int)Math.Ceiling(timeout.TotalSeconds), (int)Math.Ceiling(retention.TotalSeconds));
     }
 }

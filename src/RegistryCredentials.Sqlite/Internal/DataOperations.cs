@@ -89,6 +89,44 @@ internal static class DataOperations
         return (true, CommitEntries(writer));
     }
 
+    public static long GetRevision(StoreConnection connection, int unused) =>
+        Convert.ToInt64(connection.Command(Statements.Revision).ExecuteScalar(), CultureInfo.InvariantCulture);
+
+    /// <summary>The feed after a revision, read in one read transaction so that the revision and the rows agree.</summary>
+    public static RegistryChangeSet GetChanges(StoreConnection connection, long after)
+    {
+        connection.Command("BEGIN").ExecuteNonQuery();
+        try
+        {
+            var revision = GetRevision(connection, 0);
+            var oldest = connection.Command(Statements.OldestChange).ExecuteScalar();
+
+            // Revisions are dense: the feed covers everything after oldest - 1 (after the current revision when it is empty).
+            var floor = oldest is null or DBNull ? revision : Convert.ToInt64(oldest, CultureInfo.InvariantCulture) - 1;
+            if (after > revision || after < floor)
+            {
+                return RegistryChangeSet.Gap(revision);
+            }
+
+            var changes = new List<RegistryChange>();
+            using (var reader = connection.Command(Statements.ChangesAfter).With("$after", after).ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    var scope = RegistryScope.Parse(reader.GetString(1));
+                    var record = reader.IsDBNull(2) ? null : EntryRows.Read(reader, connection.Path);
+                    changes.Add(new RegistryChange(reader.GetInt64(14), reader.GetString(0), scope, record));
+                }
+            }
+
+            return RegistryChangeSet.Of(revision, changes);
+        }
+        finally
+        {
+            connection.Command("COMMIT").ExecuteNonQuery();
+        }
+    }
+
     public static IReadOnlyList<string> GetKeyIds(StoreConnection connection) => ReadKeyIds(connection);
 
     /// <summary>

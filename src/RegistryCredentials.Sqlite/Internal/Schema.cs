@@ -24,6 +24,12 @@ internal static class Schema
     /// <summary>The table of the secret key ids (schema version 2 on).</summary>
     public const string KeyTable = "registry_secret_keys";
 
+    /// <summary>The change feed: one row per revision, the newest <see cref="RetainedChanges"/> kept (schema version 3 on).</summary>
+    public const string ChangeTable = "registry_changes";
+
+    /// <summary>How many changes the feed keeps; a reader further behind gets a gap and reads every entry again.</summary>
+    public const int RetainedChanges = 10_000;
+
     /// <summary>
     /// Migration <c>n</c> (1-based) brings a database from version <c>n - 1</c> to <c>n</c>. Never edit a shipped one:
     /// add the next. Each runs in one write transaction together with its row in <see cref="VersionTable"/>.
@@ -80,6 +86,37 @@ internal static class Schema
             ) WITHOUT ROWID;
             """),
         new(3, PolicySchema.Description, PolicySchema.Sql),
+        new(4, "change feed", """
+            -- The change feed: every change of an entry logs its revision (the counter's new value) and key in the same
+            -- statement, so revisions are dense and commit in order (SQLite has one writer). The newest 10,000 are kept.
+            CREATE TABLE registry_changes (
+                revision INTEGER NOT NULL PRIMARY KEY,
+                account  TEXT    NOT NULL COLLATE BINARY,
+                scope    TEXT    NOT NULL COLLATE BINARY
+            );
+
+            DROP TRIGGER registry_entries_inserted;
+            DROP TRIGGER registry_entries_updated;
+            DROP TRIGGER registry_entries_deleted;
+            CREATE TRIGGER registry_entries_inserted AFTER INSERT ON registry_entries
+            BEGIN
+                UPDATE registry_revision SET revision = revision + 1 WHERE id = 1;
+                INSERT INTO registry_changes (revision, account, scope) SELECT revision, NEW.account, NEW.scope FROM registry_revision WHERE id = 1;
+                DELETE FROM registry_changes WHERE revision <= (SELECT revision - 10000 FROM registry_revision WHERE id = 1);
+            END;
+            CREATE TRIGGER registry_entries_updated AFTER UPDATE ON registry_entries
+            BEGIN
+                UPDATE registry_revision SET revision = revision + 1 WHERE id = 1;
+                INSERT INTO registry_changes (revision, account, scope) SELECT revision, NEW.account, NEW.scope FROM registry_revision WHERE id = 1;
+                DELETE FROM registry_changes WHERE revision <= (SELECT revision - 10000 FROM registry_revision WHERE id = 1);
+            END;
+            CREATE TRIGGER registry_entries_deleted AFTER DELETE ON registry_entries
+            BEGIN
+                UPDATE registry_revision SET revision = revision + 1 WHERE id = 1;
+                INSERT INTO registry_changes (revision, account, scope) SELECT revision, OLD.account, OLD.scope FROM registry_revision WHERE id = 1;
+                DELETE FROM registry_changes WHERE revision <= (SELECT revision - 10000 FROM registry_revision WHERE id = 1);
+            END;
+            """),
     ];
 
     /// <summary>One forward migration.</summary>

@@ -124,6 +124,11 @@ internal static class SchemaMigrator
             throw SqliteFileProbe.Corrupt(path, $"it has schema version {version} but lacks the {PolicySchema.Table} table");
         }
 
+        if (version >= 4 && !tables.Contains(Schema.ChangeTable, StringComparer.Ordinal))
+        {
+            throw SqliteFileProbe.Corrupt(path, $"it has schema version {version} but lacks the {Schema.ChangeTable} table");
+        }
+
         return (int)version;
     }
 }

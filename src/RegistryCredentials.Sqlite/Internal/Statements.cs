@@ -41,6 +41,21 @@ internal static class Statements
     /// <summary><c>$expected</c> may be null: any version.</summary>
     public const string Delete = "DELETE FROM registry_entries WHERE account = $account AND scope = $scope AND ($expected IS NULL OR version = $expected)";
 
+    /// <summary>The oldest change the feed still keeps (null when it keeps none).</summary>
+    public const string OldestChange = "SELECT MIN(revision) FROM registry_changes";
+
+    /// <summary>
+    /// The entries changed after <c>$after</c>, each once with the revision of its last change, as they now are (the entry's
+    /// columns null when it was deleted), in revision order. <see cref="EntryColumns.All"/>, then the revision.
+    /// </summary>
+    public const string ChangesAfter = """
+        SELECT c.account, c.scope, e.name, e.type, e.username, e.email, e.verify_tls, e.insecure_http, e.ca_certificates,
+               e.is_active, e.created_on, e.updated_on, e.version, e.protected_secret, c.revision
+        FROM (SELECT account, scope, MAX(revision) AS revision FROM registry_changes WHERE revision > $after GROUP BY account, scope) AS c
+        LEFT JOIN registry_entries AS e ON e.account = c.account AND e.scope = c.scope
+        ORDER BY c.revision
+        """;
+
     public const string KeyIds = "SELECT key_id FROM registry_secret_keys ORDER BY key_id";
 
     public const string InsertKeyId = "INSERT INTO registry_secret_keys (key_id, added_on) VALUES ($key_id, $added_on) ON CONFLICT (key_id) DO NOTHING";

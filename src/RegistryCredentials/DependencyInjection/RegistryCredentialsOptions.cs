@@ -35,4 +35,15 @@ public sealed class RegistryCredentialsOptions
 
     /// <summary>The account resolved and managed when a call names none. Default <see cref="RegistryAccounts.Default"/>.</summary>
     public string Account { get; set; } = RegistryAccounts.Default;
+
+    /// <summary>
+    /// How long the resolver may keep answering from its index after the store signalled a change that is not yet applied.
+    /// Changes are applied in the background as they come (a few milliseconds each), and a resolve never waits for that;
+    /// only when a signalled change has waited longer than this (a slow or unreachable store) does a resolve wait for the
+    /// update (and fail with the store's error if it cannot be read), rather than answer from data older than this.
+    /// Counted from the signal: add the store's own notice time (SQLite's poll interval; a PostgreSQL notification's
+    /// delivery) for the longest a change made by another process can go unseen. Default 5 seconds; more than zero and
+    /// at most one hour, or <see cref="Timeout.InfiniteTimeSpan"/> to never wait.
+    /// </summary>
+    public TimeSpan IndexStalenessBound { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -61,12 +61,14 @@ public static class RegistryCredentialsServiceCollectionExtensions
             sp.GetServices<RegistryCredentialProvider>(),
             ValidatedOptions(sp),
             sp.GetRequiredService<TimeProvider>(),
-            Logger<RegistryManager>(sp)));
+            Logger<RegistryManager>(sp),
+            (sp.GetService<IRegistryCredentialResolver>() as RegistryCredentialResolver)?.Updater));
         services.TryAddSingleton<IRegistryPolicyManager>(sp => new RegistryPolicyManager(
             sp.GetRequiredService<IRegistryStore>(),
             ValidatedOptions(sp),
             sp.GetRequiredService<TimeProvider>(),
-            Logger<RegistryPolicyManager>(sp)));
+            Logger<RegistryPolicyManager>(sp),
+            (sp.GetService<IRegistryCredentialResolver>() as RegistryCredentialResolver)?.Updater));
         return new RegistryCredentialsBuilder(services);
     }
 

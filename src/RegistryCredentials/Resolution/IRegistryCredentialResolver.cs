@@ -39,4 +39,15 @@ public interface IRegistryCredentialResolver
     ValueTask<RegistryResolution> ResolveForWorkloadAsync(
         ImageReference image, RegistryWorkloadIdentity workload, string? account = null, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException($"{GetType().Name} does not resolve credentials for a workload identity.");
+
+    /// <summary>
+    /// Brings the resolver's index up to date with the store now and waits for it: applies the changes of the store's change
+    /// feed (<see cref="IRegistryChangeFeed"/>), or, with <paramref name="reload"/> or for a store without a feed, reads every
+    /// entry again. Resolution never needs it (the index follows the store in the background); it is for an operator's
+    /// "reload now" and for tests. An implementation without an index does nothing (the default).
+    /// </summary>
+    /// <param name="reload">True to read every entry again instead of applying the changes.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the index is up to date.</returns>
+    ValueTask RefreshAsync(bool reload = false, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 }

@@ -16,6 +16,10 @@ namespace RegistryCredentials;
 /// The manager reads them before every write of a secret and refuses a key the store does not know; only key rotation
 /// (<see cref="IRegistryManager.RotateKeyAsync"/>) brings in a new key. The store only keeps the list and swaps it atomically.
 /// </para>
+/// <para>
+/// A store may also implement <see cref="IRegistryChangeFeed"/> (revision-numbered changes), so that the resolver applies a
+/// change by touching only that entry; without it the resolver reads every entry again, in the background, after each change.
+/// </para>
 /// </remarks>
 public interface IRegistryStore
 {

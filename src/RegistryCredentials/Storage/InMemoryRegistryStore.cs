@@ -2,13 +2,42 @@ using Microsoft.Extensions.Primitives;
 
 namespace RegistryCredentials;
 
-/// <summary>A thread-safe <see cref="IRegistryStore"/> in process memory: for tests, samples and short-lived processes.</summary>
-public sealed partial class InMemoryRegistryStore : IRegistryStore, IDisposable
+/// <summary>
+/// A thread-safe <see cref="IRegistryStore"/> in process memory: for tests, samples and short-lived processes. It has a
+/// change feed (<see cref="IRegistryChangeFeed"/>) that keeps the last <see cref="RetainedChanges"/> changes.
+/// </summary>
+public sealed partial class InMemoryRegistryStore : IRegistryStore, IRegistryChangeFeed, IDisposable
 {
+    /// <summary>How many changes the feed keeps by default: 10,000.</summary>
+    public const int DefaultRetainedChanges = 10_000;
+
     private readonly Lock _gate = new();
     private readonly SortedDictionary<(string Account, string Scope), RegistryRecord> _records = new(KeyComparer.Instance);
     private readonly RegistryChangeSignal _changes = new();
+
+    // The feed: _log[i] is the change at revision _firstLogged + i (revisions are dense), trimmed to the newest retained.
+    private readonly List<(string Account, RegistryScope Scope)> _log = [];
+    private long _firstLogged = 1;
+    private long _revision;
     private string[] _keyIds = [];
+
+    /// <summary>Creates an empty store whose feed keeps the last <see cref="DefaultRetainedChanges"/> changes.</summary>
+    public InMemoryRegistryStore()
+        : this(DefaultRetainedChanges)
+    {
+    }
+
+    /// <summary>Creates an empty store whose feed keeps the last <paramref name="retainedChanges"/> changes.</summary>
+    /// <param name="retainedChanges">How many changes the feed keeps; at least 1. A reader further behind gets a gap.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="retainedChanges"/> is below 1.</exception>
+    public InMemoryRegistryStore(int retainedChanges)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(retainedChanges, 1);
+        RetainedChanges = retainedChanges;
+    }
+
+    /// <summary>How many changes the feed keeps; a reader further behind gets a gap (<see cref="RegistryChangeSet.IsGap"/>).</summary>
+    public int RetainedChanges { get; }
 
     /// <summary>How many records the store holds, in all accounts.</summary>
     public int Count
@@ -54,6 +83,7 @@ public sealed partial class InMemoryRegistryStore : IRegistryStore, IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var entry = record.Entry;
         RegistryRecord stored;
+        long revision;
         lock (_gate)
         {
             var key = (entry.Account, entry.Scope.Value);
@@ -64,9 +94,10 @@ public sealed partial class InMemoryRegistryStore : IRegistryStore, IDisposable
 
             stored = record.WithEntry(entry with { Version = 1 });
             _records.Add(key, stored);
+            revision = Logged(entry.Account, entry.Scope);
         }
 
-        _changes.Fire();
+        _changes.Fire(revision);
         return ValueTask.FromResult(stored);
     }
 
@@ -77,6 +108,7 @@ public sealed partial class InMemoryRegistryStore : IRegistryStore, IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var entry = record.Entry;
         RegistryRecord stored;
+        long revision;
         lock (_gate)
         {
             var key = (entry.Account, entry.Scope.Value);
@@ -92,9 +124,10 @@ public sealed partial class InMemoryRegistryStore : IRegistryStore, IDisposable
 
             stored = record.WithEntry(entry with { Version = expectedVersion + 1 });
             _records[key] = stored;
+            revision = Logged(entry.Account, entry.Scope);
         }
 
-        _changes.Fire();
+        _changes.Fire(revision);
         return ValueTask.FromResult(stored);
     }
 
@@ -104,6 +137,7 @@ public sealed partial class InMemoryRegistryStore : IRegistryStore, IDisposable
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(scope);
         cancellationToken.ThrowIfCancellationRequested();
+        long revision;
         lock (_gate)
         {
             var key = (account, scope.Value);
@@ -118,9 +152,10 @@ public sealed partial class InMemoryRegistryStore : IRegistryStore, IDisposable
             }
 
             _records.Remove(key);
+            revision = Logged(account, scope);
         }
 
-        _changes.Fire();
+        _changes.Fire(revision);
         return ValueTask.FromResult(true);
     }
 
@@ -161,11 +196,64 @@ public sealed partial class InMemoryRegistryStore : IRegistryStore, IDisposable
     /// <inheritdoc />
     public IChangeToken Watch() => _changes.Watch();
 
+    /// <inheritdoc />
+    public ValueTask<long> GetRevisionAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_revision);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<RegistryChangeSet> GetChangesAsync(long afterRevision, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterRevision);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (afterRevision > _revision || afterRevision < _firstLogged - 1)
+            {
+                return ValueTask.FromResult(RegistryChangeSet.Gap(_revision));
+            }
+
+            // Newest first, each entry once (its last change), then back into revision order.
+            var seen = new HashSet<(string, string)>();
+            var changes = new List<RegistryChange>();
+            for (var revision = _revision; revision > afterRevision; revision--)
+            {
+                var (account, scope) = _log[(int)(revision - _firstLogged)];
+                if (seen.Add((account, scope.Value)))
+                {
+                    changes.Add(new RegistryChange(revision, account, scope, _records.GetValueOrDefault((account, scope.Value))));
+                }
+            }
+
+            changes.Reverse();
+            return ValueTask.FromResult(RegistryChangeSet.Of(_revision, changes));
+        }
+    }
+
     /// <summary>
     /// Closes the change signal: tokens from <see cref="Watch"/> never fire afterwards (see <see cref="RegistryChangeSignal"/>).
     /// The records stay readable.
     /// </summary>
     public void Dispose() => _changes.Dispose();
+
+    /// <summary>Numbers a change under the lock and logs it, trimming the log to the retained changes.</summary>
+    private long Logged(string account, RegistryScope scope)
+    {
+        _log.Add((account, scope));
+        if (_log.Count >= 2 * RetainedChanges)
+        {
+            var drop = _log.Count - RetainedChanges;
+            _log.RemoveRange(0, drop);
+            _firstLogged += drop;
+        }
+
+        return ++_revision;
+    }
 
     private sealed class KeyComparer : IComparer<(string Account, string Scope)>
     {

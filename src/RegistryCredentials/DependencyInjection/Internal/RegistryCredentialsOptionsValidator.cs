@@ -9,6 +9,12 @@ internal sealed class RegistryCredentialsOptionsValidator : IValidateOptions<Reg
     {
         var errors = new List<string>();
         ResolverSettings.Create(options, errors);
+        if (options.IndexStalenessBound != Timeout.InfiniteTimeSpan
+            && (options.IndexStalenessBound <= TimeSpan.Zero || options.IndexStalenessBound > TimeSpan.FromHours(1)))
+        {
+            errors.Add($"{nameof(options.IndexStalenessBound)} must be more than zero and at most 1 hour, or infinite, not {options.IndexStalenessBound}.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

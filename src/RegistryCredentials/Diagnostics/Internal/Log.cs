@@ -50,4 +50,16 @@ internal static partial class Log
 
     [LoggerMessage(24, LogLevel.Warning, "Key rotation to {KeyId} left secrets under an old key (written meanwhile by a process still on it); the store keeps both keys, run the rotation again")]
     public static partial void RotationUnfinished(ILogger logger, string keyId);
+
+    [LoggerMessage(25, LogLevel.Debug, "Resolver index applied {Count} changes up to store revision {Revision} in {ElapsedMilliseconds} ms")]
+    public static partial void IndexChangesApplied(ILogger logger, int count, long revision, double elapsedMilliseconds);
+
+    [LoggerMessage(
+        26,
+        LogLevel.Information,
+        "The store's change feed has a gap after revision {Revision} (store at {StoreRevision}): the resolver reads every entry again")]
+    public static partial void FeedGap(ILogger logger, long revision, long storeRevision);
+
+    [LoggerMessage(27, LogLevel.Warning, "Resolver index update failed; the resolver answers from its index and tries again")]
+    public static partial void IndexUpdateFailed(ILogger logger, Exception exception);
 }

@@ -43,6 +43,10 @@ internal static class Telemetry
     public static readonly Counter<long> IndexRebuilds = Meter.CreateCounter<long>(
         "registrycredentials.index.rebuilds", unit: "{rebuild}", description: "Resolver index snapshots built after a store change.");
 
+    /// <summary>Entry changes from the store's change feed applied to the resolver index.</summary>
+    public static readonly Counter<long> IndexChanges = Meter.CreateCounter<long>(
+        "registrycredentials.index.changes", unit: "{change}", description: "Entry changes from the store's change feed applied to the resolver index.");
+
     /// <summary>Management operations by operation name.</summary>
     public static readonly Counter<long> ManagementOperations = Meter.CreateCounter<long>(
         "registrycredentials.management.operations", unit: "{operation}", description: "Registry entries added, updated, deleted, activated or deactivated.");

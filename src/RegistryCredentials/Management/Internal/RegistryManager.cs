@@ -21,6 +21,7 @@ internal sealed class RegistryManager : IRegistryManager
     private readonly IOptionsMonitor<RegistryCredentialsOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ResolverIndexUpdater? _localIndex;
 
     public RegistryManager(
         IRegistryStore store,
@@ -30,7 +31,8 @@ internal sealed class RegistryManager : IRegistryManager
         IEnumerable<RegistryCredentialProvider> providers,
         IOptionsMonitor<RegistryCredentialsOptions> options,
         TimeProvider time,
-        ILogger<RegistryManager> logger)
+        ILogger<RegistryManager> logger,
+        ResolverIndexUpdater? localIndex = null)
     {
         _store = store;
         _protector = protector;
@@ -41,6 +43,7 @@ internal sealed class RegistryManager : IRegistryManager
         _time = time;
         _logger = logger;
         _keys = new SecretKeyGuard(store, protector, logger);
+        _localIndex = localIndex;
     }
 
     public async Task<RegistryEntry> AddAsync(RegistryAddRequest request, CancellationToken cancellationToken = default)
@@ -86,6 +89,8 @@ internal sealed class RegistryManager : IRegistryManager
             _tokenCache.EvictEntryTokens(account, scope);
             Log.EntryReplaced(_logger, scope.Value, account);
         }
+
+        await AppliedLocallyAsync(account, scope, stored).ConfigureAwait(false);
 
         Count("add");
         return stored.Entry;
@@ -142,6 +147,7 @@ internal sealed class RegistryManager : IRegistryManager
             ? current.WithEntry(entry)
             : new RegistryRecord(entry, await _protector.ProtectAsync(request.Password, account, scope, cancellationToken).ConfigureAwait(false));
         var stored = await _store.UpdateAsync(record, old.Version, cancellationToken).ConfigureAwait(false);
+        await AppliedLocallyAsync(account, scope, stored).ConfigureAwait(false);
         _tokenCache.EvictEntryTokens(account, scope);
         Log.EntryUpdated(_logger, scope.Value, account, stored.Entry.Version);
         Count("update");
@@ -158,6 +164,7 @@ internal sealed class RegistryManager : IRegistryManager
             throw new RegistryNotFoundException(name, scope);
         }
 
+        await AppliedLocallyAsync(name, scope, null).ConfigureAwait(false);
         _tokenCache.EvictEntryTokens(name, scope);
         Log.EntryDeleted(_logger, scope.Value, name);
         Count("delete");
@@ -203,11 +210,19 @@ internal sealed class RegistryManager : IRegistryManager
             current.WithEntry(current.Entry with { IsActive = active, UpdatedOn = _time.GetUtcNow() }),
             current.Entry.Version,
             cancellationToken).ConfigureAwait(false);
+        await AppliedLocallyAsync(name, scope, stored).ConfigureAwait(false);
         _tokenCache.EvictEntryTokens(name, scope);
         Log.EntryStateChanged(_logger, scope.Value, name, active ? "activated" : "deactivated");
         Count(active ? "activate" : "deactivate");
         return stored.Entry;
     }
+
+    /// <summary>
+    /// Read-your-writes: puts a change this manager committed into the local resolver's index before returning, so the next
+    /// resolve in this process sees it without waiting for the store's change feed (which brings the same change again, a no-op).
+    /// </summary>
+    private ValueTask AppliedLocallyAsync(string account, RegistryScope scope, RegistryRecord? stored) =>
+        _localIndex?.ApplyOwnChangeAsync(account, scope, stored, CancellationToken.None) ?? ValueTask.CompletedTask;
 
     /// <summary>The provider exists and accepts the entry, and (unless skipped) the registry accepts the credential.</summary>
     private async Task CheckAsync(RegistryEntry entry, RegistrySecret secret, bool validate, CancellationToken cancellationToken)

@@ -11,7 +11,8 @@ internal sealed class RegistryPolicyManager(
     IRegistryStore store,
     IOptionsMonitor<RegistryCredentialsOptions> options,
     TimeProvider time,
-    ILogger<RegistryPolicyManager> logger) : IRegistryPolicyManager
+    ILogger<RegistryPolicyManager> logger,
+    ResolverIndexUpdater? updater = null) : IRegistryPolicyManager
 {
     private const int MaxAttempts = 16;
 
@@ -62,6 +63,12 @@ internal sealed class RegistryPolicyManager(
             if (await policies.TrySetPolicyAsync(merged, stored?.Version ?? 0, cancellationToken).ConfigureAwait(false) is { } written)
             {
                 PolicyLog.PolicyChanged(logger, name, written.Version, written.DefaultRegistry, written.AllowedRegistries.Count);
+                if (updater is not null)
+                {
+                    // Read-your-writes: this process's resolver uses the policy before the call returns.
+                    await updater.RefreshPoliciesAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 return written;
             }
         }

@@ -4,8 +4,9 @@ using Microsoft.Extensions.Options;
 namespace RegistryCredentials.Internal;
 
 /// <summary>
-/// The resolver: keeps an immutable index snapshot, rebuilt when the store's change token fires, and answers
-/// from it without locks. Non-expiring credentials are cached on the snapshot's entries.
+/// The resolver: answers from the index that its <see cref="ResolverIndexUpdater"/> keeps up to date off the caller's
+/// path (the store's changes applied as they come), without locks. It waits for the index only at start and when a
+/// signalled change has waited longer than the staleness bound. Non-expiring credentials are cached on the index's entries.
 /// </summary>
 internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, IDisposable
 {
@@ -19,10 +20,9 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
     private readonly Dictionary<RegistryType, RegistryCredentialProvider> _providers;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _rebuild = new(1, 1);
+    private readonly ResolverIndexUpdater _updater;
     private readonly IDisposable? _optionsSubscription;
     private volatile ResolverSettings _settings;
-    private volatile ResolverIndex? _index;
 
     public RegistryCredentialResolver(
         IRegistryStore store,
@@ -38,12 +38,17 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
         _time = time;
         _logger = logger;
         _settings = ResolverSettings.Create(options.CurrentValue, null);
+        _updater = new ResolverIndexUpdater(store, _settings.SkipInactive, options.CurrentValue.IndexStalenessBound, time, logger);
         _optionsSubscription = options.OnChange(o =>
         {
             _settings = ResolverSettings.Create(o, null);
-            _index = null;
+            _updater.StalenessBound = o.IndexStalenessBound;
+            _updater.RequestReload(_settings.SkipInactive);
         });
     }
+
+    /// <summary>Keeps the index; the manager applies its own writes through it (read-your-writes).</summary>
+    internal ResolverIndexUpdater Updater => _updater;
 
     public ValueTask<RegistryResolution> ResolveAsync(ImageReference image, string? account = null, CancellationToken cancellationToken = default) =>
         ResolveCoreAsync(image, account, null, cancellationToken);
@@ -61,8 +66,8 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
         ArgumentNullException.ThrowIfNull(image);
         account ??= _settings.Account;
         var started = Telemetry.ResolutionDuration.Enabled ? _time.GetTimestamp() : Telemetry.NotTimed;
-        var index = _index;
-        if (index is null || index.ChangeToken.HasChanged)
+        var index = _updater.Current;
+        if (index is null || _updater.IsOverdue)
         {
             return ResolveAfterRebuildAsync(image, account, workload, started, cancellationToken);
         }
@@ -76,7 +81,7 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
         ResolverIndex index;
         try
         {
-            index = await GetFreshIndexAsync(cancellationToken).ConfigureAwait(false);
+            index = await _updater.UpdateNowAsync(reload: false, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (Failed(e, started))
         {
@@ -221,40 +226,12 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
         return false;
     }
 
-    private async ValueTask<ResolverIndex> GetFreshIndexAsync(CancellationToken cancellationToken)
-    {
-        await _rebuild.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var index = _index;
-            if (index is not null && !index.ChangeToken.HasChanged)
-            {
-                return index;
-            }
-
-            using var activity = Telemetry.ActivitySource.StartActivity("RegistryCredentials.RebuildIndex");
-            var started = _time.GetTimestamp();
-            var changeToken = _store.Watch();
-            var records = await _store.ListAsync(null, cancellationToken).ConfigureAwait(false);
-            var policies = _store is IRegistryPolicyStore policyStore
-                ? await policyStore.ListPoliciesAsync(cancellationToken).ConfigureAwait(false)
-                : [];
-            index = new ResolverIndex(records, changeToken, _settings.SkipInactive) { Policies = PolicyTable.Create(policies) };
-            _index = index;
-            Telemetry.IndexRebuilds.Add(1);
-            Log.IndexRebuilt(_logger, index.Count, _time.GetElapsedTime(started).TotalMilliseconds);
-            activity?.SetTag("registrycredentials.entries", index.Count);
-            return index;
-        }
-        finally
-        {
-            _rebuild.Release();
-        }
-    }
+    public async ValueTask RefreshAsync(bool reload = false, CancellationToken cancellationToken = default) =>
+        await _updater.UpdateNowAsync(reload, cancellationToken).ConfigureAwait(false);
 
     public void Dispose()
     {
         _optionsSubscription?.Dispose();
-        _rebuild.Dispose();
+        _updater.Dispose();
     }
 }

@@ -1,19 +1,42 @@
-using Microsoft.Extensions.Primitives;
+using System.Collections.Concurrent;
 
 namespace RegistryCredentials.Internal;
 
 /// <summary>
-/// An immutable snapshot of every entry, built when the store signals a change: exact hosts in a dictionary,
-/// glob hosts in a label trie, paths in per-host dictionaries walked by prefix. A lookup costs
-/// O(labels + path depth) whatever the number of entries.
+/// The resolver's index of every entry: exact hosts in a concurrent map of immutable host nodes, glob hosts in an
+/// immutable label trie per account, paths in each node's <see cref="PathIndex"/>. A lookup costs O(labels + path depth)
+/// whatever the number of entries, takes no lock and allocates nothing.
 /// </summary>
+/// <remarks>
+/// Built whole only at start, after a gap in the store's feed, or on demand (<see cref="Build"/>); after that each change is
+/// applied by <see cref="Apply"/> copy-on-write: a new node for the one host it touches (its few entries copied, the others'
+/// cached secrets and credentials kept), swapped in atomically, so the work and the allocation of a change depend on the
+/// entries of that host, not on the number of entries. Readers see each host node before or after a change, never half.
+/// One writer at a time (the resolver's update gate); any number of readers.
+/// </remarks>
 internal sealed class ResolverIndex
 {
-    private readonly Dictionary<string, AccountIndex> _accounts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AccountIndex> _accounts = new(StringComparer.Ordinal);
+    private readonly bool _skipInactive;
+    private int _count;
 
-    public ResolverIndex(IReadOnlyList<RegistryRecord> records, IChangeToken changeToken, bool skipInactive)
+    private ResolverIndex(bool skipInactive, long? revision)
     {
-        ChangeToken = changeToken;
+        _skipInactive = skipInactive;
+        Revision = revision;
+    }
+
+    /// <summary>The store revision the index has applied; null for a store without a change feed.</summary>
+    public long? Revision { get; set; }
+
+    /// <summary>How many entries the index holds.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Builds an index of <paramref name="records"/>, read at <paramref name="revision"/> (null without a feed).</summary>
+    public static ResolverIndex Build(IReadOnlyList<RegistryRecord> records, bool skipInactive, long? revision)
+    {
+        var index = new ResolverIndex(skipInactive, revision);
+        var byAccount = new Dictionary<string, List<IndexEntry>>(StringComparer.Ordinal);
         foreach (var record in records)
         {
             if (skipInactive && !record.Entry.IsActive)
@@ -21,64 +44,221 @@ internal sealed class ResolverIndex
                 continue;
             }
 
-            if (!_accounts.TryGetValue(record.Entry.Account, out var account))
+            if (!byAccount.TryGetValue(record.Entry.Account, out var list))
             {
-                account = new AccountIndex();
-                _accounts.Add(record.Entry.Account, account);
+                list = [];
+                byAccount.Add(record.Entry.Account, list);
             }
 
-            account.Add(new IndexEntry(record));
+            list.Add(new IndexEntry(record));
         }
 
-        Count = records.Count;
+        foreach (var (account, entries) in byAccount)
+        {
+            index._accounts[account] = AccountIndex.Build(entries);
+            index._count += entries.Count;
+        }
+
+        return index;
     }
 
-    public IChangeToken ChangeToken { get; }
-
-    public int Count { get; }
-
-    /// <summary>The policies stored when the snapshot was read.</summary>
-    public PolicyTable Policies { get; init; } = PolicyTable.Empty;
+    /// <summary>
+    /// The policies stored (per account and global), as the last read of the policy table found them; replaced whole,
+    /// never changed in place.
+    /// </summary>
+    public PolicyTable Policies { get; set; } = PolicyTable.Empty;
 
     public IndexEntry? Find(string account, string registry, string host, int? port, ReadOnlySpan<char> repository) =>
         _accounts.TryGetValue(account, out var index) ? index.Find(registry, host, port, repository) : null;
 
-    private sealed class AccountIndex
+    /// <summary>
+    /// Puts the entry of <paramref name="account"/> and <paramref name="scope"/> into the state <paramref name="record"/>
+    /// (null: absent), copying only the node of its host. A record no newer than the one held (the same entry, created at
+    /// the same time, at the same or a lower version) changes nothing: a change applied twice (the manager's, then the
+    /// feed's) keeps the entry's cached secret and credential, and a state read before a newer one was applied never
+    /// replaces it.
+    /// </summary>
+    public void Apply(string account, RegistryScope scope, RegistryRecord? record)
     {
-        private readonly Dictionary<string, PathIndex> _exact = new(StringComparer.OrdinalIgnoreCase);
-        private GlobHostIndex? _globs;
-
-        public void Add(IndexEntry entry)
+        if (record is not null && _skipInactive && !record.Entry.IsActive)
         {
-            var scope = entry.Entry.Scope;
-            if (scope.IsGlob)
+            record = null;
+        }
+
+        if (!_accounts.TryGetValue(account, out var index))
+        {
+            if (record is null)
             {
-                (_globs ??= new GlobHostIndex()).Add(entry);
                 return;
             }
 
-            if (!_exact.TryGetValue(scope.Registry, out var paths))
+            index = _accounts.GetOrAdd(account, static _ => new AccountIndex());
+        }
+
+        var delta = index.Apply(scope, record);
+        if (delta != 0)
+        {
+            Interlocked.Add(ref _count, delta);
+        }
+    }
+
+    /// <summary>Every record the index holds, for checks and diagnostics (not the hot path).</summary>
+    public IEnumerable<RegistryRecord> Records() => _accounts.Values.SelectMany(a => a.Entries()).Select(e => e.Record);
+
+    private sealed class AccountIndex
+    {
+        private readonly ConcurrentDictionary<string, HostNode> _exact = new(StringComparer.OrdinalIgnoreCase);
+        private volatile GlobNode? _globs;
+
+        public static AccountIndex Build(List<IndexEntry> entries)
+        {
+            var index = new AccountIndex();
+            var exact = new Dictionary<string, List<IndexEntry>>(StringComparer.OrdinalIgnoreCase);
+            var globs = new List<IndexEntry>();
+            foreach (var entry in entries)
             {
-                paths = new PathIndex();
-                _exact.Add(scope.Registry, paths);
+                var scope = entry.Entry.Scope;
+                if (scope.IsGlob)
+                {
+                    globs.Add(entry);
+                    continue;
+                }
+
+                if (!exact.TryGetValue(scope.Registry, out var list))
+                {
+                    list = [];
+                    exact.Add(scope.Registry, list);
+                }
+
+                list.Add(entry);
             }
 
-            paths.Add(entry);
+            foreach (var (registry, list) in exact)
+            {
+                index._exact[registry] = new HostNode([.. list]);
+            }
+
+            index._globs = globs.Count == 0 ? null : new GlobNode([.. globs]);
+            return index;
         }
 
         public IndexEntry? Find(string registry, string host, int? port, ReadOnlySpan<char> repository)
         {
             // An exact host beats any glob host, whatever the path lengths.
-            if (_exact.TryGetValue(registry, out var paths))
+            if (_exact.TryGetValue(registry, out var node))
             {
-                var hit = paths.FindLongest(repository, out _);
+                var hit = node.Paths.FindLongest(repository, out _);
                 if (hit is not null)
                 {
                     return hit;
                 }
             }
 
-            return _globs?.Find(host, port, repository);
+            return _globs?.Trie.Find(host, port, repository);
         }
+
+        /// <summary>Applies one change; returns how the number of entries changed (-1, 0 or +1).</summary>
+        public int Apply(RegistryScope scope, RegistryRecord? record)
+        {
+            if (scope.IsGlob)
+            {
+                var current = _globs;
+                var (entries, delta) = Replace(current?.Entries ?? [], scope, record);
+                if (entries is not null)
+                {
+                    _globs = entries.Length == 0 ? null : new GlobNode(entries);
+                }
+
+                return delta;
+            }
+
+            _exact.TryGetValue(scope.Registry, out var node);
+            var (replaced, change) = Replace(node?.Entries ?? [], scope, record);
+            if (replaced is null)
+            {
+                return 0;
+            }
+
+            if (replaced.Length == 0)
+            {
+                _exact.TryRemove(scope.Registry, out _);
+            }
+            else
+            {
+                _exact[scope.Registry] = new HostNode(replaced);
+            }
+
+            return change;
+        }
+
+        public IEnumerable<IndexEntry> Entries() =>
+            _exact.Values.SelectMany(n => n.Entries).Concat(_globs?.Entries ?? []);
+
+        /// <summary>
+        /// The entries of one node with the scope's entry put into the state <paramref name="record"/>; null when nothing
+        /// changes (same version held, or absent and still absent). The other entries are kept as they are, caches and all.
+        /// </summary>
+        private static (IndexEntry[]? Entries, int Delta) Replace(IndexEntry[] entries, RegistryScope scope, RegistryRecord? record)
+        {
+            var at = Array.FindIndex(entries, e => e.Entry.Scope == scope);
+            if (at < 0)
+            {
+                return record is null ? (null, 0) : ([.. entries, new IndexEntry(record)], 1);
+            }
+
+            if (record is null)
+            {
+                return ([.. entries[..at], .. entries[(at + 1)..]], -1);
+            }
+
+            if (ReferenceEquals(entries[at].Record, record) || NotNewer(entries[at].Entry, record.Entry))
+            {
+                return (null, 0);
+            }
+
+            var copy = (IndexEntry[])entries.Clone();
+            copy[at] = new IndexEntry(record);
+            return (copy, 0);
+        }
+
+        /// <summary>A scope's version rises with every update of one entry; its creation time tells a re-added entry apart.</summary>
+        private static bool NotNewer(RegistryEntry held, RegistryEntry incoming) =>
+            held.CreatedOn == incoming.CreatedOn && held.Version >= incoming.Version;
+    }
+
+    /// <summary>The entries of one exact host (all ports and paths of its registry name), immutable once built.</summary>
+    private sealed class HostNode
+    {
+        public HostNode(IndexEntry[] entries)
+        {
+            Entries = entries;
+            Paths = new PathIndex();
+            foreach (var entry in entries)
+            {
+                Paths.Add(entry);
+            }
+        }
+
+        public IndexEntry[] Entries { get; }
+
+        public PathIndex Paths { get; }
+    }
+
+    /// <summary>The glob-host entries of one account and their trie, immutable once built (rebuilt when one changes).</summary>
+    private sealed class GlobNode
+    {
+        public GlobNode(IndexEntry[] entries)
+        {
+            Entries = entries;
+            Trie = new GlobHostIndex();
+            foreach (var entry in entries)
+            {
+                Trie.Add(entry);
+            }
+        }
+
+        public IndexEntry[] Entries { get; }
+
+        public GlobHostIndex Trie { get; }
     }
 }
