@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RegistryCredentials.Cli.Cli;
@@ -14,15 +13,6 @@ internal sealed class ToolSettings
 {
     public const string DefaultRegistryKey = "default-registry";
     public const string AllowedRegistriesKey = "allowed-registries";
-
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-    };
 
     /// <summary><see cref="RegistryCredentialsOptions.DefaultRegistry"/>; null keeps Docker Hub.</summary>
     public string? DefaultRegistry { get; set; }
@@ -42,7 +32,7 @@ internal sealed class ToolSettings
 
         try
         {
-            var settings = JsonSerializer.Deserialize<ToolSettings>(File.ReadAllText(path), Json) ?? new ToolSettings();
+            var settings = JsonSerializer.Deserialize(File.ReadAllText(path), ToolSettingsJsonContext.Default.ToolSettings) ?? new ToolSettings();
             settings.AllowedRegistries ??= [];
             return settings;
         }
@@ -58,7 +48,7 @@ internal sealed class ToolSettings
         var directory = Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(directory);
         var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this, Json) + "\n");
+        File.WriteAllText(temporary, JsonSerializer.Serialize(this, ToolSettingsJsonContext.Default.ToolSettings) + "\n");
         File.Move(temporary, path, overwrite: true);
     }
 
