@@ -30,7 +30,11 @@ internal sealed class RegcredHost : IAsyncDisposable
     /// <param name="account">The account; null for the library's default.</param>
     /// <param name="settings">The persisted settings.</param>
     /// <param name="createKeyFile">Whether a missing key file is created (only the commands that may create a store).</param>
-    public static RegcredHost Create(StoreLocation store, string? keyFile, string? account, ToolSettings settings, bool createKeyFile)
+    /// <param name="lookupOnly">
+    /// The lean composition of a lookup (<see cref="ToolContext.LookupAsync"/>): the core's <c>docker_v2</c> provider only
+    /// (the cloud providers and their options validation are not built) and no SQLite integrity check on open.
+    /// </param>
+    public static RegcredHost Create(StoreLocation store, string? keyFile, string? account, ToolSettings settings, bool createKeyFile, bool lookupOnly = false)
     {
         var services = new ServiceCollection();
         var builder = services.AddRegistryCredentials(options =>
@@ -41,7 +45,7 @@ internal sealed class RegcredHost : IAsyncDisposable
                 options.Account = account;
             }
         });
-        store.Apply(builder);
+        store.Apply(builder, lookupOnly);
         builder.UseSecretProtection(o =>
         {
             if (keyFile is not null)
@@ -52,7 +56,10 @@ internal sealed class RegcredHost : IAsyncDisposable
             o.CreateKeyFile = createKeyFile;
         });
 
-        ConfigureProviders(builder);
+        if (!lookupOnly)
+        {
+            ConfigureProviders(builder);
+        }
 
         var provider = services.BuildServiceProvider();
         try

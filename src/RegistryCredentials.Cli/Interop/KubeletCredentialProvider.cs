@@ -41,8 +41,7 @@ internal sealed class KubeletCredentialProvider
             reference = ImageReference.Parse("docker.io/" + image);
         }
 
-        var host = _context.Host;
-        var resolution = await host.Resolver.ResolveAsync(reference, null, cancellationToken);
+        var (host, resolution) = await _context.LookupAsync(reference, cancellationToken);
         if (resolution.IsDenied)
         {
             throw new RegcredException(RegistryErrorReason.PullDenied, resolution.Message);
