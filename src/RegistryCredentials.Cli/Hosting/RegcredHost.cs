@@ -23,6 +23,18 @@ internal sealed class RegcredHost : IAsyncDisposable
 
     public TimeProvider Time => _services.GetRequiredService<TimeProvider>();
 
+    /// <summary>
+    /// The entries of the run's account, read from the store (what <see cref="IRegistryManager.ListAsync"/> returns, without
+    /// building the manager and its validator: the lookups only read).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The entries.</returns>
+    public async Task<IReadOnlyList<RegistryEntry>> ListEntriesAsync(CancellationToken cancellationToken)
+    {
+        var records = await _services.GetRequiredService<IRegistryStore>().ListAsync(RegistryAccounts.Normalize(Options.Account), cancellationToken);
+        return [.. records.Select(r => r.Entry)];
+    }
+
     public RegistryCredentialsOptions Options => _services.GetRequiredService<IOptions<RegistryCredentialsOptions>>().Value;
 
     /// <param name="store">The store.</param>
@@ -56,7 +68,12 @@ internal sealed class RegcredHost : IAsyncDisposable
             o.CreateKeyFile = createKeyFile;
         });
 
-        if (!lookupOnly)
+        if (lookupOnly)
+        {
+            ClosedOptions.Add<RegistryCredentialsOptions>(services);
+            ClosedOptions.Add<SecretProtectionOptions>(services);
+        }
+        else
         {
             ConfigureProviders(builder);
         }

@@ -47,7 +47,7 @@ internal sealed class KubeletCredentialProvider
             throw new RegcredException(RegistryErrorReason.PullDenied, resolution.Message);
         }
 
-        var entries = await host.Manager.ListAsync(null, cancellationToken);
+        var entries = await host.ListEntriesAsync(cancellationToken);
         var registry = resolution.Registry!;
         var matchedPath = resolution.Entry?.Scope.Path ?? string.Empty;
         var probe = ImageReference.Parse(registry + "/" + CredentialLookup.ProbeRepository);
