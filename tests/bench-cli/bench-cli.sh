@@ -76,20 +76,30 @@ for entry in "${commands[@]}"; do
 done
 hyperfine "${hyperfine_args[@]}" >/dev/null
 
-declare -A rss
+# Peak RSS and CPU time (user + system) from GNU time over 10 runs each: CPU time is what the process itself costs, and
+# unlike wall time it hardly moves when other work shares the machine.
+declare -A rss cpu
 for entry in "${commands[@]}"; do
-  /usr/bin/time -f "%M" -o "$work/rss" sh -c "exec ${entry#*|}" >/dev/null 2>&1 || true
-  rss["${entry%%|*}"]=$(cat "$work/rss" | tail -1)
+  : > "$work/time"
+  for _ in $(seq 10); do
+    /usr/bin/time -a -o "$work/time" -f "%U %S %M" sh -c "exec ${entry#*|}" >/dev/null 2>&1 || true
+  done
+  rss["${entry%%|*}"]=$(grep -E '^[0-9.]+ [0-9.]+ [0-9]+$' "$work/time" | awk '{ if ($3 > m) m = $3 } END { print m }')
+  cpu["${entry%%|*}"]=$(grep -E '^[0-9.]+ [0-9.]+ [0-9]+$' "$work/time" | awk '{ c += $1 + $2; n++ } END { printf "%.0f", c / n * 1000 }')
 done
 
-python3 - "$work/hyperfine.json" "$(for n in "${names[@]}"; do printf '%s=%s;' "$n" "${rss[$n]}"; done)" <<'PY'
+python3 - "$work/hyperfine.json" \
+  "$(for n in "${names[@]}"; do printf '%s=%s;' "$n" "${rss[$n]}"; done)" \
+  "$(for n in "${names[@]}"; do printf '%s=%s;' "$n" "${cpu[$n]}"; done)" <<'PY'
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]
 rss = dict(p.split("=") for p in sys.argv[2].split(";") if p)
-print("| helper | median wall (ms) | mean ± σ (ms) | min (ms) | peak RSS (MiB) |")
-print("|---|---:|---:|---:|---:|")
+cpu = dict(p.split("=") for p in sys.argv[3].split(";") if p)
+print("| helper | median wall (ms) | mean ± σ (ms) | min wall (ms) | CPU user+sys (ms) | peak RSS (MiB) |")
+print("|---|---:|---:|---:|---:|---:|")
 for r in results:
     name = r["command"]
     peak = f'{int(rss[name]) / 1024:.1f}' if name in rss else "–"
-    print(f'| {name} | {r["median"]*1000:.1f} | {r["mean"]*1000:.1f} ± {r["stddev"]*1000:.1f} | {r["min"]*1000:.1f} | {peak} |')
+    print(f'| {name} | {r["median"]*1000:.1f} | {r["mean"]*1000:.1f} ± {r["stddev"]*1000:.1f} | {r["min"]*1000:.1f} '
+          f'| {cpu.get(name, "–")} | {peak} |')
 PY
