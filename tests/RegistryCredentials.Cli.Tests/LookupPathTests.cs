@@ -87,11 +87,13 @@ public sealed class LookupPathTests
             ["private_key"] = rsa.ExportPkcs8PrivateKeyPem(),
             ["client_email"] = "puller@lean-test.iam.gserviceaccount.com",
         });
-        var add = await _sandbox.RunWithPasswordAsync(key, "registry", "add", "us-docker.pkg.dev", "--username", "_json_key", "--type", "gcr", "--validate=false");
+        var add = await _sandbox.RunWithPasswordAsync(
+            key, "registry", "add", "us-docker.pkg.dev", "--username", "_json_key", "--type", "gcr", "--validate=false");
         Assert.That(add.ExitCode, Is.Zero, add.ToString());
 
         var get = await _sandbox.RunAsync(["helper", "get"], "us-docker.pkg.dev\n");
-        var request = "{\"apiVersion\":\"credentialprovider.kubelet.k8s.io/v1\",\"kind\":\"CredentialProviderRequest\",\"image\":\"us-docker.pkg.dev/p/r/app:1\"}";
+        var request = "{\"apiVersion\":\"credentialprovider.kubelet.k8s.io/v1\",\"kind\":\"CredentialProviderRequest\","
+            + "\"image\":\"us-docker.pkg.dev/p/r/app:1\"}";
         var kubelet = await _sandbox.RunAsync(["kubelet-credential-provider"], request);
 
         Assert.Multiple(() =>
