@@ -5,6 +5,8 @@
 #   ./build.sh test      install what the tests need (apt) if missing, then run every test
 #   ./build.sh bench     run the BenchmarkDotNet suite (extra arguments go to BenchmarkDotNet)
 #   ./build.sh pack      pack the library packages into ./artifacts
+#   ./build.sh publish   regcred as a Native AOT single executable: ./artifacts/regcred/<rid>/regcred (RIDS="linux-x64 linux-arm64")
+#   ./build.sh bench-cli start-up of the per-pull helpers side by side (hyperfine): regcred AOT/JIT, ecr-login, kubelet plugin
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -62,6 +64,35 @@ pack() {
   dotnet pack RegistryCredentials.sln --no-build -c "$configuration" -o artifacts
 }
 
+# Native AOT needs a C toolchain (clang or gcc, and the linker) for the target; linux-x64 builds with Debian's clang.
+publish() {
+  local rids="${RIDS:-linux-x64}"
+  for rid in $rids; do
+    local output="artifacts/regcred/$rid"
+    rm -rf "$output"
+    dotnet publish src/RegistryCredentials.Cli -c "$configuration" -r "$rid" -p:PublishAot=true -o "$output"
+    # Debug symbols stay beside the binary only when asked for (REGCRED_KEEP_SYMBOLS=1).
+    [ "${REGCRED_KEEP_SYMBOLS:-0}" = "1" ] || rm -f "$output"/*.dbg
+    rm -f "$output"/*.xml "$output"/*.pdb
+    echo "published $output: $(ls "$output" | tr '\n' ' ')"
+  done
+}
+
+bench_cli() {
+  local missing=()
+  for package in hyperfine time amazon-ecr-credential-helper; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+  [ -x artifacts/regcred/linux-x64/regcred ] || RIDS=linux-x64 publish
+  tests/bench-cli/bench-cli.sh "$@"
+}
+
 command="${1:-build}"
 shift || true
 case "$command" in
@@ -70,5 +101,7 @@ case "$command" in
   test) run_tests ;;
   bench) bench "$@" ;;
   pack) pack ;;
-  *) echo "usage: $0 {restore|build|test|bench|pack}" >&2; exit 2 ;;
+  publish) publish ;;
+  bench-cli) bench_cli "$@" ;;
+  *) echo "usage: $0 {restore|build|test|bench|pack|publish|bench-cli}" >&2; exit 2 ;;
 esac

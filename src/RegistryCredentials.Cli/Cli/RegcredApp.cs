@@ -17,6 +17,12 @@ internal static class RegcredApp
             return await new CredentialHelperProtocol(context).ServeAsync(args, cancellationToken);
         }
 
+        // helper get and the kubelet plugin: started once per pull, so read by hand, without building the command tree.
+        if (LookupDispatch.TryRun(args, terminal, cancellationToken) is { } lookup)
+        {
+            return await lookup;
+        }
+
         var root = CommandLine.Create(terminal);
 
         // No response files: an argument starting with '@' is an argument.

@@ -26,13 +26,29 @@ internal sealed class RegcredHost : IAsyncDisposable
 
     public TimeProvider Time => _services.GetRequiredService<TimeProvider>();
 
+    /// <summary>
+    /// The entries of the run's account, read from the store (what <see cref="IRegistryManager.ListAsync"/> returns, without
+    /// building the manager and its validator: the lookups only read).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The entries.</returns>
+    public async Task<IReadOnlyList<RegistryEntry>> ListEntriesAsync(CancellationToken cancellationToken)
+    {
+        var records = await _services.GetRequiredService<IRegistryStore>().ListAsync(RegistryAccounts.Normalize(Options.Account), cancellationToken);
+        return [.. records.Select(r => r.Entry)];
+    }
+
     public RegistryCredentialsOptions Options => _services.GetRequiredService<IOptions<RegistryCredentialsOptions>>().Value;
 
     /// <param name="store">The store.</param>
     /// <param name="keyFile">The secret key file; null for the library's default (<see cref="SecretProtectionOptions.DefaultKeyFile"/>, or <c>REGCRED_SECRET_KEY</c>).</param>
     /// <param name="account">The account; null for the library's default.</param>
     /// <param name="createKeyFile">Whether a missing key file is created (only the commands that may create a store).</param>
-    public static RegcredHost Create(StoreLocation store, string? keyFile, string? account, bool createKeyFile)
+    /// <param name="lookupOnly">
+    /// The lean composition of a lookup (<see cref="ToolContext.LookupAsync"/>): the core's <c>docker_v2</c> provider only
+    /// (the cloud providers and their options validation are not built) and no SQLite integrity check on open.
+    /// </param>
+    public static RegcredHost Create(StoreLocation store, string? keyFile, string? account, bool createKeyFile, bool lookupOnly = false)
     {
         var services = new ServiceCollection();
         var builder = services.AddRegistryCredentials(options =>
@@ -42,7 +58,7 @@ internal sealed class RegcredHost : IAsyncDisposable
                 options.Account = account;
             }
         });
-        store.Apply(builder);
+        store.Apply(builder, lookupOnly);
         builder.UseSecretProtection(o =>
         {
             if (keyFile is not null)
@@ -53,7 +69,15 @@ internal sealed class RegcredHost : IAsyncDisposable
             o.CreateKeyFile = createKeyFile;
         });
 
-        ConfigureProviders(builder);
+        if (lookupOnly)
+        {
+            ClosedOptions.Add<RegistryCredentialsOptions>(services);
+            ClosedOptions.Add<SecretProtectionOptions>(services);
+        }
+        else
+        {
+            ConfigureProviders(builder);
+        }
 
         var provider = services.BuildServiceProvider();
         try

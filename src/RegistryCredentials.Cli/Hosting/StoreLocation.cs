@@ -34,7 +34,12 @@ internal sealed partial class StoreLocation
     }
 
     /// <summary>Chooses the store on the builder; creates the SQLite file's folder (mode 0700) when missing.</summary>
-    public RegistryCredentialsBuilder Apply(RegistryCredentialsBuilder builder)
+    /// <param name="builder">The builder.</param>
+    /// <param name="lookupOnly">
+    /// For a read-only lookup (the helper's <c>get</c>, the kubelet plugin): no SQLite integrity check when the file is
+    /// opened (a full read of the file, once per process; the commands that write still run it).
+    /// </param>
+    public RegistryCredentialsBuilder Apply(RegistryCredentialsBuilder builder, bool lookupOnly = false)
     {
         if (IsPostgreSql)
         {
@@ -54,7 +59,7 @@ internal sealed partial class StoreLocation
             }
         }
 
-        return builder.UseSqliteStore(Value);
+        return lookupOnly ? builder.UseSqliteStore(Value, o => o.CheckIntegrityOnOpen = false) : builder.UseSqliteStore(Value);
     }
 
     [GeneratedRegex(@"(^|;)\s*(host|server)\s*=", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

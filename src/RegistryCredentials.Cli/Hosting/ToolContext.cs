@@ -9,6 +9,7 @@ namespace RegistryCredentials.Cli.Hosting;
 internal sealed class ToolContext : IAsyncDisposable
 {
     private RegcredHost? _host;
+    private RegcredHost? _lookupHost;
 
     public ToolContext(Terminal terminal, string? storeOption, string? keyFileOption, string? accountOption)
     {
@@ -92,7 +93,34 @@ internal sealed class ToolContext : IAsyncDisposable
         return host;
     }
 
-    private RegcredHost Open(bool create)
+    /// <summary>
+    /// Resolves an image for a lookup (the helper's <c>get</c>, the kubelet plugin) on the lean host first: the store, the
+    /// key, the settings and the core's <c>docker_v2</c> provider, nothing else. When the matching entry needs a provider
+    /// the lean host does not have (<c>awsecr</c>, <c>gcr</c>, <c>acr</c>, …) the same lookup runs again on the full
+    /// <see cref="Host"/>, so the answer is always the one the full composition gives. The returned host is the one that
+    /// answered (its clock and manager go with the resolution).
+    /// </summary>
+    /// <param name="image">The image.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The host that answered and its resolution.</returns>
+    /// <exception cref="RegcredException">The store or the key file does not exist.</exception>
+    public async ValueTask<(RegcredHost Host, RegistryResolution Resolution)> LookupAsync(ImageReference image, CancellationToken cancellationToken)
+    {
+        if (_host is null)
+        {
+            var lean = _lookupHost ??= Open(create: false, lookupOnly: true);
+            var resolution = await lean.Resolver.ResolveAsync(image, null, cancellationToken);
+            if (resolution is not { IsDenied: true, DenialReason: RegistryDenialReason.NoProvider })
+            {
+                return (lean, resolution);
+            }
+        }
+
+        var host = Host;
+        return (host, await host.Resolver.ResolveAsync(image, null, cancellationToken));
+    }
+
+    private RegcredHost Open(bool create, bool lookupOnly = false)
     {
         var keyFile = EffectiveKeyFile;
         var storeMissing = !Store.IsPostgreSql && !File.Exists(Store.Value);
@@ -115,7 +143,7 @@ internal sealed class ToolContext : IAsyncDisposable
                 + (create ? "; to start afresh, move the store away first." : "."));
         }
 
-        var host = RegcredHost.Create(Store, keyFile, Account, createKeyFile: create);
+        var host = RegcredHost.Create(Store, keyFile, Account, createKeyFile: create, lookupOnly);
         try
         {
             SettingsMigration.Run(this, host);
@@ -133,6 +161,11 @@ internal sealed class ToolContext : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_lookupHost is not null)
+        {
+            await _lookupHost.DisposeAsync();
+        }
+
         if (_host is not null)
         {
             await _host.DisposeAsync();

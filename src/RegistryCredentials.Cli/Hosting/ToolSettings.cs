@@ -12,13 +12,6 @@ internal sealed class ToolSettings
     public const string DefaultRegistryKey = "default-registry";
     public const string AllowedRegistriesKey = "allowed-registries";
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-    };
-
     /// <summary>The default registry; null keeps Docker Hub.</summary>
     public string? DefaultRegistry { get; set; }
 
@@ -37,7 +30,7 @@ internal sealed class ToolSettings
 
         try
         {
-            var settings = JsonSerializer.Deserialize<ToolSettings>(File.ReadAllText(path), Json) ?? new ToolSettings();
+            var settings = JsonSerializer.Deserialize(File.ReadAllText(path), ToolSettingsJsonContext.Default.ToolSettings) ?? new ToolSettings();
             settings.AllowedRegistries ??= [];
             return settings;
         }

@@ -112,7 +112,7 @@ internal sealed class CredentialHelperProtocol
             throw new RegcredException(NotFoundMessage);
         }
 
-        var resolution = await CredentialLookup.ResolveScopeAsync(_context.Host.Resolver, scope, cancellationToken);
+        var (_, resolution) = await _context.LookupAsync(CredentialLookup.ProbeImage(scope), cancellationToken);
         if (resolution.IsDenied)
         {
             // Not "not found": Docker would then pull anonymously, and a deactivated or disallowed registry must fail.

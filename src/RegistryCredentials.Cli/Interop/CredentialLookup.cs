@@ -15,9 +15,16 @@ internal static class CredentialLookup
     public static ValueTask<RegistryResolution> ResolveScopeAsync(IRegistryCredentialResolver resolver, RegistryScope scope, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(resolver);
+        return resolver.ResolveAsync(ProbeImage(scope), null, cancellationToken);
+    }
+
+    /// <summary>The probe image inside a scope: the allow-list, deactivation and providers apply to it as to a pull there.</summary>
+    /// <exception cref="ImageReferenceFormatException">The scope has glob host labels (no image can be named there).</exception>
+    public static ImageReference ProbeImage(RegistryScope scope)
+    {
         ArgumentNullException.ThrowIfNull(scope);
         var repository = scope.Path.Length == 0 ? ProbeRepository : scope.Path + "/" + ProbeRepository;
-        return resolver.ResolveAsync(ImageReference.Parse(scope.Registry + "/" + repository), null, cancellationToken);
+        return ImageReference.Parse(scope.Registry + "/" + repository);
     }
 
     /// <summary>Whether a scope path covers a repository path by whole segments.</summary>

@@ -41,17 +41,25 @@ internal sealed class KubeletCredentialProvider
             reference = ImageReference.Parse("docker.io/" + image);
         }
 
-        var host = _context.Host;
         var workload = KubeletWorkloadIdentity.Read(request);
-        var resolution = workload is null
-            ? await host.Resolver.ResolveAsync(reference, null, cancellationToken)
-            : await host.Resolver.ResolveForWorkloadAsync(reference, workload, null, cancellationToken);
+        RegcredHost host;
+        RegistryResolution resolution;
+        if (workload is null)
+        {
+            (host, resolution) = await _context.LookupAsync(reference, cancellationToken);
+        }
+        else
+        {
+            // A workload's own identity (service-account-token mode) needs the cloud providers: the full composition.
+            host = _context.Host;
+            resolution = await host.Resolver.ResolveForWorkloadAsync(reference, workload, null, cancellationToken);
+        }
         if (resolution.IsDenied)
         {
             throw new RegcredException(RegistryErrorReason.PullDenied, resolution.Message);
         }
 
-        var entries = await host.Manager.ListAsync(null, cancellationToken);
+        var entries = await host.ListEntriesAsync(cancellationToken);
         var registry = resolution.Registry!;
         var matchedPath = resolution.Entry?.Scope.Path ?? string.Empty;
         var probe = ImageReference.Parse(registry + "/" + CredentialLookup.ProbeRepository);

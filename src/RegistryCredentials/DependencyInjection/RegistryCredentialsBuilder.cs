@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -37,7 +38,7 @@ public sealed class RegistryCredentialsBuilder
     /// </summary>
     /// <typeparam name="TStore">The store; resolved as a singleton.</typeparam>
     /// <returns>This builder.</returns>
-    public RegistryCredentialsBuilder UseStore<TStore>()
+    public RegistryCredentialsBuilder UseStore<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStore>()
         where TStore : class, IRegistryStore
     {
         Services.RemoveAll<IRegistryStore>();
@@ -63,7 +64,7 @@ public sealed class RegistryCredentialsBuilder
     /// <summary>Adds a credential provider for a registry type; a provider added later wins for the same type.</summary>
     /// <typeparam name="TProvider">The provider; resolved as a singleton.</typeparam>
     /// <returns>This builder.</returns>
-    public RegistryCredentialsBuilder AddProvider<TProvider>()
+    public RegistryCredentialsBuilder AddProvider<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TProvider>()
         where TProvider : RegistryCredentialProvider
     {
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<RegistryCredentialProvider, TProvider>());
@@ -89,7 +90,12 @@ public sealed class RegistryCredentialsBuilder
     /// <param name="configure">Changes the options; optional.</param>
     /// <param name="httpClientName">The name of the provider's <see cref="HttpClient"/> (for <see cref="IHttpClientFactory"/>), or null for none.</param>
     /// <returns>This builder.</returns>
-    public RegistryCredentialsBuilder AddProvider<TProvider, TOptions, TValidator>(Action<TOptions>? configure = null, string? httpClientName = null)
+    public RegistryCredentialsBuilder AddProvider<
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TProvider,
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions,
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(
+        Action<TOptions>? configure = null,
+        string? httpClientName = null)
         where TProvider : RegistryCredentialProvider
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
