@@ -72,7 +72,9 @@ public sealed class ImageReference : IEquatable<ImageReference>
                 return Registry + "/" + Repository;
             }
 
+            // A 64-hex official name keeps "library/": alone it would read as an image id and not parse back.
             return Repository.StartsWith(LibraryPrefix, StringComparison.Ordinal) && Repository.IndexOf('/', LibraryPrefix.Length) < 0
+                && !IsIdentifier(Repository[LibraryPrefix.Length..])
                 ? Repository[LibraryPrefix.Length..]
                 : Repository;
         }
