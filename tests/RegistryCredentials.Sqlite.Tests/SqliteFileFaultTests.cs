@@ -40,7 +40,7 @@ public sealed class SqliteFileFaultTests
         }
 
         Assert.That(_db.RawScalar("PRAGMA journal_mode"), Is.EqualTo("wal"));
-        Assert.That(_db.RawScalar("SELECT MAX(version) FROM registry_schema"), Is.EqualTo("2"));
+        Assert.That(_db.RawScalar("SELECT MAX(version) FROM registry_schema"), Is.EqualTo("3"));
         Assert.That(_db.RawScalar("PRAGMA application_id"), Is.EqualTo("1382499186"));
     }
 
@@ -190,9 +190,9 @@ public sealed class SqliteFileFaultTests
     public async Task ANewerSchemaIsRefusedAndLeftUntouched()
     {
         await CreateDatabaseAsync(entries: 3);
-        _db.RawExecute("INSERT INTO registry_schema (version, description, applied_on) VALUES (3, 'from the future', '2030-01-01T00:00:00.0000000+00:00')");
+        _db.RawExecute("INSERT INTO registry_schema (version, description, applied_on) VALUES (1000, 'from the future', '2030-01-01T00:00:00.0000000+00:00')");
         var error = await RefusedAsync(SqliteStoreErrorKind.NewerSchema);
-        Assert.That(error.Message, Does.Contain("schema version 3"));
+        Assert.That(error.Message, Does.Contain("schema version 1000"));
     }
 
     [Test]

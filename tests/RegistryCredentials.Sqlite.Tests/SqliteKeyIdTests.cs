@@ -129,7 +129,7 @@ public sealed class SqliteKeyIdTests
             Assert.That(update!.Message, Does.Contain(idA).And.Contain(idB));
             Assert.That(add!.StoreKeyIds, Is.EqualTo(new[] { idA }));
             Assert.That(read!.KeyId, Is.EqualTo(idA));
-            Assert.That(_db.RawScalar("SELECT max(version) FROM registry_schema"), Is.EqualTo("2"), "migrated to schema version 2");
+            Assert.That(_db.RawScalar("SELECT max(version) FROM registry_schema"), Is.EqualTo("3"), "migrated to the latest schema version");
             Assert.That(_db.RawScalar(EntriesSnapshot), Is.EqualTo(entriesBefore), "no entry changed");
             Assert.That(_db.RawScalar("SELECT group_concat(key_id) FROM registry_secret_keys"), Is.EqualTo(idA), "the key its secrets name, learnt from them");
         });
@@ -151,7 +151,7 @@ public sealed class SqliteKeyIdTests
             new RegistryAddRequest { Scope = "x.example.com", Username = "u", Password = "pw-" + Guid.NewGuid().ToString("N"), Validate = false });
 
         Assert.That(_db.RawScalar("SELECT group_concat(key_id) FROM registry_secret_keys"), Is.EqualTo(Protector(key).CurrentKeyId));
-        Assert.That(_db.RawScalar("SELECT group_concat(version) FROM registry_schema"), Is.EqualTo("1,2"));
+        Assert.That(_db.RawScalar("SELECT group_concat(version) FROM registry_schema"), Is.EqualTo("1,2,3"));
     }
 
     [Test]
