@@ -105,7 +105,7 @@ public sealed class PostgreSqlKeyIdTests
         Assert.That(update!.Message, Does.Contain(idA).And.Contain(idB));
         Assert.That(update.StoreKeyIds, Is.EqualTo(new[] { idA }));
         Assert.That(read!.KeyId, Is.EqualTo(idA));
-        Assert.That(await _server.ScalarAsync<int>($"SELECT max(version) FROM {schema}.schema_version"), Is.EqualTo(2));
+        Assert.That(await _server.ScalarAsync<int>($"SELECT max(version) FROM {schema}.schema_version"), Is.EqualTo(3));
         Assert.That(await EntriesAsync(schema), Is.EqualTo(before), "no entry changed");
         Assert.That(await _server.ScalarAsync<string>($"SELECT string_agg(key_id, ',') FROM {schema}.secret_keys"), Is.EqualTo(idA));
 

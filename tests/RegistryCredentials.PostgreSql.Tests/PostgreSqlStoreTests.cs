@@ -55,8 +55,8 @@ public sealed class PostgreSqlStoreTests
             var lists = await Task.WhenAll(calls);
 
             Assert.That(lists, Has.All.Empty);
-            Assert.That(await _server.ScalarAsync<long>("SELECT count(*) FROM registry_credentials.schema_version", database), Is.EqualTo(2));
-            Assert.That(await _server.ScalarAsync<int>("SELECT max(version) FROM registry_credentials.schema_version", database), Is.EqualTo(2));
+            Assert.That(await _server.ScalarAsync<long>("SELECT count(*) FROM registry_credentials.schema_version", database), Is.EqualTo(3));
+            Assert.That(await _server.ScalarAsync<int>("SELECT max(version) FROM registry_credentials.schema_version", database), Is.EqualTo(3));
             await stores[0].AddAsync(Record("reg.example.com"));
             Assert.That(await stores[3].ListAsync(null), Has.Count.EqualTo(1));
         }
@@ -153,7 +153,7 @@ public sealed class PostgreSqlStoreTests
 
         await nodeA.GetRequiredService<IRegistryManager>().AddAsync(new RegistryAddRequest
         {
-            Scope = "reg.example.com/team",
+            Scope = "reg.example.com/team/*",
             Username = "ci",
             Password = "from-node-a",
             Validate = false,
@@ -177,17 +177,17 @@ public sealed class PostgreSqlStoreTests
         var schema = PostgreSqlServer.NewName("newer_");
         var first = Store(schema);
         await first.AddAsync(Record("reg.example.com"));
-        await _server.ExecuteAsync($"INSERT INTO {schema}.schema_version (version, description) VALUES (3, 'from the future')");
+        await _server.ExecuteAsync($"INSERT INTO {schema}.schema_version (version, description) VALUES (1000, 'from the future')");
 
         var later = Store(schema);
         var error = Assert.ThrowsAsync<PostgreSqlSchemaVersionException>(async () => await later.ListAsync(null));
-        Assert.That(error!.DatabaseVersion, Is.EqualTo(3));
-        Assert.That(error.SupportedVersion, Is.EqualTo(2));
+        Assert.That(error!.DatabaseVersion, Is.EqualTo(1000));
+        Assert.That(error.SupportedVersion, Is.EqualTo(3));
         Assert.That(error.IsTransient, Is.False);
         Assert.That(error.Message, Does.Contain(schema).And.Contain("upgrade"));
         Assert.ThrowsAsync<PostgreSqlSchemaVersionException>(async () => await later.AddAsync(Record("other.example.com")));
         Assert.That(await _server.ScalarAsync<long>($"SELECT count(*) FROM {schema}.entries"), Is.EqualTo(1));
-        Assert.That(await _server.ScalarAsync<int>($"SELECT max(version) FROM {schema}.schema_version"), Is.EqualTo(3));
+        Assert.That(await _server.ScalarAsync<int>($"SELECT max(version) FROM {schema}.schema_version"), Is.EqualTo(1000));
     }
 
     [Test]
@@ -198,7 +198,7 @@ public sealed class PostgreSqlStoreTests
         await using var node = Node(services => services.AddRegistryCredentials().UsePostgreSqlStore(_server.ConnectionString(), o => o.Schema = schema));
         await node.GetRequiredService<IRegistryManager>().AddAsync(new RegistryAddRequest
         {
-            Scope = "reg.example.com/team",
+            Scope = "reg.example.com/team/*",
             Username = "ci-user",
             Password = canary,
             Email = "ops@example.com",
@@ -207,7 +207,7 @@ public sealed class PostgreSqlStoreTests
 
         // The protector's bytes round-trip exactly, and decrypt to the password.
         var store = node.GetRequiredService<IRegistryStore>();
-        var record = (await store.GetAsync(RegistryAccounts.Default, RegistryScope.Parse("reg.example.com/team")))!;
+        var record = (await store.GetAsync(RegistryAccounts.Default, RegistryScope.Parse("reg.example.com/team/*")))!;
         await using (var connection = new NpgsqlConnection(_server.ConnectionString(extra: "Pooling=false")))
         {
             await connection.OpenAsync();
@@ -270,7 +270,7 @@ public sealed class PostgreSqlStoreTests
         var manager = node.GetRequiredService<IRegistryManager>();
         await manager.AddAsync(new RegistryAddRequest
         {
-            Scope = "reg.example.com/team",
+            Scope = "reg.example.com/team/*",
             Username = "ci",
             Password = "s3cret-for-test",
             Validate = false,
@@ -280,7 +280,7 @@ public sealed class PostgreSqlStoreTests
         Assert.That(resolution.HasCredential, Is.True, resolution.Message);
         Assert.That(resolution.Credential!.Username, Is.EqualTo("ci"));
         Assert.That(resolution.Credential.Secret.Reveal(), Is.EqualTo("s3cret-for-test"));
-        Assert.That((await manager.ListAsync()).Single().Scope.Value, Is.EqualTo("reg.example.com/team"));
+        Assert.That((await manager.ListAsync()).Single().Scope.Value, Is.EqualTo("reg.example.com/team/*"));
         Assert.That(await _server.ScalarAsync<long>("SELECT count(*) FROM registry_credentials.entries", database), Is.EqualTo(1));
     }
 
