@@ -19,7 +19,8 @@ public sealed class RegistryCommandTests
     public async Task Add_list_and_get_print_the_anchorectl_table_and_never_the_password()
     {
         const string password = "pw-Table-7c1f9e";
-        var add = await _sandbox.RunWithPasswordAsync(password, "registry", "add", "registry.example.com:5000/team/*", "--username", "ci", "--name", "Team registry", "--validate=false");
+        var add = await _sandbox.RunWithPasswordAsync(password, "registry", "add", "registry.example.com:5000/team/*", "--username", "ci", "--name",
+            "Team registry", "--validate=false");
         var list = await _sandbox.RunOkAsync("registry", "list");
         var get = await _sandbox.RunOkAsync("registry", "get", "registry.example.com:5000/team/*");
 
@@ -120,7 +121,8 @@ public sealed class RegistryCommandTests
         var key = "{\n  \"type\": \"service_account\",\n  \"project_id\": \"demo\",\n  \"private_key\": \"-----BEGIN PRIVATE KEY-----\\n"
             + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))
             + "\\n-----END PRIVATE KEY-----\\n\",\n  \"client_email\": \"ci@demo.iam.gserviceaccount.com\"\n}";
-        var add = await _sandbox.RunAsync(["registry", "add", "registry.example.com/demo/*", "--username", "_json_key", "--password-stdin", "--validate=false"], key + "\n");
+        var add = await _sandbox.RunAsync(["registry", "add", "registry.example.com/demo/*", "--username", "_json_key", "--password-stdin",
+            "--validate=false"], key + "\n");
         var addTwo = await _sandbox.RunAsync(["registry", "add", "other.example.com", "--username", "_json_key", "--password-stdin", "--validate=false"], key + "\n\n");
         var addCrLf = await _sandbox.RunAsync(["registry", "add", "crlf.example.com", "--username", "_json_key", "--password-stdin", "--validate=false"], key + "\r\n");
         var emptyStdin = await _sandbox.RunAsync(["registry", "add", "empty.example.com", "--username", "u", "--password-stdin", "--validate=false"], "\n");

@@ -77,7 +77,8 @@ public sealed class ScopeInteropTests
     [Test]
     public async Task Adding_a_one_segment_Docker_Hub_path_says_it_names_the_official_image()
     {
-        var add = await _sandbox.RunWithPasswordAsync("pw-" + Guid.NewGuid().ToString("N"), ["registry", "add", "docker.io/acme", "--username", "u", "--validate=false"]);
+        var add = await _sandbox.RunWithPasswordAsync("pw-" + Guid.NewGuid().ToString("N"), ["registry", "add", "docker.io/acme", "--username", "u",
+            "--validate=false"]);
         var list = Json.Parse((await _sandbox.RunOkAsync("registry", "list", "-o", "json")).Stdout).EnumerateArray().Select(e => e.Text("registry")).ToList();
 
         Assert.Multiple(() =>
@@ -93,7 +94,8 @@ public sealed class ScopeInteropTests
     {
         foreach (var scope in new[] { "Index.Docker.IO/acme/*", "quay.io/ns/app", "quay.io/ns/app/*", "registry.example.com/*" })
         {
-            var add = await _sandbox.RunWithPasswordAsync("pw-" + Guid.NewGuid().ToString("N"), ["registry", "add", scope, "--username", "u", "--validate=false"]);
+            var add = await _sandbox.RunWithPasswordAsync("pw-" + Guid.NewGuid().ToString("N"), ["registry", "add", scope, "--username", "u",
+                "--validate=false"]);
             Assert.That(add.ExitCode, Is.Zero, add.ToString());
         }
 
@@ -109,7 +111,8 @@ public sealed class ScopeInteropTests
     public async Task A_bad_scope_is_refused_with_exit_1_and_the_store_is_unchanged(string scope, string fragment)
     {
         var kept = "pw-" + Guid.NewGuid().ToString("N");
-        Assert.That((await _sandbox.RunWithPasswordAsync(kept, ["registry", "add", "quay.io/ns/*", "--username", "keep", "--validate=false"])).ExitCode, Is.Zero);
+        Assert.That((await _sandbox.RunWithPasswordAsync(kept, ["registry", "add", "quay.io/ns/*", "--username", "keep",
+            "--validate=false"])).ExitCode, Is.Zero);
         var before = (await _sandbox.RunOkAsync("registry", "list", "-o", "json")).Stdout;
 
         var add = await _sandbox.RunWithPasswordAsync("pw-" + Guid.NewGuid().ToString("N"), ["registry", "add", scope, "--username", "u", "--validate=false"]);

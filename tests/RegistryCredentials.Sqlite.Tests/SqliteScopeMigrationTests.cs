@@ -153,8 +153,10 @@ public sealed class SqliteScopeMigrationTests
             var binding = RegistryScope.Parse(scope.Contains('/', StringComparison.Ordinal) ? scope + "/*" : scope);
             var bytes = await protector.ProtectAsync(RegistrySecret.FromString(password), account, binding);
             _db.RawExecute(
-                "INSERT INTO registry_entries (account, scope, name, type, username, email, verify_tls, insecure_http, ca_certificates, is_active, created_on, updated_on, version, protected_secret) " +
-                $"VALUES ('{account}', '{scope}', 'name of {scope}', 'docker_v2', '{User(scope)}', NULL, 1, 0, NULL, 1, '2026-01-01T00:00:00.0000000+00:00', '2026-01-01T00:00:00.0000000+00:00', 3, X'{Convert.ToHexString(bytes)}')");
+                "INSERT INTO registry_entries (account, scope, name, type, username, email, verify_tls, insecure_http, ca_certificates, " +
+                "is_active, created_on, updated_on, version, protected_secret) " +
+                $"VALUES ('{account}', '{scope}', 'name of {scope}', 'docker_v2', '{User(scope)}', NULL, 1, 0, NULL, 1, " +
+                $"'2026-01-01T00:00:00.0000000+00:00', '2026-01-01T00:00:00.0000000+00:00', 3, X'{Convert.ToHexString(bytes)}')");
         }
 
         return passwords;
@@ -213,7 +215,8 @@ public sealed class SqliteScopeMigrationTests
             // A twin is the same entry under another scope: name, user, version and times are kept.
             var twin = entries.Single(e => e.Scope.Value == "quay.io/ns/app");
             var subtree = entries.Single(e => e.Scope.Value == "quay.io/ns/app/*");
-            Assert.That((twin.Name, twin.Username, twin.Version, twin.CreatedOn), Is.EqualTo((subtree.Name, subtree.Username, subtree.Version, subtree.CreatedOn)));
+            Assert.That((twin.Name, twin.Username, twin.Version, twin.CreatedOn), Is.EqualTo((subtree.Name, subtree.Username, subtree.Version,
+                subtree.CreatedOn)));
             Assert.That(subtree.Name, Is.EqualTo("name of quay.io/ns/app"));
             Assert.That(subtree.Version, Is.EqualTo(3));
 
@@ -250,7 +253,8 @@ public sealed class SqliteScopeMigrationTests
         await CreateVersion2DatabaseAsync(key);
         var other = Node(AesGcmSecretProtector.GenerateKey());
 
-        var error = Assert.ThrowsAsync<RegistrySecretKeyException>(async () => await other.GetRequiredService<IRegistryCredentialResolver>().ResolveAsync("quay.io/ns/app"));
+        var resolver = other.GetRequiredService<IRegistryCredentialResolver>();
+        var error = Assert.ThrowsAsync<RegistrySecretKeyException>(async () => await resolver.ResolveAsync("quay.io/ns/app"));
         var add = Assert.ThrowsAsync<RegistrySecretKeyException>(() => other.GetRequiredService<IRegistryManager>().AddAsync(
             new RegistryAddRequest { Scope = "quay.io/other/*", Username = "u", Password = "pw-" + Guid.NewGuid().ToString("N"), Validate = false }));
 

@@ -137,20 +137,24 @@ public class ImageReferenceTests
         yield return V("test.com:5000", Hub, Hub, null, "library/test.com", "5000", null, true, "test.com");
         yield return V("test:5000/repo:tag@" + FfDigest, "test:5000", "test", 5000, "repo", "tag", FfDigest, false, "test:5000/repo");
         yield return V("lowercase:Uppercase", Hub, Hub, null, "library/lowercase", "Uppercase", null, true, "lowercase");
-        yield return V("b.gcr.io/test.example.com/my-app:test.example.com", "b.gcr.io", "b.gcr.io", null, "test.example.com/my-app", "test.example.com", null, false, "b.gcr.io/test.example.com/my-app");
-        yield return V("xn--7o8h.com/myimage:xn--7o8h.com@" + FfDigest, "xn--7o8h.com", "xn--7o8h.com", null, "myimage", "xn--7o8h.com", FfDigest, false, "xn--7o8h.com/myimage");
+        yield return V("b.gcr.io/test.example.com/my-app:test.example.com", "b.gcr.io", "b.gcr.io", null, "test.example.com/my-app",
+            "test.example.com", null, false, "b.gcr.io/test.example.com/my-app");
+        yield return V("xn--7o8h.com/myimage:xn--7o8h.com@" + FfDigest, "xn--7o8h.com", "xn--7o8h.com", null, "myimage", "xn--7o8h.com", FfDigest,
+            false, "xn--7o8h.com/myimage");
         yield return V("foo_bar.com:8080", Hub, Hub, null, "library/foo_bar.com", "8080", null, true, "foo_bar.com");
         yield return V("foo/foo_bar.com:8080", Hub, Hub, null, "foo/foo_bar.com", "8080", null, true, "foo/foo_bar.com");
         yield return V("192.168.1.1", Hub, Hub, null, "library/192.168.1.1", null, null, true, "192.168.1.1");
         yield return V("192.168.1.1:5000", Hub, Hub, null, "library/192.168.1.1", "5000", null, true, "192.168.1.1");
         yield return V("192.168.1.1:5000/repo:5050", "192.168.1.1:5000", "192.168.1.1", 5000, "repo", "5050", null, false, "192.168.1.1:5000/repo");
-        yield return V("[2001:db8:1:2:3:4:5:6]/repo:tag", "[2001:db8:1:2:3:4:5:6]", "[2001:db8:1:2:3:4:5:6]", null, "repo", "tag", null, false, "[2001:db8:1:2:3:4:5:6]/repo");
+        yield return V("[2001:db8:1:2:3:4:5:6]/repo:tag", "[2001:db8:1:2:3:4:5:6]", "[2001:db8:1:2:3:4:5:6]", null, "repo", "tag", null, false,
+            "[2001:db8:1:2:3:4:5:6]/repo");
         yield return V("[2001:db8::]:5000/repo", "[2001:db8::]:5000", "[2001:db8::]", 5000, "repo", null, null, false, "[2001:db8::]:5000/repo");
 
         // normalize_test.go, TestValidateReferenceName and TestParseRepositoryInfo.
         yield return V("LOCALDOMAIN/library/debian", "LOCALDOMAIN", "LOCALDOMAIN", null, "library/debian", null, null, false, "LOCALDOMAIN/library/debian");
         yield return V("[fc00::1]:5000/docker/docker", "[fc00::1]:5000", "[fc00::1]", 5000, "docker/docker", null, null, false, "[fc00::1]:5000/docker/docker");
-        yield return V("[fc00:1:2:3:4:5:6:7]:5000/library/debian", "[fc00:1:2:3:4:5:6:7]:5000", "[fc00:1:2:3:4:5:6:7]", 5000, "library/debian", null, null, false, "[fc00:1:2:3:4:5:6:7]:5000/library/debian");
+        yield return V("[fc00:1:2:3:4:5:6:7]:5000/library/debian", "[fc00:1:2:3:4:5:6:7]:5000", "[fc00:1:2:3:4:5:6:7]", 5000, "library/debian", null,
+            null, false, "[fc00:1:2:3:4:5:6:7]:5000/library/debian");
         yield return V("192.168.0.1:80", Hub, Hub, null, "library/192.168.0.1", "80", null, true, "192.168.0.1");
         yield return V(Song64, Hub, Hub, null, "library/" + Song64, null, null, true, Song64);
         // Its familiar name keeps "library/", so that it parses back (upstream's familiar "1a3f…" would not).

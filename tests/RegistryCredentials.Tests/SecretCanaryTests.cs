@@ -57,7 +57,8 @@ public class SecretCanaryTests
         Observe(await CatchAsync(() => host.Manager.AddAsync(request)));
         Observe(await CatchAsync(() => host.Manager.AddAsync(new RegistryAddRequest { Scope = "reg.example.com", Username = "a:b", Password = canary, Validate = false })));
         Observe(await CatchAsync(() => host.Manager.AddAsync(new RegistryAddRequest { Scope = "https://reg.example.com", Username = "a", Password = canary })));
-        Observe(await CatchAsync(() => host.Manager.UpdateAsync(new RegistryUpdateRequest { Scope = "reg.example.com/acme/*", Password = newCanary, ExpectedVersion = 99 })));
+        Observe(await CatchAsync(() => host.Manager.UpdateAsync(new RegistryUpdateRequest { Scope = "reg.example.com/acme/*", Password = newCanary,
+            ExpectedVersion = 99 })));
         host.Validator
             .Setup(v => v.ValidateAsync(It.IsAny<RegistryEntry>(), It.IsAny<RegistryCredential>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new RegistryValidationResult(RegistryValidationOutcome.Unauthorized, "401 from the registry"));
