@@ -118,7 +118,8 @@ public class AccessTests
         {
             using var browser = host.Client("alice");
             browser.DefaultRequestHeaders.TryAddWithoutValidation(header, value);
-            await (await browser.PostAsync("/registries/docker.io%2Facme%2F%2A/deactivate", null)).ExpectAsync(400, RegistryProblemTypes.AntiforgeryTokenInvalid);
+            await (await browser.PostAsync("/registries/docker.io%2Facme%2F%2A/deactivate", null)).ExpectAsync(400,
+                RegistryProblemTypes.AntiforgeryTokenInvalid);
             await (await browser.AddAsync("quay.io/x")).ExpectAsync(400, RegistryProblemTypes.AntiforgeryTokenInvalid);
             await (await browser.PutAsJsonAsync("/registries/_settings", new { default_registry = "x.example.com" })).ExpectAsync(400, RegistryProblemTypes.AntiforgeryTokenInvalid);
             await (await browser.GetAsync("/registries")).ExpectAsync(200);

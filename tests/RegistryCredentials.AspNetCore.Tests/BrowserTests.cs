@@ -374,7 +374,8 @@ public class BrowserTests
     {
         await _page.SetViewportSizeAsync(1360, 900);
         await SeedAsync("docker.io/acme/*");
-        await _host.Manager.AddAsync(new RegistryAddRequest { Scope = "registry.example.com:5000/team/*", Name = "Team registry", Username = "ci-puller", Email = "ci@example.com", Password = "x", Account = _user, Validate = false });
+        await _host.Manager.AddAsync(new RegistryAddRequest { Scope = "registry.example.com:5000/team/*", Name = "Team registry",
+            Username = "ci-puller", Email = "ci@example.com", Password = "x", Account = _user, Validate = false });
         await _host.Manager.AddAsync(new RegistryAddRequest { Scope = "*.example.org", Name = "Internal mirrors", Username = "mirror", Password = "x", Account = _user, Validate = false, VerifyTls = false });
         await SeedAsync("quay.io/partner/*", active: false);
         await ReloadAsync();

@@ -248,9 +248,11 @@ public class RegistriesApiTests
     [Test]
     public async Task Put_changes_fields_and_keeps_the_password_when_it_is_left_out_or_empty()
     {
-        await (await _alice.PostEntryAsync(new { registry = "docker.io/acme/*", registry_user = "ci", registry_pass = "original", registry_email = "a@example.com" })).ExpectAsync(201);
+        await (await _alice.PostEntryAsync(new { registry = "docker.io/acme/*", registry_user = "ci", registry_pass = "original",
+            registry_email = "a@example.com" })).ExpectAsync(201);
 
-        var response = await _alice.PutEntryAsync("docker.io/acme/*", new { registry_name = "Acme", registry_user = "ci2", registry_verify = false, registry_pass = "" });
+        var response = await _alice.PutEntryAsync("docker.io/acme/*", new { registry_name = "Acme", registry_user = "ci2", registry_verify = false,
+            registry_pass = "" });
         var entry = (await response.ExpectAsync(200))[0];
         Assert.Multiple(() =>
         {
@@ -262,7 +264,8 @@ public class RegistriesApiTests
         });
         Assert.That(await _host.StoredPasswordAsync("acme/app"), Is.EqualTo("original"));
 
-        await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry = "docker.io/acme/*", registry_pass = "changed", registry_email = "" })).ExpectAsync(200);
+        await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry = "docker.io/acme/*", registry_pass = "changed",
+            registry_email = "" })).ExpectAsync(200);
         Assert.That(await _host.StoredPasswordAsync("acme/app"), Is.EqualTo("changed"));
         Assert.That((await _host.Manager.GetAsync("docker.io/acme/*", "alice")).Email, Is.Null, "empty e-mail removes it");
     }
@@ -274,7 +277,8 @@ public class RegistriesApiTests
         var before = await _host.SnapshotAsync();
         _host.Validator!.Result = new RegistryValidationResult(RegistryValidationOutcome.Unauthorized, "401 from the registry");
 
-        await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_pass = "wrong" }, validate: true)).ExpectAsync(422, RegistryProblemTypes.ValidationFailed);
+        await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_pass = "wrong" }, validate: true)).ExpectAsync(422,
+            RegistryProblemTypes.ValidationFailed);
         Assert.That(await _host.SnapshotAsync(), Is.EqualTo(before));
 
         await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_pass = "unchecked" }, validate: false)).ExpectAsync(200);
@@ -285,7 +289,8 @@ public class RegistriesApiTests
     public async Task Put_can_never_change_the_scope()
     {
         await (await _alice.AddAsync("docker.io/acme/*")).ExpectAsync(201);
-        var problem = await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry = "docker.io/other/*" })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
+        var problem = await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry = "docker.io/other/*" })).ExpectAsync(400,
+            RegistryProblemTypes.InvalidField);
         Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("never changes"));
     }
 
@@ -295,10 +300,13 @@ public class RegistriesApiTests
         await (await _alice.AddAsync("docker.io/acme/*")).ExpectAsync(201);
         await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_name = "one" }, ifMatch: "\"1\"")).ExpectAsync(200);
 
-        var stale = await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_name = "stale" }, ifMatch: "\"1\"")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
+        var stale = await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_name = "stale" }, ifMatch: "\"1\"")).ExpectAsync(412,
+            RegistryProblemTypes.PreconditionFailed);
         Assert.That(stale.GetProperty("detail").GetString(), Does.Contain("version 2"));
-        await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_name = "weak" }, ifMatch: "W/\"2\"")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
-        await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_name = "garbage" }, ifMatch: "not-an-etag")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
+        await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_name = "weak" }, ifMatch: "W/\"2\"")).ExpectAsync(412,
+            RegistryProblemTypes.PreconditionFailed);
+        await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_name = "garbage" }, ifMatch: "not-an-etag")).ExpectAsync(412,
+            RegistryProblemTypes.PreconditionFailed);
         Assert.That((await _host.Manager.GetAsync("docker.io/acme/*", "alice")).Name, Is.EqualTo("one"));
 
         await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_name = "two" }, ifMatch: "\"7\", \"2\"")).ExpectAsync(200);
@@ -434,7 +442,8 @@ public class RegistriesApiTests
             allowed_registries = new[] { "reg.example.com", "*.azurecr.io", "quay.io/partner/*", "reg.example.com" },
         })).ExpectAsync(200);
         Assert.That(written.GetProperty("default_registry").GetString(), Is.EqualTo("reg.example.com"));
-        Assert.That(written.GetProperty("allowed_registries").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(new[] { "reg.example.com", "*.azurecr.io", "quay.io/partner/*" }));
+        Assert.That(written.GetProperty("allowed_registries").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(new[] { "reg.example.com",
+            "*.azurecr.io", "quay.io/partner/*" }));
 
         var ubuntu = await (await _alice.GetAsync("/registries/_resolve?image=ubuntu:22.04")).ExpectAsync(200);
         Assert.That(ubuntu.GetProperty("registry").GetString(), Is.EqualTo("reg.example.com"));
@@ -488,12 +497,14 @@ public class RegistriesApiTests
 
         await (await _alice.AddAsync("https://docker.io/other")).ExpectAsync(400, RegistryProblemTypes.InvalidScope);
         await (await _alice.AddAsync("docker.io/acme/*", "replacement")).ExpectAsync(409, RegistryProblemTypes.Conflict);
-        await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_pass = "stale", registry_name = "stale" }, ifMatch: "\"1\"")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
+        await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_pass = "stale", registry_name = "stale" },
+            ifMatch: "\"1\"")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
         await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry = "docker.io/moved/*" })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
         await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_user = "a:b" })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
         await (await _alice.PostEntryAsync(new { registry = "x.example.com", registry_user = "u", registry_pass = "p", registry_type = "nope!" })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
         _host.Validator!.Result = new RegistryValidationResult(RegistryValidationOutcome.Unauthorized, "401");
-        await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_pass = "wrong" }, validate: true)).ExpectAsync(422, RegistryProblemTypes.ValidationFailed);
+        await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_pass = "wrong" }, validate: true)).ExpectAsync(422,
+            RegistryProblemTypes.ValidationFailed);
         await (await _alice.PostEntryAsync(new { registry = "new.example.com", registry_user = "u", registry_pass = "p" }, validate: true)).ExpectAsync(422, RegistryProblemTypes.ValidationFailed);
         await (await _host.Client("bob").DeleteAsync("/registries/docker.io%2Facme%2F%2A")).ExpectAsync(404, RegistryProblemTypes.NotFound);
         using var browser = _host.Client("alice");

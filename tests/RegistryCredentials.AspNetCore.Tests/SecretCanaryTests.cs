@@ -21,7 +21,8 @@ public class SecretCanaryTests
 
         async Task Call(Func<Task<HttpResponseMessage>> send) => responses.Add(await send());
 
-        await Call(() => alice.PostEntryAsync(new { registry = "docker.io/acme/*", registry_user = "ci", registry_pass = canary, registry_email = "ci@example.com" }));
+        await Call(() => alice.PostEntryAsync(new { registry = "docker.io/acme/*", registry_user = "ci", registry_pass = canary,
+            registry_email = "ci@example.com" }));
         await Call(() => alice.PostEntryAsync(new { registry = "docker.io/acme/*", registry_user = "ci", registry_pass = canary }));
         await Call(() => alice.PostEntryAsync(new { registry = "https://docker.io/x", registry_user = "ci", registry_pass = canary }));
         await Call(() => alice.PostEntryAsync(new { registry = "reg.example.com", registry_user = "a:b", registry_pass = canary }));
