@@ -227,7 +227,8 @@ public class GoogleKeyCheckTests
     public async Task A_google_host_with_type_docker_v2_takes_any_user_name()
     {
         using var host = GoogleHosts.Create();
-        var entry = await host.Manager.AddAsync(new RegistryAddRequest { Scope = "gcr.io/acme/*", Username = "ci-user", Password = TestHost.NewSecret(), Type = RegistryType.DockerV2 });
+        var entry = await host.Manager.AddAsync(
+            new RegistryAddRequest { Scope = "gcr.io/acme/*", Username = "ci-user", Password = TestHost.NewSecret(), Type = RegistryType.DockerV2 });
         Assert.That(entry.Type, Is.EqualTo(RegistryType.DockerV2));
     }
 
