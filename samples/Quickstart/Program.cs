@@ -11,12 +11,13 @@ var manager = provider.GetRequiredService<IRegistryManager>();
 var resolver = provider.GetRequiredService<IRegistryCredentialResolver>();
 
 // Secrets would come from a vault or the environment; these are throwaway values. Replace = true: rerunning is fine.
-foreach (var (scope, user) in new[] { ("docker.io", "hub-reader"), ("docker.io/acme/*", "acme-ci"), ("quay.io/partner", "partner"), ("*.example.com", "corp") })
+foreach (var (scope, user) in new[]
+    { ("docker.io", "hub-reader"), ("docker.io/acme/*", "acme-ci"), ("quay.io/partner/*", "partner"), ("*.example.com", "corp") })
 {
     await manager.AddAsync(new() { Scope = scope, Username = user, Password = Guid.NewGuid().ToString(), Validate = false, Replace = true });
 }
 
-await manager.DeactivateAsync("quay.io/partner");
+await manager.DeactivateAsync("quay.io/partner/*");
 foreach (var image in new[] { "nginx", "acme/app:1.2", "quay.io/partner/tool:3", "reg.example.com/team/app", "ghcr.io/x/y" })
 {
     var result = await resolver.ResolveAsync(image);

@@ -23,6 +23,7 @@ namespace RegistryCredentials.Testing;
 public abstract partial class RegistryStoreConformanceTests
 {
     private static readonly DateTimeOffset Created = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+    private static readonly string[] ThreeScopes = ["reg.example.com/team", "reg.example.com/team/*", "reg.example.com"];
     private static readonly string[] ExpectedOrder = ["a:a-b.io", "a:a.io", "a:a.io/x", "a:a.io:5000", "a:b.io", "b:z.io"];
     private readonly List<IRegistryStore> _stores = [];
 
@@ -100,7 +101,7 @@ public abstract partial class RegistryStoreConformanceTests
     public async Task AddThenGetRoundTripsEveryFieldAndTheSecret()
     {
         var store = await NewStoreAsync().ConfigureAwait(false);
-        var record = Record("reg.example.com:5000/team");
+        var record = Record("reg.example.com:5000/team/*");
 
         var added = await store.AddAsync(record).ConfigureAwait(false);
         var read = await store.GetAsync(RegistryAccounts.Default, RegistryScope.Parse("reg.example.com:5000/team/*")).ConfigureAwait(false);
@@ -108,7 +109,33 @@ public abstract partial class RegistryStoreConformanceTests
         Assert.That(added.Entry.Version, Is.EqualTo(1));
         Assert.That(read, Is.Not.Null);
         Assert.That(read!.Entry, Is.EqualTo(record.Entry with { Version = 1 }));
+        Assert.That(read.Entry.Scope.Value, Is.EqualTo("reg.example.com:5000/team/*"));
         Assert.That(read.ProtectedSecret.ToArray(), Is.EqualTo(record.ProtectedSecret.ToArray()));
+    }
+
+    /// <summary>
+    /// A repository (<c>host/path</c>), the subtree below it (<c>host/path/*</c>) and the registry (<c>host</c>) are three
+    /// keys: the store keeps each under <see cref="RegistryScope.Value"/> and returns it as written.
+    /// </summary>
+    /// <returns>A task.</returns>
+    [Test]
+    public async Task ARepositoryTheSubtreeBelowItAndTheRegistryAreThreeEntries()
+    {
+        var store = await NewStoreAsync().ConfigureAwait(false);
+        foreach (var scope in ThreeScopes)
+        {
+            await store.AddAsync(Record(scope, username: "user of " + scope)).ConfigureAwait(false);
+        }
+
+        var all = await store.ListAsync(RegistryAccounts.Default).ConfigureAwait(false);
+        var exact = await store.GetAsync(RegistryAccounts.Default, RegistryScope.Parse("reg.example.com/team")).ConfigureAwait(false);
+        var subtree = await store.GetAsync(RegistryAccounts.Default, RegistryScope.Parse("reg.example.com/team/*")).ConfigureAwait(false);
+
+        Assert.That(all.Select(r => r.Entry.Scope.Value), Is.EquivalentTo(ThreeScopes));
+        Assert.That(exact?.Entry.Username, Is.EqualTo("user of reg.example.com/team"));
+        Assert.That(subtree?.Entry.Username, Is.EqualTo("user of reg.example.com/team/*"));
+        Assert.That(await store.DeleteAsync(RegistryAccounts.Default, RegistryScope.Parse("reg.example.com/team/*")).ConfigureAwait(false), Is.True);
+        Assert.That(await store.GetAsync(RegistryAccounts.Default, RegistryScope.Parse("reg.example.com/team")).ConfigureAwait(false), Is.Not.Null);
     }
 
     /// <summary>Get of a missing scope is null.</summary>

@@ -26,23 +26,23 @@ public class AccessTests
         await using var host = await ApiHost.StartAsync();
         using var alice = host.Client("alice");
         using var bob = host.Client("bob");
-        await (await alice.AddAsync("docker.io/acme", "alice-pw")).ExpectAsync(201);
+        await (await alice.AddAsync("docker.io/acme/*", "alice-pw")).ExpectAsync(201);
         var before = await host.SnapshotAsync();
 
         Assert.That((await (await bob.GetAsync("/registries")).ExpectAsync(200)).GetArrayLength(), Is.Zero);
-        await (await bob.GetAsync("/registries/docker.io%2Facme")).ExpectAsync(404, RegistryProblemTypes.NotFound);
-        await (await bob.PutEntryAsync("docker.io/acme", new { registry_pass = "bob-pw" })).ExpectAsync(404, RegistryProblemTypes.NotFound);
-        await (await bob.PutEntryAsync("docker.io/acme", new { registry_pass = "bob-pw" }, ifMatch: "\"1\"")).ExpectAsync(404, RegistryProblemTypes.NotFound);
+        await (await bob.GetAsync("/registries/docker.io%2Facme%2F%2A")).ExpectAsync(404, RegistryProblemTypes.NotFound);
+        await (await bob.PutEntryAsync("docker.io/acme/*", new { registry_pass = "bob-pw" })).ExpectAsync(404, RegistryProblemTypes.NotFound);
+        await (await bob.PutEntryAsync("docker.io/acme/*", new { registry_pass = "bob-pw" }, ifMatch: "\"1\"")).ExpectAsync(404, RegistryProblemTypes.NotFound);
         // Issue 14: a delete of an entry the account does not have succeeds as in Anchore, and deletes nothing of alice's.
-        await (await bob.DeleteAsync("/registries/docker.io%2Facme")).ExpectAsync(204);
-        await (await bob.PostAsync("/registries/docker.io%2Facme/deactivate", null)).ExpectAsync(404, RegistryProblemTypes.NotFound);
-        await (await bob.PostAsync("/registries/docker.io%2Facme/activate", null)).ExpectAsync(404, RegistryProblemTypes.NotFound);
+        await (await bob.DeleteAsync("/registries/docker.io%2Facme%2F%2A")).ExpectAsync(204);
+        await (await bob.PostAsync("/registries/docker.io%2Facme%2F%2A/deactivate", null)).ExpectAsync(404, RegistryProblemTypes.NotFound);
+        await (await bob.PostAsync("/registries/docker.io%2Facme%2F%2A/activate", null)).ExpectAsync(404, RegistryProblemTypes.NotFound);
         var resolved = await (await bob.GetAsync("/registries/_resolve?image=acme/app")).ExpectAsync(200);
         Assert.That(resolved.GetProperty("result").GetString(), Is.EqualTo("anonymous"));
         Assert.That(await host.SnapshotAsync(), Is.EqualTo(before));
 
         // Bob may hold his own entry for the same scope, and each account resolves to its own.
-        var bobs = (await (await bob.AddAsync("docker.io/acme", "bob-pw", user: "bob-ci")).ExpectAsync(201))[0];
+        var bobs = (await (await bob.AddAsync("docker.io/acme/*", "bob-pw", user: "bob-ci")).ExpectAsync(201))[0];
         Assert.That(bobs.GetProperty("userId").GetString(), Is.EqualTo("bob"));
         Assert.That(await host.StoredPasswordAsync("acme/app", "alice"), Is.EqualTo("alice-pw"));
         Assert.That(await host.StoredPasswordAsync("acme/app", "bob"), Is.EqualTo("bob-pw"));
@@ -57,7 +57,7 @@ public class AccessTests
             context.Request.Headers["X-Tenant"] is { Count: 1 } tenant ? "tenant-" + tenant : null);
         using var client = host.Client("alice");
         client.DefaultRequestHeaders.Add("X-Tenant", "blue");
-        var entry = (await (await client.AddAsync("docker.io/acme")).ExpectAsync(201))[0];
+        var entry = (await (await client.AddAsync("docker.io/acme/*")).ExpectAsync(201))[0];
         Assert.That(entry.GetProperty("userId").GetString(), Is.EqualTo("tenant-blue"));
         Assert.That(await host.Manager.ListAsync("tenant-blue"), Has.Count.EqualTo(1));
 
@@ -88,7 +88,7 @@ public class AccessTests
             };
         });
         using var anonymous = host.Client(user: null);
-        var entry = (await (await anonymous.AddAsync("docker.io/acme")).ExpectAsync(201))[0];
+        var entry = (await (await anonymous.AddAsync("docker.io/acme/*")).ExpectAsync(201))[0];
         Assert.That(entry.GetProperty("userId").GetString(), Is.EqualTo("shared"));
         Assert.That((await anonymous.GetAsync("/registries-ui")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
@@ -112,20 +112,21 @@ public class AccessTests
     {
         await using var host = await ApiHost.StartAsync();
         using var api = host.Client("alice");
-        await (await api.AddAsync("docker.io/acme")).ExpectAsync(201);
+        await (await api.AddAsync("docker.io/acme/*")).ExpectAsync(201);
 
         // A request carrying a cookie, an Origin or Sec-Fetch-Site comes from a browser: no token, no change.
         foreach (var (header, value) in new[] { ("Cookie", "session=1"), ("Origin", "http://localhost"), ("Sec-Fetch-Site", "same-origin") })
         {
             using var browser = host.Client("alice");
             browser.DefaultRequestHeaders.TryAddWithoutValidation(header, value);
-            await (await browser.PostAsync("/registries/docker.io%2Facme/deactivate", null)).ExpectAsync(400, RegistryProblemTypes.AntiforgeryTokenInvalid);
+            await (await browser.PostAsync("/registries/docker.io%2Facme%2F%2A/deactivate", null)).ExpectAsync(400,
+                RegistryProblemTypes.AntiforgeryTokenInvalid);
             await (await browser.AddAsync("quay.io/x")).ExpectAsync(400, RegistryProblemTypes.AntiforgeryTokenInvalid);
             await (await browser.PutAsJsonAsync("/registries/_settings", new { default_registry = "x.example.com" })).ExpectAsync(400, RegistryProblemTypes.AntiforgeryTokenInvalid);
             await (await browser.GetAsync("/registries")).ExpectAsync(200);
         }
 
-        Assert.That((await host.Manager.GetAsync("docker.io/acme", "alice")).IsActive, Is.True);
+        Assert.That((await host.Manager.GetAsync("docker.io/acme/*", "alice")).IsActive, Is.True);
 
         // With the token from _antiforgery (and its cookie) the same call goes through.
         using var page = host.Client("alice");
@@ -133,16 +134,16 @@ public class AccessTests
         var token = await tokenResponse.ExpectAsync(200);
         var cookie = string.Join("; ", tokenResponse.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
         var headerName = token.GetProperty("header_name").GetString()!;
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/registries/docker.io%2Facme/deactivate");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/registries/docker.io%2Facme%2F%2A/deactivate");
         request.Headers.Add("Cookie", cookie);
         request.Headers.Add("Origin", "http://localhost");
         request.Headers.Add(headerName, token.GetProperty("request_token").GetString());
         await (await page.SendAsync(request)).ExpectAsync(200);
-        Assert.That((await host.Manager.GetAsync("docker.io/acme", "alice")).IsActive, Is.False);
+        Assert.That((await host.Manager.GetAsync("docker.io/acme/*", "alice")).IsActive, Is.False);
 
         // A token issued to another user does not work for this one.
         using var mallory = host.Client("mallory");
-        using var forged = new HttpRequestMessage(HttpMethod.Post, "/registries/docker.io%2Facme/activate");
+        using var forged = new HttpRequestMessage(HttpMethod.Post, "/registries/docker.io%2Facme%2F%2A/activate");
         forged.Headers.Add("Cookie", cookie);
         forged.Headers.Add(headerName, token.GetProperty("request_token").GetString());
         await (await mallory.SendAsync(forged)).ExpectAsync(400, RegistryProblemTypes.AntiforgeryTokenInvalid);
@@ -153,7 +154,7 @@ public class AccessTests
     {
         await using var host = await ApiHost.StartAsync(o => o.Api = api => api.AntiforgeryRequired = _ => true);
         using var script = host.Client("alice");
-        await (await script.AddAsync("docker.io/acme")).ExpectAsync(400, RegistryProblemTypes.AntiforgeryTokenInvalid);
+        await (await script.AddAsync("docker.io/acme/*")).ExpectAsync(400, RegistryProblemTypes.AntiforgeryTokenInvalid);
     }
 
     [Test]

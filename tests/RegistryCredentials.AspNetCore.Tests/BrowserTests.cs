@@ -108,7 +108,7 @@ public class BrowserTests
         await _page.GetByRole(AriaRole.Button, new() { Name = "Add registry" }).ClickAsync();
         await Expect(_page.Locator("#entry-dialog")).ToBeVisibleAsync();
         await Expect(_page.Locator("#f-registry-hint")).ToContainTextAsync("Do not prefix it with https://");
-        await _page.GetByLabel("Registry address").FillAsync("registry.example.com:5000/team");
+        await _page.GetByLabel("Registry address").FillAsync("registry.example.com:5000/team/*");
         await _page.GetByLabel("Display name").FillAsync("Team registry");
         await _page.GetByLabel("Type").SelectOptionAsync("docker_v2");
         await _page.GetByLabel("User name").FillAsync("ci-puller");
@@ -118,10 +118,10 @@ public class BrowserTests
         await _page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
 
         await Expect(_page.Locator("#entry-dialog")).ToBeHiddenAsync();
-        await Expect(_page.Locator("#status")).ToHaveTextAsync("Added registry.example.com:5000/team.");
-        var row = Row("registry.example.com:5000/team");
+        await Expect(_page.Locator("#status")).ToHaveTextAsync("Added registry.example.com:5000/team/*.");
+        var row = Row("registry.example.com:5000/team/*");
         await Expect(row.Locator("td").Nth(0)).ToHaveTextAsync("Active");
-        await Expect(row.Locator("th")).ToHaveTextAsync("registry.example.com:5000/team");
+        await Expect(row.Locator("th")).ToHaveTextAsync("registry.example.com:5000/team/*");
         await Expect(row).ToContainTextAsync("Team registry");
         await Expect(row).ToContainTextAsync("docker_v2");
         await Expect(row).ToContainTextAsync("ci-puller");
@@ -130,7 +130,7 @@ public class BrowserTests
         await Expect(row.Locator("td").Nth(6)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^\\d{4}-\\d{2}-\\d{2}\\d{2}:\\d{2}$"));
         Assert.That(await row.Locator("td time").First.GetAttributeAsync("datetime"), Does.EndWith("Z"));
 
-        var stored = await _host.Manager.GetAsync("registry.example.com:5000/team", _user);
+        var stored = await _host.Manager.GetAsync("registry.example.com:5000/team/*", _user);
         Assert.That(stored.Name, Is.EqualTo("Team registry"));
         Assert.That(await _host.StoredPasswordAsync("registry.example.com:5000/team/app", _user), Is.EqualTo("browser-secret"));
         Assert.That(await _page.ContentAsync(), Does.Not.Contain("browser-secret"));
@@ -197,12 +197,12 @@ public class BrowserTests
     [Test]
     public async Task Edit_shows_the_address_read_only_and_an_empty_password_keeps_the_stored_one()
     {
-        await SeedAsync("docker.io/acme", "kept-secret");
+        await SeedAsync("docker.io/acme/*", "kept-secret");
         await ReloadAsync();
 
-        await Row("docker.io/acme").GetByRole(AriaRole.Button, new() { Name = "Edit docker.io/acme" }).ClickAsync();
+        await Row("docker.io/acme/*").GetByRole(AriaRole.Button, new() { Name = "Edit docker.io/acme/*" }).ClickAsync();
         await Expect(_page.Locator("#entry-dialog-title")).ToHaveTextAsync("Edit registry");
-        await Expect(_page.GetByLabel("Registry address")).ToHaveValueAsync("docker.io/acme");
+        await Expect(_page.GetByLabel("Registry address")).ToHaveValueAsync("docker.io/acme/*");
         await Expect(_page.GetByLabel("Registry address")).Not.ToBeEditableAsync();
         await Expect(_page.GetByLabel("Password or token")).ToHaveValueAsync(string.Empty);
         await Expect(_page.Locator("#f-pass-hint")).ToHaveTextAsync("Leave empty to keep the stored password.");
@@ -211,9 +211,9 @@ public class BrowserTests
         await _page.GetByLabel("Check the credential against the registry before saving").UncheckAsync();
         await _page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
 
-        await Expect(_page.Locator("#status")).ToHaveTextAsync("Saved docker.io/acme.");
-        await Expect(Row("docker.io/acme")).ToContainTextAsync("Acme on Hub");
-        var stored = await _host.Manager.GetAsync("docker.io/acme", _user);
+        await Expect(_page.Locator("#status")).ToHaveTextAsync("Saved docker.io/acme/*.");
+        await Expect(Row("docker.io/acme/*")).ToContainTextAsync("Acme on Hub");
+        var stored = await _host.Manager.GetAsync("docker.io/acme/*", _user);
         Assert.That((stored.Name, stored.Username, stored.Version), Is.EqualTo(("Acme on Hub", "acme-ci", 2L)));
         Assert.That(await _host.StoredPasswordAsync("acme/app", _user), Is.EqualTo("kept-secret"));
         Assert.That(await _page.ContentAsync(), Does.Not.Contain("kept-secret"));
@@ -222,38 +222,38 @@ public class BrowserTests
     [Test]
     public async Task Deactivate_and_activate_change_the_state_in_words()
     {
-        await SeedAsync("quay.io/partner");
+        await SeedAsync("quay.io/partner/*");
         await ReloadAsync();
-        var row = Row("quay.io/partner");
+        var row = Row("quay.io/partner/*");
 
-        await row.GetByRole(AriaRole.Button, new() { Name = "Deactivate quay.io/partner" }).ClickAsync();
+        await row.GetByRole(AriaRole.Button, new() { Name = "Deactivate quay.io/partner/*" }).ClickAsync();
         await Expect(row.Locator("td").Nth(0)).ToHaveTextAsync("Inactive");
-        await Expect(_page.Locator("#status")).ToHaveTextAsync("Deactivated quay.io/partner.");
-        Assert.That((await _host.Manager.GetAsync("quay.io/partner", _user)).IsActive, Is.False);
+        await Expect(_page.Locator("#status")).ToHaveTextAsync("Deactivated quay.io/partner/*.");
+        Assert.That((await _host.Manager.GetAsync("quay.io/partner/*", _user)).IsActive, Is.False);
 
-        await row.GetByRole(AriaRole.Button, new() { Name = "Activate quay.io/partner" }).ClickAsync();
+        await row.GetByRole(AriaRole.Button, new() { Name = "Activate quay.io/partner/*" }).ClickAsync();
         await Expect(row.Locator("td").Nth(0)).ToHaveTextAsync("Active");
-        Assert.That((await _host.Manager.GetAsync("quay.io/partner", _user)).IsActive, Is.True);
+        Assert.That((await _host.Manager.GetAsync("quay.io/partner/*", _user)).IsActive, Is.True);
         Assert.That(await _host.StoredPasswordAsync("quay.io/partner/tool", _user), Is.EqualTo("seeded-secret"));
     }
 
     [Test]
     public async Task Delete_asks_for_confirmation_first()
     {
-        await SeedAsync("ghcr.io/acme");
+        await SeedAsync("ghcr.io/acme/*");
         await ReloadAsync();
 
-        await Row("ghcr.io/acme").GetByRole(AriaRole.Button, new() { Name = "Delete ghcr.io/acme" }).ClickAsync();
+        await Row("ghcr.io/acme/*").GetByRole(AriaRole.Button, new() { Name = "Delete ghcr.io/acme/*" }).ClickAsync();
         await Expect(_page.Locator("#confirm-dialog")).ToBeVisibleAsync();
-        await Expect(_page.Locator("#confirm-text")).ToContainTextAsync("Delete the credential for ghcr.io/acme?");
+        await Expect(_page.Locator("#confirm-text")).ToContainTextAsync("Delete the credential for ghcr.io/acme/*?");
         await _page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
         await Expect(_page.Locator("#confirm-dialog")).ToBeHiddenAsync();
         Assert.That(await _host.Manager.ListAsync(_user), Has.Count.EqualTo(1));
 
-        await Row("ghcr.io/acme").GetByRole(AriaRole.Button, new() { Name = "Delete ghcr.io/acme" }).ClickAsync();
+        await Row("ghcr.io/acme/*").GetByRole(AriaRole.Button, new() { Name = "Delete ghcr.io/acme/*" }).ClickAsync();
         await _page.Locator("#confirm-delete").ClickAsync();
-        await Expect(Row("ghcr.io/acme")).ToHaveCountAsync(0);
-        await Expect(_page.Locator("#status")).ToHaveTextAsync("Deleted ghcr.io/acme.");
+        await Expect(Row("ghcr.io/acme/*")).ToHaveCountAsync(0);
+        await Expect(_page.Locator("#status")).ToHaveTextAsync("Deleted ghcr.io/acme/*.");
         await Expect(_page.Locator("#empty")).ToBeVisibleAsync();
         Assert.That(await _host.Manager.ListAsync(_user), Is.Empty);
     }
@@ -298,8 +298,8 @@ public class BrowserTests
     [Test]
     public async Task Try_an_image_shows_how_a_reference_resolves()
     {
-        await SeedAsync("docker.io/acme");
-        await SeedAsync("quay.io/partner", active: false);
+        await SeedAsync("docker.io/acme/*");
+        await SeedAsync("quay.io/partner/*", active: false);
         await ReloadAsync();
         var image = _page.GetByLabel("Image reference");
         var resolve = _page.GetByRole(AriaRole.Button, new() { Name = "Resolve" });
@@ -308,7 +308,7 @@ public class BrowserTests
         await image.FillAsync("acme/app:1.2");
         await resolve.ClickAsync();
         await Expect(result).ToContainTextAsync("Uses a stored credential");
-        await Expect(result).ToContainTextAsync("with the credential of docker.io/acme (user ci)");
+        await Expect(result).ToContainTextAsync("with the credential of docker.io/acme/* (user ci)");
 
         await image.FillAsync("nginx");
         await image.PressAsync("Enter");
@@ -381,7 +381,7 @@ public class BrowserTests
             Assert.That(await _page.EvaluateAsync<string>("document.activeElement.id"), Is.EqualTo(id));
         }
 
-        await _page.Keyboard.TypeAsync("kb.example.com/team");
+        await _page.Keyboard.TypeAsync("kb.example.com/team/*");
         await TabToAsync("f-name");
         await _page.Keyboard.TypeAsync("Keyboard");
         await TabToAsync("f-type");
@@ -398,7 +398,7 @@ public class BrowserTests
         await _page.Keyboard.PressAsync("Enter");
 
         await Expect(_page.Locator("#entry-dialog")).ToBeHiddenAsync();
-        await Expect(Row("kb.example.com/team")).ToContainTextAsync("Keyboard");
+        await Expect(Row("kb.example.com/team/*")).ToContainTextAsync("Keyboard");
         Assert.That(await _page.EvaluateAsync<string>("document.activeElement.id"), Is.EqualTo("add-button"), "focus returns to where it was");
         Assert.That(await _host.StoredPasswordAsync("kb.example.com/team/app", _user), Is.EqualTo("kb-secret"));
 
@@ -413,10 +413,11 @@ public class BrowserTests
     public async Task Screenshot_of_the_page()
     {
         await _page.SetViewportSizeAsync(1360, 900);
-        await SeedAsync("docker.io/acme");
-        await _host.Manager.AddAsync(new RegistryAddRequest { Scope = "registry.example.com:5000/team", Name = "Team registry", Username = "ci-puller", Email = "ci@example.com", Password = "x", Account = _user, Validate = false });
+        await SeedAsync("docker.io/acme/*");
+        await _host.Manager.AddAsync(new RegistryAddRequest { Scope = "registry.example.com:5000/team/*", Name = "Team registry",
+            Username = "ci-puller", Email = "ci@example.com", Password = "x", Account = _user, Validate = false });
         await _host.Manager.AddAsync(new RegistryAddRequest { Scope = "*.example.org", Name = "Internal mirrors", Username = "mirror", Password = "x", Account = _user, Validate = false, VerifyTls = false });
-        await SeedAsync("quay.io/partner", active: false);
+        await SeedAsync("quay.io/partner/*", active: false);
         await ReloadAsync();
         await _page.GetByLabel("Image reference").FillAsync("acme/app:1.2");
         await _page.GetByRole(AriaRole.Button, new() { Name = "Resolve" }).ClickAsync();

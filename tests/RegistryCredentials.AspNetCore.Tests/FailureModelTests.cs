@@ -114,7 +114,7 @@ public class FailureModelTests
             await using (var first = await ApiHost.StartAsync(o => o.Build = b => b.UseSqliteStore(path).UseSecretProtection(p => p.Key = written)))
             {
                 using var client = first.Client("alice");
-                await (await client.AddAsync("docker.io/acme", "kept-secret")).ExpectAsync(201);
+                await (await client.AddAsync("docker.io/acme/*", "kept-secret")).ExpectAsync(201);
             }
 
             await using var host = await ApiHost.StartAsync(o => o.Build = b => b.UseSqliteStore(path).UseSecretProtection(p => p.Key = AesGcmSecretProtector.GenerateKey()));

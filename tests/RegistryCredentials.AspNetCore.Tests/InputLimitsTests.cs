@@ -20,7 +20,7 @@ public class InputLimitsTests
         _host = await ApiHost.StartAsync();
         _alice = _host.Client("alice");
         _kept = "pw-" + Guid.NewGuid().ToString("N");
-        await (await _alice.AddAsync("docker.io/acme", _kept)).ExpectAsync(201);
+        await (await _alice.AddAsync("docker.io/acme/*", _kept)).ExpectAsync(201);
     }
 
     [TearDown]
@@ -130,11 +130,11 @@ public class InputLimitsTests
         // Kestrel on loopback, and a body sent without Content-Length: the limit applies while reading.
         await using var kestrel = await ApiHost.StartAsync(o => o.Kestrel = true);
         using var client = kestrel.Client("alice");
-        await (await client.AddAsync("docker.io/acme", _kept)).ExpectAsync(201);
+        await (await client.AddAsync("docker.io/acme/*", _kept)).ExpectAsync(201);
         var before = await kestrel.SnapshotAsync();
         var content = new StreamContent(new MemoryStream(Body("{\"registry_name\":\"", new string('n', 2 * 1024 * 1024), "\"}")));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var request = new HttpRequestMessage(HttpMethod.Put, "/registries/docker.io%2Facme?validate=false") { Content = content };
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/registries/docker.io%2Facme%2F%2A?validate=false") { Content = content };
         request.Headers.TransferEncodingChunked = true;
 
         await (await client.SendAsync(request)).ExpectAsync(413, RegistryProblemTypes.InvalidBody);
@@ -146,7 +146,7 @@ public class InputLimitsTests
     {
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        var uri = method == "POST" ? "/registries?validate=false" : "/registries/docker.io%2Facme?validate=false";
+        var uri = method == "POST" ? "/registries?validate=false" : "/registries/docker.io%2Facme%2F%2A?validate=false";
         using var request = new HttpRequestMessage(new HttpMethod(method), uri) { Content = content };
         return await _alice.SendAsync(request);
     }

@@ -73,7 +73,7 @@ public class OpenApiTests
     public void Requests_and_responses_have_examples()
     {
         var request = Schema("RegistryConfigurationRequest").GetProperty("examples")[0];
-        Assert.That(request.GetProperty("registry").GetString(), Is.EqualTo("registry.example.com:5000/team"));
+        Assert.That(request.GetProperty("registry").GetString(), Is.EqualTo("registry.example.com:5000/team/*"));
         Assert.That(request.GetProperty("registry_pass").GetString(), Does.StartWith("<"), "a placeholder, not a password");
         Assert.That(Schema("RegistryConfiguration").GetProperty("examples")[0].GetProperty("userId").GetString(), Is.EqualTo("alice"));
         Assert.That(Schema("RegistryConfiguration").GetProperty("examples")[0].TryGetProperty("registry_pass", out _), Is.False);

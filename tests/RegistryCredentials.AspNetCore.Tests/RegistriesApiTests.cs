@@ -42,14 +42,14 @@ public class RegistriesApiTests
         var empty = await (await _alice.GetAsync("/registries")).ExpectAsync(200);
         Assert.That(empty.GetArrayLength(), Is.Zero);
 
-        await (await _alice.AddAsync("quay.io/partner")).ExpectAsync(201);
-        await (await _alice.AddAsync("docker.io/acme")).ExpectAsync(201);
+        await (await _alice.AddAsync("quay.io/partner/*")).ExpectAsync(201);
+        await (await _alice.AddAsync("docker.io/acme/*")).ExpectAsync(201);
         var response = await _alice.GetAsync("/registries");
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/json"));
         Assert.That(response.Headers.CacheControl?.NoStore, Is.True);
         var list = await response.ExpectAsync(200);
 
-        Assert.That(list.EnumerateArray().Select(e => e.GetProperty("registry").GetString()), Is.EqualTo(new[] { "docker.io/acme", "quay.io/partner" }));
+        Assert.That(list.EnumerateArray().Select(e => e.GetProperty("registry").GetString()), Is.EqualTo(new[] { "docker.io/acme/*", "quay.io/partner/*" }));
         foreach (var entry in list.EnumerateArray())
         {
             Assert.That(entry.EnumerateObject().Select(p => p.Name), Is.EquivalentTo(ResponseFields));
@@ -73,14 +73,14 @@ public class RegistriesApiTests
         var body = await response.ExpectAsync(201);
         Assert.Multiple(() =>
         {
-            Assert.That(response.Headers.Location?.OriginalString, Is.EqualTo("/registries/registry.example.com%3A5000%2Fteam"));
+            Assert.That(response.Headers.Location?.OriginalString, Is.EqualTo("/registries/registry.example.com%3A5000%2Fteam%2F%2A"));
             Assert.That(response.Headers.ETag?.Tag, Is.EqualTo("\"1\""));
             Assert.That(body.GetArrayLength(), Is.EqualTo(1), "Anchore answers a list");
         });
         var entry = body[0];
         Assert.Multiple(() =>
         {
-            Assert.That(entry.GetProperty("registry").GetString(), Is.EqualTo("registry.example.com:5000/team"));
+            Assert.That(entry.GetProperty("registry").GetString(), Is.EqualTo("registry.example.com:5000/team/*"));
             Assert.That(entry.GetProperty("registry_name").GetString(), Is.EqualTo("Team"));
             Assert.That(entry.GetProperty("registry_type").GetString(), Is.EqualTo("docker_v2"));
             Assert.That(entry.GetProperty("registry_user").GetString(), Is.EqualTo("ci-puller"));
@@ -194,9 +194,9 @@ public class RegistriesApiTests
     [Test]
     public async Task Post_of_an_existing_scope_is_409_conflict()
     {
-        await (await _alice.AddAsync("docker.io/acme")).ExpectAsync(201);
+        await (await _alice.AddAsync("docker.io/acme/*")).ExpectAsync(201);
         var problem = await (await _alice.AddAsync("docker.io/acme/*", "other")).ExpectAsync(409, RegistryProblemTypes.Conflict);
-        Assert.That(problem.GetProperty("registry").GetString(), Is.EqualTo("docker.io/acme"));
+        Assert.That(problem.GetProperty("registry").GetString(), Is.EqualTo("docker.io/acme/*"));
         Assert.That(await _host.StoredPasswordAsync("acme/app"), Is.EqualTo("pw-1"));
     }
 
@@ -220,8 +220,8 @@ public class RegistriesApiTests
         Assert.That(await _host.SnapshotAsync(), Is.Empty);
     }
 
-    [TestCase("docker.io/acme", "docker.io%2Facme")]
-    [TestCase("docker.io/acme", "docker.io%2facme")]
+    [TestCase("docker.io/acme/*", "docker.io%2Facme%2F%2A")]
+    [TestCase("docker.io/acme/*", "docker.io%2facme%2f%2a")]
     [TestCase("*.example.com", "*.example.com")]
     [TestCase("localhost:5000", "localhost%3A5000")]
     [TestCase("localhost:5000", "localhost:5000")]
@@ -249,9 +249,11 @@ public class RegistriesApiTests
     [Test]
     public async Task Put_changes_fields_and_keeps_the_password_when_it_is_left_out_or_empty()
     {
-        await (await _alice.PostEntryAsync(new { registry = "docker.io/acme", registry_user = "ci", registry_pass = "original", registry_email = "a@example.com" })).ExpectAsync(201);
+        await (await _alice.PostEntryAsync(new { registry = "docker.io/acme/*", registry_user = "ci", registry_pass = "original",
+            registry_email = "a@example.com" })).ExpectAsync(201);
 
-        var response = await _alice.PutEntryAsync("docker.io/acme", new { registry_name = "Acme", registry_user = "ci2", registry_verify = false, registry_pass = "" });
+        var response = await _alice.PutEntryAsync("docker.io/acme/*", new { registry_name = "Acme", registry_user = "ci2", registry_verify = false,
+            registry_pass = "" });
         var entry = (await response.ExpectAsync(200))[0];
         Assert.Multiple(() =>
         {
@@ -263,60 +265,66 @@ public class RegistriesApiTests
         });
         Assert.That(await _host.StoredPasswordAsync("acme/app"), Is.EqualTo("original"));
 
-        await (await _alice.PutEntryAsync("docker.io/acme", new { registry = "docker.io/acme/*", registry_pass = "changed", registry_email = "" })).ExpectAsync(200);
+        await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry = "docker.io/acme/*", registry_pass = "changed",
+            registry_email = "" })).ExpectAsync(200);
         Assert.That(await _host.StoredPasswordAsync("acme/app"), Is.EqualTo("changed"));
-        Assert.That((await _host.Manager.GetAsync("docker.io/acme", "alice")).Email, Is.Null, "empty e-mail removes it");
+        Assert.That((await _host.Manager.GetAsync("docker.io/acme/*", "alice")).Email, Is.Null, "empty e-mail removes it");
     }
 
     [Test]
     public async Task Put_validates_unless_validate_is_false_and_a_failure_changes_nothing()
     {
-        await (await _alice.AddAsync("docker.io/acme", "original")).ExpectAsync(201);
+        await (await _alice.AddAsync("docker.io/acme/*", "original")).ExpectAsync(201);
         var before = await _host.SnapshotAsync();
         _host.Validator!.Result = new RegistryValidationResult(RegistryValidationOutcome.Unauthorized, "401 from the registry");
 
-        await (await _alice.PutEntryAsync("docker.io/acme", new { registry_pass = "wrong" }, validate: true)).ExpectAsync(422, RegistryProblemTypes.ValidationFailed);
+        await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_pass = "wrong" }, validate: true)).ExpectAsync(422,
+            RegistryProblemTypes.ValidationFailed);
         Assert.That(await _host.SnapshotAsync(), Is.EqualTo(before));
 
-        await (await _alice.PutEntryAsync("docker.io/acme", new { registry_pass = "unchecked" }, validate: false)).ExpectAsync(200);
+        await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_pass = "unchecked" }, validate: false)).ExpectAsync(200);
         Assert.That(await _host.StoredPasswordAsync("acme/app"), Is.EqualTo("unchecked"));
     }
 
     [Test]
     public async Task Put_can_never_change_the_scope()
     {
-        await (await _alice.AddAsync("docker.io/acme")).ExpectAsync(201);
-        var problem = await (await _alice.PutEntryAsync("docker.io/acme", new { registry = "docker.io/other" })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
+        await (await _alice.AddAsync("docker.io/acme/*")).ExpectAsync(201);
+        var problem = await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry = "docker.io/other/*" })).ExpectAsync(400,
+            RegistryProblemTypes.InvalidField);
         Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("never changes"));
     }
 
     [Test]
     public async Task Put_with_if_match_updates_only_the_version_it_names()
     {
-        await (await _alice.AddAsync("docker.io/acme")).ExpectAsync(201);
-        await (await _alice.PutEntryAsync("docker.io/acme", new { registry_name = "one" }, ifMatch: "\"1\"")).ExpectAsync(200);
+        await (await _alice.AddAsync("docker.io/acme/*")).ExpectAsync(201);
+        await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_name = "one" }, ifMatch: "\"1\"")).ExpectAsync(200);
 
-        var stale = await (await _alice.PutEntryAsync("docker.io/acme", new { registry_name = "stale" }, ifMatch: "\"1\"")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
+        var stale = await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_name = "stale" }, ifMatch: "\"1\"")).ExpectAsync(412,
+            RegistryProblemTypes.PreconditionFailed);
         Assert.That(stale.GetProperty("detail").GetString(), Does.Contain("version 2"));
-        await (await _alice.PutEntryAsync("docker.io/acme", new { registry_name = "weak" }, ifMatch: "W/\"2\"")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
-        await (await _alice.PutEntryAsync("docker.io/acme", new { registry_name = "garbage" }, ifMatch: "not-an-etag")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
-        Assert.That((await _host.Manager.GetAsync("docker.io/acme", "alice")).Name, Is.EqualTo("one"));
+        await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_name = "weak" }, ifMatch: "W/\"2\"")).ExpectAsync(412,
+            RegistryProblemTypes.PreconditionFailed);
+        await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_name = "garbage" }, ifMatch: "not-an-etag")).ExpectAsync(412,
+            RegistryProblemTypes.PreconditionFailed);
+        Assert.That((await _host.Manager.GetAsync("docker.io/acme/*", "alice")).Name, Is.EqualTo("one"));
 
-        await (await _alice.PutEntryAsync("docker.io/acme", new { registry_name = "two" }, ifMatch: "\"7\", \"2\"")).ExpectAsync(200);
-        await (await _alice.PutEntryAsync("docker.io/acme", new { registry_name = "any" }, ifMatch: "*")).ExpectAsync(200);
+        await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_name = "two" }, ifMatch: "\"7\", \"2\"")).ExpectAsync(200);
+        await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_name = "any" }, ifMatch: "*")).ExpectAsync(200);
         await (await _alice.PutEntryAsync("nope.example.com", new { registry_name = "any" }, ifMatch: "*")).ExpectAsync(404, RegistryProblemTypes.NotFound);
-        Assert.That((await _host.Manager.GetAsync("docker.io/acme", "alice")).Version, Is.EqualTo(4));
+        Assert.That((await _host.Manager.GetAsync("docker.io/acme/*", "alice")).Version, Is.EqualTo(4));
     }
 
     [Test]
     public async Task Concurrent_puts_with_the_same_if_match_give_one_200_and_one_412()
     {
-        await (await _alice.AddAsync("docker.io/acme", "original")).ExpectAsync(201);
+        await (await _alice.AddAsync("docker.io/acme/*", "original")).ExpectAsync(201);
         using var bothChecked = new Barrier(2);
         _host.Validator!.Gate = token => Task.Run(() => Assert.That(bothChecked.SignalAndWait(TimeSpan.FromSeconds(20)), Is.True, "both updates should be in flight at once"), token);
 
-        var first = _alice.PutEntryAsync("docker.io/acme", new { registry_pass = "first", registry_name = "first" }, ifMatch: "\"1\"", validate: true);
-        var second = _alice.PutEntryAsync("docker.io/acme", new { registry_pass = "second", registry_name = "second" }, ifMatch: "\"1\"", validate: true);
+        var first = _alice.PutEntryAsync("docker.io/acme/*", new { registry_pass = "first", registry_name = "first" }, ifMatch: "\"1\"", validate: true);
+        var second = _alice.PutEntryAsync("docker.io/acme/*", new { registry_pass = "second", registry_name = "second" }, ifMatch: "\"1\"", validate: true);
         var responses = await Task.WhenAll(first, second);
 
         var statuses = responses.Select(r => (int)r.StatusCode).OrderBy(s => s).ToArray();
@@ -324,7 +332,7 @@ public class RegistriesApiTests
         var loser = responses.Single(r => r.StatusCode == HttpStatusCode.PreconditionFailed);
         await loser.ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
         var winner = (await responses.Single(r => r.StatusCode == HttpStatusCode.OK).ExpectAsync(200))[0].GetProperty("registry_name").GetString();
-        var stored = await _host.Manager.GetAsync("docker.io/acme", "alice");
+        var stored = await _host.Manager.GetAsync("docker.io/acme/*", "alice");
         Assert.Multiple(async () =>
         {
             Assert.That(stored.Version, Is.EqualTo(2));
@@ -336,10 +344,10 @@ public class RegistriesApiTests
     [Test]
     public async Task Delete_removes_the_entry_and_its_secret()
     {
-        await (await _alice.AddAsync("docker.io/acme")).ExpectAsync(201);
-        var response = await _alice.DeleteAsync("/registries/docker.io%2Facme");
+        await (await _alice.AddAsync("docker.io/acme/*")).ExpectAsync(201);
+        var response = await _alice.DeleteAsync("/registries/docker.io%2Facme%2F%2A");
         await response.ExpectAsync(204);
-        await (await _alice.GetAsync("/registries/docker.io%2Facme")).ExpectAsync(404, RegistryProblemTypes.NotFound);
+        await (await _alice.GetAsync("/registries/docker.io%2Facme%2F%2A")).ExpectAsync(404, RegistryProblemTypes.NotFound);
         Assert.That(await _host.SnapshotAsync(), Is.Empty);
     }
 
@@ -357,28 +365,28 @@ public class RegistriesApiTests
             _alice = _host.Client("alice");
         }
 
-        await (await _alice.AddAsync("docker.io/acme")).ExpectAsync(201);
-        await (await _alice.PutEntryAsync("docker.io/acme", new { registry_name = "two" }, ifMatch: "\"1\"")).ExpectAsync(200);
+        await (await _alice.AddAsync("docker.io/acme/*")).ExpectAsync(201);
+        await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_name = "two" }, ifMatch: "\"1\"")).ExpectAsync(200);
         var before = await _host.SnapshotAsync();
 
-        var stale = await (await _alice.DeleteEntryAsync("docker.io/acme", ifMatch: "\"1\"")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
+        var stale = await (await _alice.DeleteEntryAsync("docker.io/acme/*", ifMatch: "\"1\"")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
         Assert.That(stale.GetProperty("detail").GetString(), Does.Contain("version 2"));
-        await (await _alice.DeleteEntryAsync("docker.io/acme", ifMatch: "W/\"2\"")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
-        await (await _alice.DeleteEntryAsync("docker.io/acme", ifMatch: "not-an-etag")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
+        await (await _alice.DeleteEntryAsync("docker.io/acme/*", ifMatch: "W/\"2\"")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
+        await (await _alice.DeleteEntryAsync("docker.io/acme/*", ifMatch: "not-an-etag")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
         await (await _alice.DeleteEntryAsync("nope.example.com", ifMatch: "*")).ExpectAsync(404, RegistryProblemTypes.NotFound);
         Assert.That(await _host.SnapshotAsync(), Is.EqualTo(before), "a refused delete changes nothing");
         Assert.That(await _host.StoredPasswordAsync("acme/app"), Is.EqualTo("pw-1"));
 
-        await (await _alice.DeleteEntryAsync("docker.io/acme", ifMatch: "\"7\", \"2\"")).ExpectAsync(204);
+        await (await _alice.DeleteEntryAsync("docker.io/acme/*", ifMatch: "\"7\", \"2\"")).ExpectAsync(204);
         Assert.That(await _host.SnapshotAsync(), Is.Empty);
     }
 
     [Test]
     public async Task Deactivate_denies_pulls_and_activate_restores_them_without_a_password()
     {
-        await (await _alice.AddAsync("docker.io/acme", "kept")).ExpectAsync(201);
+        await (await _alice.AddAsync("docker.io/acme/*", "kept")).ExpectAsync(201);
 
-        var deactivated = await _alice.PostAsync("/registries/docker.io%2Facme/deactivate", null);
+        var deactivated = await _alice.PostAsync("/registries/docker.io%2Facme%2F%2A/deactivate", null);
         var entry = (await deactivated.ExpectAsync(200))[0];
         Assert.That(entry.GetProperty("active").GetBoolean(), Is.False);
         Assert.That(deactivated.Headers.ETag?.Tag, Is.EqualTo("\"2\""));
@@ -386,7 +394,7 @@ public class RegistriesApiTests
         Assert.That(denied.GetProperty("result").GetString(), Is.EqualTo("denied"));
         Assert.That(denied.GetProperty("reason").GetString(), Is.EqualTo("entry_inactive"));
 
-        var activated = (await (await _alice.PostAsync("/registries/docker.io%2Facme/activate", null)).ExpectAsync(200))[0];
+        var activated = (await (await _alice.PostAsync("/registries/docker.io%2Facme%2F%2A/activate", null)).ExpectAsync(200))[0];
         Assert.That(activated.GetProperty("active").GetBoolean(), Is.True);
         Assert.That(await _host.StoredPasswordAsync("acme/app"), Is.EqualTo("kept"));
     }
@@ -394,7 +402,7 @@ public class RegistriesApiTests
     [Test]
     public async Task Resolve_says_which_entry_is_used_or_anonymous_or_denied_and_never_the_secret()
     {
-        await (await _alice.AddAsync("docker.io/acme", "resolve-secret")).ExpectAsync(201);
+        await (await _alice.AddAsync("docker.io/acme/*", "resolve-secret")).ExpectAsync(201);
 
         var response = await _alice.GetAsync("/registries/_resolve?image=" + Uri.EscapeDataString("acme/app:1.2"));
         var text = await response.Content.ReadAsStringAsync();
@@ -406,8 +414,8 @@ public class RegistriesApiTests
             Assert.That(credential.GetProperty("repository").GetString(), Is.EqualTo("acme/app"));
             Assert.That(credential.GetProperty("result").GetString(), Is.EqualTo("credential"));
             Assert.That(credential.GetProperty("reason").ValueKind, Is.EqualTo(JsonValueKind.Null));
-            Assert.That(credential.GetProperty("entry").GetProperty("registry").GetString(), Is.EqualTo("docker.io/acme"));
-            Assert.That(credential.GetProperty("message").GetString(), Does.Contain("docker.io/acme"));
+            Assert.That(credential.GetProperty("entry").GetProperty("registry").GetString(), Is.EqualTo("docker.io/acme/*"));
+            Assert.That(credential.GetProperty("message").GetString(), Does.Contain("docker.io/acme/*"));
             Assert.That(text, Does.Not.Contain("resolve-secret"));
         });
 
@@ -435,7 +443,8 @@ public class RegistriesApiTests
             allowed_registries = new[] { "reg.example.com", "*.azurecr.io", "quay.io/partner/*", "reg.example.com" },
         })).ExpectAsync(200);
         Assert.That(written.GetProperty("default_registry").GetString(), Is.EqualTo("reg.example.com"));
-        Assert.That(written.GetProperty("allowed_registries").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(new[] { "reg.example.com", "*.azurecr.io", "quay.io/partner" }));
+        Assert.That(written.GetProperty("allowed_registries").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(new[] { "reg.example.com",
+            "*.azurecr.io", "quay.io/partner/*" }));
 
         var ubuntu = await (await _alice.GetAsync("/registries/_resolve?image=ubuntu:22.04")).ExpectAsync(200);
         Assert.That(ubuntu.GetProperty("registry").GetString(), Is.EqualTo("reg.example.com"));
@@ -486,23 +495,25 @@ public class RegistriesApiTests
     [Test]
     public async Task A_rejected_request_leaves_the_store_as_it_was()
     {
-        await (await _alice.AddAsync("docker.io/acme", "original")).ExpectAsync(201);
-        await (await _alice.PutEntryAsync("docker.io/acme", new { registry_name = "v2" })).ExpectAsync(200);
+        await (await _alice.AddAsync("docker.io/acme/*", "original")).ExpectAsync(201);
+        await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_name = "v2" })).ExpectAsync(200);
         var before = await _host.SnapshotAsync();
 
         await (await _alice.AddAsync("https://docker.io/other")).ExpectAsync(400, RegistryProblemTypes.InvalidScope);
-        await (await _alice.AddAsync("docker.io/acme", "replacement")).ExpectAsync(409, RegistryProblemTypes.Conflict);
-        await (await _alice.PutEntryAsync("docker.io/acme", new { registry_pass = "stale", registry_name = "stale" }, ifMatch: "\"1\"")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
-        await (await _alice.PutEntryAsync("docker.io/acme", new { registry = "docker.io/moved" })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
-        await (await _alice.PutEntryAsync("docker.io/acme", new { registry_user = "a:b" })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
+        await (await _alice.AddAsync("docker.io/acme/*", "replacement")).ExpectAsync(409, RegistryProblemTypes.Conflict);
+        await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_pass = "stale", registry_name = "stale" },
+            ifMatch: "\"1\"")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
+        await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry = "docker.io/moved/*" })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
+        await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_user = "a:b" })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
         await (await _alice.PostEntryAsync(new { registry = "x.example.com", registry_user = "u", registry_pass = "p", registry_type = "nope!" })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
         _host.Validator!.Result = new RegistryValidationResult(RegistryValidationOutcome.Unauthorized, "401");
-        await (await _alice.PutEntryAsync("docker.io/acme", new { registry_pass = "wrong" }, validate: true)).ExpectAsync(422, RegistryProblemTypes.ValidationFailed);
+        await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_pass = "wrong" }, validate: true)).ExpectAsync(422,
+            RegistryProblemTypes.ValidationFailed);
         await (await _alice.PostEntryAsync(new { registry = "new.example.com", registry_user = "u", registry_pass = "p" }, validate: true)).ExpectAsync(422, RegistryProblemTypes.ValidationFailed);
-        await (await _host.Client("bob").DeleteAsync("/registries/docker.io%2Facme")).ExpectAsync(204); // issue 14: deletes nothing of alice's
+        await (await _host.Client("bob").DeleteAsync("/registries/docker.io%2Facme%2F%2A")).ExpectAsync(204); // issue 14: deletes nothing of alice's
         using var browser = _host.Client("alice");
         browser.DefaultRequestHeaders.Add("Origin", "http://localhost");
-        await (await browser.DeleteAsync("/registries/docker.io%2Facme")).ExpectAsync(400, RegistryProblemTypes.AntiforgeryTokenInvalid);
+        await (await browser.DeleteAsync("/registries/docker.io%2Facme%2F%2A")).ExpectAsync(400, RegistryProblemTypes.AntiforgeryTokenInvalid);
 
         Assert.That(await _host.SnapshotAsync(), Is.EqualTo(before));
         Assert.That(await _host.StoredPasswordAsync("acme/app"), Is.EqualTo("original"));

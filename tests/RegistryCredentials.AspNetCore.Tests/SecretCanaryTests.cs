@@ -21,32 +21,33 @@ public class SecretCanaryTests
 
         async Task Call(Func<Task<HttpResponseMessage>> send) => responses.Add(await send());
 
-        await Call(() => alice.PostEntryAsync(new { registry = "docker.io/acme", registry_user = "ci", registry_pass = canary, registry_email = "ci@example.com" }));
-        await Call(() => alice.PostEntryAsync(new { registry = "docker.io/acme", registry_user = "ci", registry_pass = canary }));
+        await Call(() => alice.PostEntryAsync(new { registry = "docker.io/acme/*", registry_user = "ci", registry_pass = canary,
+            registry_email = "ci@example.com" }));
+        await Call(() => alice.PostEntryAsync(new { registry = "docker.io/acme/*", registry_user = "ci", registry_pass = canary }));
         await Call(() => alice.PostEntryAsync(new { registry = "https://docker.io/x", registry_user = "ci", registry_pass = canary }));
         await Call(() => alice.PostEntryAsync(new { registry = "reg.example.com", registry_user = "a:b", registry_pass = canary }));
         await Call(() => alice.PostAsync("/registries", new StringContent("{\"registry_pass\": " + canary + "}", Encoding.UTF8, "application/json")));
         await Call(() => alice.PostAsync("/registries", new StringContent("{\"registry_pass\": \"" + canary + "\", \"registry\": [1]}", Encoding.UTF8, "application/json")));
         await Call(() => alice.GetAsync("/registries"));
-        await Call(() => alice.GetAsync("/registries/docker.io%2Facme"));
+        await Call(() => alice.GetAsync("/registries/docker.io%2Facme%2F%2A"));
         await Call(() => alice.GetAsync("/registries/_resolve?image=acme/app:1"));
-        await Call(() => alice.PutEntryAsync("docker.io/acme", new { registry_pass = canary2 }, ifMatch: "\"9\""));
+        await Call(() => alice.PutEntryAsync("docker.io/acme/*", new { registry_pass = canary2 }, ifMatch: "\"9\""));
         host.Validator!.Result = new RegistryValidationResult(RegistryValidationOutcome.Unauthorized, "401 from the registry");
-        await Call(() => alice.PutEntryAsync("docker.io/acme", new { registry_pass = canary2 }, validate: true));
+        await Call(() => alice.PutEntryAsync("docker.io/acme/*", new { registry_pass = canary2 }, validate: true));
         await Call(() => alice.PostEntryAsync(new { registry = "other.example.com", registry_user = "ci", registry_pass = canary2 }, validate: true));
-        await Call(() => alice.PutEntryAsync("docker.io/acme", new { registry_pass = canary2, registry_name = "Acme" }));
-        await Call(() => alice.PostAsync("/registries/docker.io%2Facme/deactivate", null));
+        await Call(() => alice.PutEntryAsync("docker.io/acme/*", new { registry_pass = canary2, registry_name = "Acme" }));
+        await Call(() => alice.PostAsync("/registries/docker.io%2Facme%2F%2A/deactivate", null));
         await Call(() => alice.GetAsync("/registries/_resolve?image=acme/app:1"));
-        await Call(() => alice.PostAsync("/registries/docker.io%2Facme/activate", null));
+        await Call(() => alice.PostAsync("/registries/docker.io%2Facme%2F%2A/activate", null));
         await Call(() => alice.GetAsync("/registries/_resolve?image=acme/app:1"));
         await Call(() => alice.GetAsync("/registries/_settings"));
         await Call(() => alice.PutAsJsonAsync("/registries/_settings", new { default_registry = "reg.example.com", allowed_registries = new[] { "docker.io" } }));
-        await Call(() => host.Client("bob").GetAsync("/registries/docker.io%2Facme"));
+        await Call(() => host.Client("bob").GetAsync("/registries/docker.io%2Facme%2F%2A"));
         await Call(() => alice.GetAsync("/registries-ui"));
         await Call(() => alice.GetAsync("/registries-ui/app.js"));
         await Call(() => alice.GetAsync("/openapi/v1.json"));
-        await Call(() => alice.DeleteAsync("/registries/docker.io%2Facme"));
-        await Call(() => alice.DeleteAsync("/registries/docker.io%2Facme"));
+        await Call(() => alice.DeleteAsync("/registries/docker.io%2Facme%2F%2A"));
+        await Call(() => alice.DeleteAsync("/registries/docker.io%2Facme%2F%2A"));
 
         Assert.That(await host.StoredPasswordAsync("acme/app"), Is.Null, "deleted at the end");
         var texts = new List<string>();

@@ -130,9 +130,10 @@ public class StartupCheckTests
         using var client = host.Client("alice");
         var html = await client.GetStringAsync("/admin/creds-ui");
         Assert.That(html, Does.Contain("data-api=\"/admin/creds\"").And.Contain("src=\"/admin/creds-ui/app.js\""));
-        var created = await client.PostAsJsonAsync("/admin/creds?validate=false", new { registry = "docker.io/acme", registry_user = "ci", registry_pass = "pw" });
+        var created = await client.PostAsJsonAsync("/admin/creds?validate=false", new { registry = "docker.io/acme/*", registry_user = "ci",
+            registry_pass = "pw" });
         await created.ExpectAsync(201);
-        Assert.That(created.Headers.Location?.OriginalString, Is.EqualTo("/admin/creds/docker.io%2Facme"));
-        Assert.That((await client.GetAsync("/admin/creds/docker.io%2Facme")).StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK));
+        Assert.That(created.Headers.Location?.OriginalString, Is.EqualTo("/admin/creds/docker.io%2Facme%2F%2A"));
+        Assert.That((await client.GetAsync("/admin/creds/docker.io%2Facme%2F%2A")).StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK));
     }
 }

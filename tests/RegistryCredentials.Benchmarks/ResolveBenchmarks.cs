@@ -14,6 +14,7 @@ public class ResolveBenchmarks
     private ResolverFixture _fixture = null!;
     private IRegistryCredentialResolver _resolver = null!;
     private ImageReference _deepPath = null!;
+    private ImageReference _exact = null!;
     private ImageReference _miss = null!;
     private ImageReference _globHost = null!;
 
@@ -26,6 +27,7 @@ public class ResolveBenchmarks
         _fixture = await ResolverFixture.CreateAsync(EntryCount);
         _resolver = _fixture.Resolver;
         _deepPath = _fixture.DeepPath;
+        _exact = _fixture.ExactRepository;
         _miss = _fixture.Miss;
         _globHost = _fixture.GlobHost;
     }
@@ -33,9 +35,13 @@ public class ResolveBenchmarks
     [GlobalCleanup]
     public void Cleanup() => _fixture.Dispose();
 
-    /// <summary><c>reg5.example.com/team3/app/sub/img:1</c> → the credential of <c>reg5.example.com/team3</c>.</summary>
+    /// <summary><c>reg5.example.com/team3/app/sub/img:1</c> → the credential of the subtree <c>reg5.example.com/team3/*</c>.</summary>
     [Benchmark]
     public RegistryResolution DeepPathHit() => Resolve(_deepPath);
+
+    /// <summary><c>reg5.example.com/team3/app/sub/tool:1</c> → the credential of the repository <c>reg5.example.com/team3/app/sub/tool</c>.</summary>
+    [Benchmark]
+    public RegistryResolution ExactRepositoryHit() => Resolve(_exact);
 
     /// <summary><c>unknown.example.org/x/y</c> → anonymous.</summary>
     [Benchmark]

@@ -11,8 +11,11 @@ namespace RegistryCredentials.Benchmarks;
 /// </summary>
 internal sealed class ResolverFixture : IDisposable
 {
-    /// <summary>The entry a deep path under <c>reg5.example.com/team3</c> must match.</summary>
-    public const string DeepPathScope = "reg5.example.com/team3";
+    /// <summary>The subtree a deep path under <c>reg5.example.com/team3</c> must match.</summary>
+    public const string DeepPathScope = "reg5.example.com/team3/*";
+
+    /// <summary>The one repository <see cref="ExactRepository"/> must match (beating <see cref="DeepPathScope"/> above it).</summary>
+    public const string ExactScope = "reg5.example.com/team3/app/sub/tool";
 
     /// <summary>The glob entry <c>eu.region0.example.net/…</c> must match.</summary>
     public const string GlobScope = "*.region0.example.net";
@@ -27,8 +30,11 @@ internal sealed class ResolverFixture : IDisposable
 
     public IRegistryCredentialResolver Resolver { get; }
 
-    /// <summary><c>reg5.example.com/team3/app/sub/img:1</c>: four path segments, matched by <see cref="DeepPathScope"/>.</summary>
+    /// <summary><c>reg5.example.com/team3/app/sub/img:1</c>: four path segments, matched by the subtree <see cref="DeepPathScope"/>.</summary>
     public ImageReference DeepPath { get; } = ImageReference.Parse("reg5.example.com/team3/app/sub/img:1");
+
+    /// <summary><c>reg5.example.com/team3/app/sub/tool:1</c>: matched by the exact repository <see cref="ExactScope"/>.</summary>
+    public ImageReference ExactRepository { get; } = ImageReference.Parse("reg5.example.com/team3/app/sub/tool:1");
 
     /// <summary><c>unknown.example.org/x/y</c>: no entry matches, so anonymous.</summary>
     public ImageReference Miss { get; } = ImageReference.Parse("unknown.example.org/x/y");
@@ -64,6 +70,7 @@ internal sealed class ResolverFixture : IDisposable
         started = Stopwatch.GetTimestamp();
         await fixture.ExpectAsync(fixture.DeepPath, RegistryResolutionKind.Credential, DeepPathScope);
         var indexed = Stopwatch.GetElapsedTime(started);
+        await fixture.ExpectAsync(fixture.ExactRepository, RegistryResolutionKind.Credential, ExactScope);
         await fixture.ExpectAsync(fixture.Miss, RegistryResolutionKind.Anonymous, null);
         await fixture.ExpectAsync(fixture.GlobHost, RegistryResolutionKind.Credential, GlobScope);
 
@@ -76,8 +83,8 @@ internal sealed class ResolverFixture : IDisposable
 
     /// <summary>
     /// <paramref name="count"/> distinct scopes: the benchmark targets, then per host <c>reg{i}.example.com</c> a
-    /// whole-registry entry and paths one, two and three segments deep, with one glob host
-    /// (<c>*.region{k}.example.net</c>, some with a path) in every 100 entries.
+    /// whole-registry entry, a subtree one segment deep, an exact repository two segments deep and a subtree three
+    /// segments deep, with one glob host (<c>*.region{k}.example.net</c>, some with a subtree) in every 100 entries.
     /// </summary>
     private static List<string> Scopes(int count)
     {
@@ -92,6 +99,7 @@ internal sealed class ResolverFixture : IDisposable
         }
 
         Add(DeepPathScope);
+        Add(ExactScope);
         Add(GlobScope);
         Add("reg5.example.com");
         for (var n = 0; scopes.Count < count; n++)
@@ -101,7 +109,7 @@ internal sealed class ResolverFixture : IDisposable
                 var k = (n / 100) + 1;
                 Add(n % 200 == 99
                     ? string.Create(CultureInfo.InvariantCulture, $"*.region{k}.example.net")
-                    : string.Create(CultureInfo.InvariantCulture, $"*.region{k}.example.net/team{k % 7}"));
+                    : string.Create(CultureInfo.InvariantCulture, $"*.region{k}.example.net/team{k % 7}/*"));
                 continue;
             }
 
@@ -110,9 +118,9 @@ internal sealed class ResolverFixture : IDisposable
             Add((n % 4) switch
             {
                 0 => string.Create(CultureInfo.InvariantCulture, $"reg{i}.example.com"),
-                1 => string.Create(CultureInfo.InvariantCulture, $"reg{i}.example.com/team{team}"),
+                1 => string.Create(CultureInfo.InvariantCulture, $"reg{i}.example.com/team{team}/*"),
                 2 => string.Create(CultureInfo.InvariantCulture, $"reg{i}.example.com/team{team}/app"),
-                _ => string.Create(CultureInfo.InvariantCulture, $"reg{i}.example.com/team{(team + 1) % 7}/app/sub{i % 3}"),
+                _ => string.Create(CultureInfo.InvariantCulture, $"reg{i}.example.com/team{(team + 1) % 7}/app/sub{i % 3}/*"),
             });
         }
 

@@ -38,7 +38,7 @@ public sealed class CredentialHelperProtocolTests
     [Test]
     public async Task Unknown_servers_and_empty_input_answer_on_stdout_with_exit_1()
     {
-        await AddAsync("docker.io/acme", "acme", "acme-pw");
+        await AddAsync("docker.io/acme/*", "acme", "acme-pw");
 
         var unknown = await HelperAsync("get", "ghcr.io\n");
         var hubWithOnlyAPathEntry = await HelperAsync("get", "https://index.docker.io/v1/\n");

@@ -148,11 +148,11 @@ public sealed class DockerConfigInteropTests
     public async Task Export_all_makes_a_dockerconfigjson_secret_that_imports_back_into_an_empty_store()
     {
         await AddAsync("docker.io", "hub-user", "hub-secret");
-        await AddAsync("docker.io/acme", "acme-user", "acme-secret");
+        await AddAsync("docker.io/acme/*", "acme-user", "acme-secret");
         await AddAsync("registry.example.com:5000", "plain-user", "plain-secret", "--email", "ops@example.com");
-        await AddAsync("quay.io/partner", "partner", "partner-secret");
+        await AddAsync("quay.io/partner/*", "partner", "partner-secret");
         await AddAsync("*.example.org", "glob", "glob-secret");
-        await _sandbox.RunOkAsync("registry", "deactivate", "quay.io/partner");
+        await _sandbox.RunOkAsync("registry", "deactivate", "quay.io/partner/*");
 
         var yaml = await _sandbox.RunAsync("export", "dockerconfigjson", "--all");
         var json = await _sandbox.RunAsync("export", "dockerconfigjson", "--all", "-o", "json", "--name", "pull-secret", "--namespace", "ci");
@@ -165,7 +165,7 @@ public sealed class DockerConfigInteropTests
         {
             Assert.That(yaml.ExitCode, Is.Zero, yaml.ToString());
             Assert.That(yaml.Stdout, Does.StartWith("apiVersion: v1\nkind: Secret\nmetadata:\n  name: regcred\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: "));
-            Assert.That(yaml.Stderr, Does.Contain("quay.io/partner is deactivated").And.Contain("*.example.org has a glob host"));
+            Assert.That(yaml.Stderr, Does.Contain("quay.io/partner/* is deactivated").And.Contain("*.example.org has a glob host"));
             Assert.That(secret.Text("kind"), Is.EqualTo("Secret"));
             Assert.That(secret.Text("type"), Is.EqualTo("kubernetes.io/dockerconfigjson"));
             Assert.That(secret.GetProperty("metadata").Text("name"), Is.EqualTo("pull-secret"));
@@ -191,7 +191,7 @@ public sealed class DockerConfigInteropTests
             Assert.That(list, Is.EqualTo(new Dictionary<string, string?>
             {
                 ["docker.io"] = "hub-user",
-                ["docker.io/acme"] = "acme-user",
+                ["docker.io/acme/*"] = "acme-user",
                 ["registry.example.com:5000"] = "plain-user",
             }));
             Assert.That(acme.Text("password"), Is.EqualTo("acme-secret"));

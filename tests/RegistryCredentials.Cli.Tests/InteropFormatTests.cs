@@ -13,8 +13,13 @@ public sealed class InteropFormatTests
     [TestCase("http://registry.example.com:5000/", "registry.example.com:5000")]
     [TestCase("https://registry.example.com/v2/", "registry.example.com")]
     [TestCase("HTTPS://Registry.Example.com", "registry.example.com")]
-    [TestCase("quay.io/partner", "quay.io/partner")]
-    [TestCase("https://quay.io/v2/partner/", "quay.io/partner")]
+    // containers-auth.json namespace keys cover the repositories below them: containers/image looks a reference up under
+    // its repository, then each parent path by whole segments, then the host (pkg/docker/config/config.go,
+    // authKeyLookupOrder; docs/containers-auth.json.5.md). So the key is the subtree host/path/*.
+    [TestCase("quay.io/partner", "quay.io/partner/*")]
+    [TestCase("https://quay.io/v2/partner/", "quay.io/partner/*")]
+    [TestCase("docker.io/acme", "docker.io/acme/*")]
+    [TestCase("quay.io/ns/app", "quay.io/ns/app/*")]
     [TestCase("  127.0.0.1:5000 ", "127.0.0.1:5000")]
     [TestCase("[::1]:5000", "[::1]:5000")]
     public void Docker_server_addresses_normalise_to_scopes(string address, string scope) =>

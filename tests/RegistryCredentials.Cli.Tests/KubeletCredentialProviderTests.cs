@@ -70,7 +70,7 @@ public sealed class KubeletCredentialProviderTests
     public async Task Docker_Hub_images_are_keyed_index_docker_io_and_path_scoped_entries_ask_for_an_image_cache_key()
     {
         await AddAsync("docker.io", "hub", "hub-secret");
-        await AddAsync("registry.example.com/team", "team", "team-secret");
+        await AddAsync("registry.example.com/team/*", "team", "team-secret");
         await AddAsync("registry.example.com", "all", "all-secret");
         await _sandbox.RunOkAsync("settings", "set", "default-registry", "registry.example.com");
 
@@ -93,8 +93,8 @@ public sealed class KubeletCredentialProviderTests
     [Test]
     public async Task Anonymous_images_get_an_empty_auth_and_denied_ones_exit_5()
     {
-        await AddAsync("quay.io/partner", "partner", "partner-secret");
-        await _sandbox.RunOkAsync("registry", "deactivate", "quay.io/partner");
+        await AddAsync("quay.io/partner/*", "partner", "partner-secret");
+        await _sandbox.RunOkAsync("registry", "deactivate", "quay.io/partner/*");
 
         var anonymous = await RequestAsync(Request("credentialprovider.kubelet.k8s.io/v1", "ghcr.io/x/y:1"));
         var denied = await RequestAsync(Request("credentialprovider.kubelet.k8s.io/v1", "quay.io/partner/tool:3"));

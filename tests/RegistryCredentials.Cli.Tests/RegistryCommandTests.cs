@@ -19,7 +19,8 @@ public sealed class RegistryCommandTests
     public async Task Add_list_and_get_print_the_anchorectl_table_and_never_the_password()
     {
         const string password = "pw-Table-7c1f9e";
-        var add = await _sandbox.RunWithPasswordAsync(password, "registry", "add", "registry.example.com:5000/team", "--username", "ci", "--name", "Team registry", "--validate=false");
+        var add = await _sandbox.RunWithPasswordAsync(password, "registry", "add", "registry.example.com:5000/team/*", "--username", "ci", "--name",
+            "Team registry", "--validate=false");
         var list = await _sandbox.RunOkAsync("registry", "list");
         var get = await _sandbox.RunOkAsync("registry", "get", "registry.example.com:5000/team/*");
 
@@ -56,18 +57,18 @@ public sealed class RegistryCommandTests
     public async Task List_and_get_with_json_output_use_anchore_field_names_and_hold_no_password()
     {
         const string password = "pw-Json-2b7d41";
-        await RunAddAsync(password, "quay.io/partner", "--username", "partner", "--email", "ops@example.com", "--secure-connection=false");
+        await RunAddAsync(password, "quay.io/partner/*", "--username", "partner", "--email", "ops@example.com", "--secure-connection=false");
         await RunAddAsync(password, "docker.io/acme/*", "--username", "acme-ci", "--type", "docker_v2");
-        await _sandbox.RunOkAsync("registry", "deactivate", "quay.io/partner");
+        await _sandbox.RunOkAsync("registry", "deactivate", "quay.io/partner/*");
 
         var list = Json.Parse((await _sandbox.RunOkAsync("registry", "list", "-o", "json")).Stdout);
-        var get = Json.Parse((await _sandbox.RunOkAsync("registry", "get", "quay.io/partner", "--output", "json")).Stdout);
+        var get = Json.Parse((await _sandbox.RunOkAsync("registry", "get", "quay.io/partner/*", "--output", "json")).Stdout);
 
         Assert.Multiple(() =>
         {
             Assert.That(list.ValueKind, Is.EqualTo(JsonValueKind.Array));
-            Assert.That(list.EnumerateArray().Select(e => e.Text("registry")), Is.EqualTo(new[] { "docker.io/acme", "quay.io/partner" }));
-            Assert.That(get.Text("registry"), Is.EqualTo("quay.io/partner"));
+            Assert.That(list.EnumerateArray().Select(e => e.Text("registry")), Is.EqualTo(new[] { "docker.io/acme/*", "quay.io/partner/*" }));
+            Assert.That(get.Text("registry"), Is.EqualTo("quay.io/partner/*"));
             Assert.That(get.Text("registry_user"), Is.EqualTo("partner"));
             Assert.That(get.Text("registry_type"), Is.EqualTo("docker_v2"));
             Assert.That(get.Text("registry_email"), Is.EqualTo("ops@example.com"));
@@ -122,7 +123,8 @@ public sealed class RegistryCommandTests
         var key = "{\n  \"type\": \"service_account\",\n  \"project_id\": \"demo\",\n  \"private_key\": \"-----BEGIN PRIVATE KEY-----\\n"
             + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))
             + "\\n-----END PRIVATE KEY-----\\n\",\n  \"client_email\": \"ci@demo.iam.gserviceaccount.com\"\n}";
-        var add = await _sandbox.RunAsync(["registry", "add", "registry.example.com/demo", "--username", "_json_key", "--password-stdin", "--validate=false"], key + "\n");
+        var add = await _sandbox.RunAsync(["registry", "add", "registry.example.com/demo/*", "--username", "_json_key", "--password-stdin",
+            "--validate=false"], key + "\n");
         var addTwo = await _sandbox.RunAsync(["registry", "add", "other.example.com", "--username", "_json_key", "--password-stdin", "--validate=false"], key + "\n\n");
         var addCrLf = await _sandbox.RunAsync(["registry", "add", "crlf.example.com", "--username", "_json_key", "--password-stdin", "--validate=false"], key + "\r\n");
         var emptyStdin = await _sandbox.RunAsync(["registry", "add", "empty.example.com", "--username", "u", "--password-stdin", "--validate=false"], "\n");
@@ -147,7 +149,7 @@ public sealed class RegistryCommandTests
             Assert.That(Json.DecodeRegistryAuth(storedCrLf.Stdout).Text("password"), Is.EqualTo(key));
         });
         await _sandbox.RunOkAsync("registry", "list");
-        await _sandbox.RunOkAsync("registry", "get", "registry.example.com/demo", "-o", "json");
+        await _sandbox.RunOkAsync("registry", "get", "registry.example.com/demo/*", "-o", "json");
         _sandbox.AssertNeverPrinted("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", stored, storedTwo, storedCrLf);
     }
 
@@ -182,13 +184,13 @@ public sealed class RegistryCommandTests
     [Test]
     public async Task Deactivate_denies_pulls_activate_restores_them_and_delete_removes_the_entry()
     {
-        await RunAddAsync("acme-pw-1", "docker.io/acme", "--username", "acme-ci");
-        var deactivated = await _sandbox.RunOkAsync("registry", "deactivate", "docker.io/acme", "-o", "json");
+        await RunAddAsync("acme-pw-1", "docker.io/acme/*", "--username", "acme-ci");
+        var deactivated = await _sandbox.RunOkAsync("registry", "deactivate", "docker.io/acme/*", "-o", "json");
         var denied = await _sandbox.RunAsync("resolve", "acme/app:1");
-        var activated = await _sandbox.RunOkAsync("registry", "activate", "docker.io/acme", "-o", "json");
+        var activated = await _sandbox.RunOkAsync("registry", "activate", "docker.io/acme/*", "-o", "json");
         var allowed = await _sandbox.RunAsync("resolve", "acme/app:1");
-        var deleted = await _sandbox.RunAsync("registry", "delete", "docker.io/acme");
-        var gone = await _sandbox.RunAsync("registry", "get", "docker.io/acme");
+        var deleted = await _sandbox.RunAsync("registry", "delete", "docker.io/acme/*");
+        var gone = await _sandbox.RunAsync("registry", "get", "docker.io/acme/*");
         var anonymous = await _sandbox.RunAsync("resolve", "acme/app:1", "-o", "json");
 
         Assert.Multiple(() =>

@@ -13,7 +13,7 @@ namespace RegistryCredentials.Google.Tests;
 public class GoogleApplicationDefaultTests
 {
     private const string EnvironmentVariable = "GOOGLE_APPLICATION_CREDENTIALS";
-    private const string Scope = "europe-docker.pkg.dev/acme";
+    private const string Scope = "europe-docker.pkg.dev/acme/*";
 
     private static RegistryAddRequest Request(bool validate = true) =>
         new() { Scope = Scope, Username = GoogleUsernames.ApplicationDefault, Password = "-", Validate = validate };
@@ -43,7 +43,7 @@ public class GoogleApplicationDefaultTests
         await host.Manager.AddAsync(Request(validate: false));
         options.AllowApplicationDefault = false; // as after a configuration change
 
-        var exception = await GoogleHosts.CatchAsync(async () => await host.Resolver.ResolveAsync(Scope + "/app:1"));
+        var exception = await GoogleHosts.CatchAsync(async () => await host.Resolver.ResolveAsync(Scope[..^2] + "/app:1"));
         Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.ApplicationDefaultNotAllowed));
     }
 
@@ -66,7 +66,7 @@ public class GoogleApplicationDefaultTests
                 It.Is<RegistryCredential>(c => c.Username == "oauth2accesstoken" && c.Secret.Reveal() == oauth.IssuedTokens[0]),
                 It.IsAny<CancellationToken>()), Times.Once);
 
-            var credential = (await host.Resolver.ResolveAsync(Scope + "/app:1")).Credential!;
+            var credential = (await host.Resolver.ResolveAsync(Scope[..^2] + "/app:1")).Credential!;
             Assert.Multiple(() =>
             {
                 Assert.That(credential.Username, Is.EqualTo("oauth2accesstoken"));

@@ -39,7 +39,8 @@ public class GoogleDependencyInjectionTests
     public async Task Without_AddGoogle_a_google_host_is_refused()
     {
         using var host = new TestHost();
-        var exception = await GoogleHosts.CatchAsync(() => host.Manager.AddAsync(new RegistryAddRequest { Scope = "gcr.io/acme", Username = "_json_key", Password = "{}" }));
+        var exception = await GoogleHosts.CatchAsync(
+            () => host.Manager.AddAsync(new RegistryAddRequest { Scope = "gcr.io/acme/*", Username = "_json_key", Password = "{}" }));
         Assert.That(exception, Is.InstanceOf<RegistryTypeNotSupportedException>());
     }
 

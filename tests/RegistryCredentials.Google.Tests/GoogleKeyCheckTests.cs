@@ -17,7 +17,7 @@ public class GoogleKeyCheckTests
     [OneTimeTearDown]
     public void OneTimeTearDown() => _account.Dispose();
 
-    private static RegistryAddRequest Request(string username, string password, string scope = "us-docker.pkg.dev/acme-project") =>
+    private static RegistryAddRequest Request(string username, string password, string scope = "us-docker.pkg.dev/acme-project/*") =>
         new() { Scope = scope, Username = username, Password = password };
 
     /// <summary>Adds, expecting a <see cref="GoogleCredentialException"/> of <paramref name="error"/>, and checks the store is untouched and nothing of the key is in the message.</summary>
@@ -66,7 +66,7 @@ public class GoogleKeyCheckTests
     public async Task Base64_key_is_checked_decoded_and_passed_through_as_given()
     {
         using var host = GoogleHosts.Create();
-        await host.Manager.AddAsync(Request(GoogleUsernames.JsonKeyBase64, _account.Base64, "gcr.io/acme-project"));
+        await host.Manager.AddAsync(Request(GoogleUsernames.JsonKeyBase64, _account.Base64, "gcr.io/acme-project/*"));
 
         var resolution = await host.Resolver.ResolveAsync("gcr.io/acme-project/app");
         Assert.That(resolution.Credential!.Username, Is.EqualTo("_json_key_base64"));
@@ -227,7 +227,8 @@ public class GoogleKeyCheckTests
     public async Task A_google_host_with_type_docker_v2_takes_any_user_name()
     {
         using var host = GoogleHosts.Create();
-        var entry = await host.Manager.AddAsync(new RegistryAddRequest { Scope = "gcr.io/acme", Username = "ci-user", Password = TestHost.NewSecret(), Type = RegistryType.DockerV2 });
+        var entry = await host.Manager.AddAsync(
+            new RegistryAddRequest { Scope = "gcr.io/acme/*", Username = "ci-user", Password = TestHost.NewSecret(), Type = RegistryType.DockerV2 });
         Assert.That(entry.Type, Is.EqualTo(RegistryType.DockerV2));
     }
 

@@ -17,7 +17,7 @@ namespace RegistryCredentials.Google.Tests;
 [TestFixture]
 public sealed class GoogleProviderConformanceTests : RegistryProviderConformanceTests
 {
-    private const string Scope = "us-docker.pkg.dev/acme";
+    private const string Scope = "us-docker.pkg.dev/acme/*";
     private readonly List<TestServiceAccount> _keys = [];
     private FakeGoogleOAuthServer _oauth = null!;
 
@@ -54,7 +54,7 @@ public sealed class GoogleProviderConformanceTests : RegistryProviderConformance
             Username = GoogleUsernames.JsonKey,
             Secret = key.Json,
             SecretFragments = key.SecretFragments,
-            Image = Scope + "/app:1",
+            Image = Scope[..^2] + "/app:1",
         };
     }
 

@@ -40,16 +40,16 @@ public class GoogleTelemetryTests
         oauth.Clock = host.Time.GetUtcNow;
 
         // A key exchanged for an access token; a key the token endpoint refuses.
-        await Add(host, "us-docker.pkg.dev/trusted", GoogleUsernames.JsonKey, trusted.Json);
+        await Add(host, "us-docker.pkg.dev/trusted/*", GoogleUsernames.JsonKey, trusted.Json);
         await host.Resolver.ResolveAsync("us-docker.pkg.dev/trusted/repo/app:1");
-        await Add(host, "us-docker.pkg.dev/unknown", GoogleUsernames.JsonKey, unknown.Json);
+        await Add(host, "us-docker.pkg.dev/unknown/*", GoogleUsernames.JsonKey, unknown.Json);
         var refused = await GoogleHosts.CatchAsync(async () => await host.Resolver.ResolveAsync("us-docker.pkg.dev/unknown/repo/app:1"));
         Assert.That(refused, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.TokenRequestFailed));
 
         // Application Default Credentials pointing at a file that is not there. Google.Apis.Auth finds ADC once per
         // process: when an earlier test already found a key file (whose token endpoint is gone), the token request fails
         // instead. Either way the failure is tagged with its source and its kind.
-        await Add(host, "europe-docker.pkg.dev/adc", GoogleUsernames.ApplicationDefault, "-");
+        await Add(host, "europe-docker.pkg.dev/adc/*", GoogleUsernames.ApplicationDefault, "-");
         var saved = Environment.GetEnvironmentVariable(EnvironmentVariable);
         string adcErrorType;
         try

@@ -14,7 +14,7 @@ namespace RegistryCredentials.Google.Tests;
 /// </summary>
 public class GoogleTokenExchangeTests
 {
-    private const string Scope = "us-docker.pkg.dev/acme-project";
+    private const string Scope = "us-docker.pkg.dev/acme-project/*";
     private const string Image = "us-docker.pkg.dev/acme-project/repo/app:1";
     private FakeGoogleOAuthServer _oauth = null!;
     private TestServiceAccount _account = null!;

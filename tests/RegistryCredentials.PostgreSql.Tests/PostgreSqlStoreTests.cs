@@ -155,7 +155,7 @@ public sealed class PostgreSqlStoreTests
 
         await nodeA.GetRequiredService<IRegistryManager>().AddAsync(new RegistryAddRequest
         {
-            Scope = "reg.example.com/team",
+            Scope = "reg.example.com/team/*",
             Username = "ci",
             Password = "from-node-a",
             Validate = false,
@@ -201,7 +201,7 @@ public sealed class PostgreSqlStoreTests
         await using var node = Node(services => services.AddRegistryCredentials().UsePostgreSqlStore(_server.ConnectionString(), o => o.Schema = schema));
         await node.GetRequiredService<IRegistryManager>().AddAsync(new RegistryAddRequest
         {
-            Scope = "reg.example.com/team",
+            Scope = "reg.example.com/team/*",
             Username = "ci-user",
             Password = canary,
             Email = "ops@example.com",
@@ -210,7 +210,7 @@ public sealed class PostgreSqlStoreTests
 
         // The protector's bytes round-trip exactly, and decrypt to the password.
         var store = node.GetRequiredService<IRegistryStore>();
-        var record = (await store.GetAsync(RegistryAccounts.Default, RegistryScope.Parse("reg.example.com/team")))!;
+        var record = (await store.GetAsync(RegistryAccounts.Default, RegistryScope.Parse("reg.example.com/team/*")))!;
         await using (var connection = new NpgsqlConnection(_server.ConnectionString(extra: "Pooling=false")))
         {
             await connection.OpenAsync();
@@ -273,7 +273,7 @@ public sealed class PostgreSqlStoreTests
         var manager = node.GetRequiredService<IRegistryManager>();
         await manager.AddAsync(new RegistryAddRequest
         {
-            Scope = "reg.example.com/team",
+            Scope = "reg.example.com/team/*",
             Username = "ci",
             Password = "s3cret-for-test",
             Validate = false,
@@ -283,7 +283,7 @@ public sealed class PostgreSqlStoreTests
         Assert.That(resolution.HasCredential, Is.True, resolution.Message);
         Assert.That(resolution.Credential!.Username, Is.EqualTo("ci"));
         Assert.That(resolution.Credential.Secret.Reveal(), Is.EqualTo("s3cret-for-test"));
-        Assert.That((await manager.ListAsync()).Single().Scope.Value, Is.EqualTo("reg.example.com/team"));
+        Assert.That((await manager.ListAsync()).Single().Scope.Value, Is.EqualTo("reg.example.com/team/*"));
         Assert.That(await _server.ScalarAsync<long>("SELECT count(*) FROM registry_credentials.entries", database), Is.EqualTo(1));
     }
 

@@ -20,13 +20,23 @@ public class ImageReferenceTests
     private static readonly string Tag128 = new('t', 128);
     private static readonly string Tag129 = new('t', 129);
 
-    // "a.io/" + 250 = 255 characters: the longest name; one more is too long.
+    // distribution/reference (reference.go) limits the repository path alone to 255 characters, not registry and path.
     private static readonly string Path250 = new('a', 250);
-    private static readonly string Path251 = new('a', 251);
+    private static readonly string Path255 = new('a', 255);
+    private static readonly string Path256 = new('a', 256);
 
-    // "docker.io/library/" is 18 characters: a single-segment Hub name may be 237 characters.
+    // "library/" is 8 characters and counts: a single-segment Hub name may be 247 characters.
     private static readonly string HubName237 = new('n', 237);
-    private static readonly string HubName238 = new('n', 238);
+    private static readonly string HubName247 = new('n', 247);
+    private static readonly string HubName248 = new('n', 248);
+
+    // reference_test.go: strings.Repeat("a/", 127) + "a" is a 255-character path.
+    private static readonly string Slashes255 = string.Concat(Enumerable.Repeat("a/", 127)) + "a";
+
+    // normalize_test.go's 64-hex name: refused alone, accepted with a registry.
+    private const string Id64 = "1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e1d3c5b7a9f1e3d5d7c9b1a3f5e7d9c1b3a";
+    private const string Song64 = "thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev";
+    private const string FfDigest = "sha256:ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff";
 
     private static readonly string Label64 = new('h', 64);
     private static readonly string HostTooLong = string.Join('.', new string('a', 63), new string('b', 63), new string('c', 63), new string('d', 63)) + ".io";
@@ -114,9 +124,45 @@ public class ImageReferenceTests
         yield return V("app@multihash+base58:" + Hex32, Hub, Hub, null, "library/app", null, "multihash+base58:" + Hex32, true, "app");
         yield return V("app@foo.bar-baz_qux:ABCDEF0123456789ABCDEF0123456789abcd", Hub, Hub, null, "library/app", null, "foo.bar-baz_qux:ABCDEF0123456789ABCDEF0123456789abcd", true, "app");
 
-        // The 255-character limit on registry/repository.
+        // The 255-character limit on the repository path (reference.go, RepositoryNameTotalLengthMax).
         yield return V("a.io/" + Path250, "a.io", "a.io", null, Path250, null, null, false, "a.io/" + Path250);
         yield return V(HubName237, Hub, Hub, null, "library/" + HubName237, null, null, true, HubName237);
+        yield return V(HubName247, Hub, Hub, null, "library/" + HubName247, null, null, true, HubName247);
+
+        // reference_test.go, TestReferenceParse.
+        yield return V("example.com/" + Path255 + ":tag", "example.com", "example.com", null, Path255, "tag", null, false, "example.com/" + Path255);
+        yield return V(Slashes255 + ":tag-puts-this-over-max", Hub, Hub, null, Slashes255, "tag-puts-this-over-max", null, true, Slashes255);
+        yield return V("test_com", Hub, Hub, null, "library/test_com", null, null, true, "test_com");
+        yield return V("test.com:tag", Hub, Hub, null, "library/test.com", "tag", null, true, "test.com");
+        yield return V("test.com:5000", Hub, Hub, null, "library/test.com", "5000", null, true, "test.com");
+        yield return V("test:5000/repo:tag@" + FfDigest, "test:5000", "test", 5000, "repo", "tag", FfDigest, false, "test:5000/repo");
+        yield return V("lowercase:Uppercase", Hub, Hub, null, "library/lowercase", "Uppercase", null, true, "lowercase");
+        yield return V("b.gcr.io/test.example.com/my-app:test.example.com", "b.gcr.io", "b.gcr.io", null, "test.example.com/my-app",
+            "test.example.com", null, false, "b.gcr.io/test.example.com/my-app");
+        yield return V("xn--7o8h.com/myimage:xn--7o8h.com@" + FfDigest, "xn--7o8h.com", "xn--7o8h.com", null, "myimage", "xn--7o8h.com", FfDigest,
+            false, "xn--7o8h.com/myimage");
+        yield return V("foo_bar.com:8080", Hub, Hub, null, "library/foo_bar.com", "8080", null, true, "foo_bar.com");
+        yield return V("foo/foo_bar.com:8080", Hub, Hub, null, "foo/foo_bar.com", "8080", null, true, "foo/foo_bar.com");
+        yield return V("192.168.1.1", Hub, Hub, null, "library/192.168.1.1", null, null, true, "192.168.1.1");
+        yield return V("192.168.1.1:5000", Hub, Hub, null, "library/192.168.1.1", "5000", null, true, "192.168.1.1");
+        yield return V("192.168.1.1:5000/repo:5050", "192.168.1.1:5000", "192.168.1.1", 5000, "repo", "5050", null, false, "192.168.1.1:5000/repo");
+        yield return V("[2001:db8:1:2:3:4:5:6]/repo:tag", "[2001:db8:1:2:3:4:5:6]", "[2001:db8:1:2:3:4:5:6]", null, "repo", "tag", null, false,
+            "[2001:db8:1:2:3:4:5:6]/repo");
+        yield return V("[2001:db8::]:5000/repo", "[2001:db8::]:5000", "[2001:db8::]", 5000, "repo", null, null, false, "[2001:db8::]:5000/repo");
+
+        // normalize_test.go, TestValidateReferenceName and TestParseRepositoryInfo.
+        yield return V("LOCALDOMAIN/library/debian", "LOCALDOMAIN", "LOCALDOMAIN", null, "library/debian", null, null, false, "LOCALDOMAIN/library/debian");
+        yield return V("[fc00::1]:5000/docker/docker", "[fc00::1]:5000", "[fc00::1]", 5000, "docker/docker", null, null, false, "[fc00::1]:5000/docker/docker");
+        yield return V("[fc00:1:2:3:4:5:6:7]:5000/library/debian", "[fc00:1:2:3:4:5:6:7]:5000", "[fc00:1:2:3:4:5:6:7]", 5000, "library/debian", null,
+            null, false, "[fc00:1:2:3:4:5:6:7]:5000/library/debian");
+        yield return V("192.168.0.1:80", Hub, Hub, null, "library/192.168.0.1", "80", null, true, "192.168.0.1");
+        yield return V(Song64, Hub, Hub, null, "library/" + Song64, null, null, true, Song64);
+        // Its familiar name keeps "library/", so that it parses back (upstream's familiar "1a3f…" would not).
+        yield return V("docker.io/" + Id64, Hub, Hub, null, "library/" + Id64, null, null, false, "library/" + Id64);
+        yield return V(Id64 + ":tag", Hub, Hub, null, "library/" + Id64, "tag", null, true, "library/" + Id64);
+        yield return V("dock__er/docker", Hub, Hub, null, "dock__er/docker", null, null, true, "dock__er/docker");
+        yield return V("docker---rules/docker", Hub, Hub, null, "docker---rules/docker", null, null, true, "docker---rules/docker");
+        yield return V("FOO/bar", "FOO", "FOO", null, "bar", null, null, false, "FOO/bar");
     }
 
     private static TestCaseData V(string input, string registry, string host, int? port, string repository, string? tag, string? digest, bool isImplicit, string familiarName) =>
@@ -138,8 +184,16 @@ public class ImageReferenceTests
         yield return I("http://host/app", ImageReferencePart.Reference, "drop the scheme 'http://'");
         yield return I("http://localhost:5000/app:1", ImageReferencePart.Reference, "drop the scheme 'http://'");
         yield return I("oci://quay.io/ns/app", ImageReferencePart.Reference, "drop the scheme 'oci://'");
-        yield return I("a.io/" + Path251, ImageReferencePart.Reference, "longer than 255");
-        yield return I(HubName238, ImageReferencePart.Reference, "longer than 255");
+        yield return I("a.io/" + Path256, ImageReferencePart.Repository, "longer than 255");
+        yield return I(HubName248, ImageReferencePart.Repository, "'library/" + HubName248 + "' is longer than 255");
+
+        // reference_test.go: "domain/" + 256 characters is ErrNameTooLong; normalize_test.go: a 255+ namespace.
+        yield return I("domain/" + Path256 + ":tag", ImageReferencePart.Repository, "longer than 255");
+        yield return I(Slashes255 + "a", ImageReferencePart.Repository, "longer than 255");
+
+        // normalize_test.go: ParseNormalizedNamed refuses a 64-hex string as a name ("cannot specify 64-byte hexadecimal strings").
+        yield return I(Id64, ImageReferencePart.Repository, "64-character hexadecimal string is an image id");
+        yield return I(Hex64, ImageReferencePart.Repository, "image id, not a repository name");
 
         // Registry host and port.
         yield return I("localhost:0/app", ImageReferencePart.Registry, "'0' is out of range");
@@ -157,6 +211,22 @@ public class ImageReferenceTests
         yield return I("[::g]/app", ImageReferencePart.Registry, "'[::g]' is not a valid bracketed IPv6 address");
         yield return I("[127.0.0.1]/app", ImageReferencePart.Registry, "'[127.0.0.1]' is not a valid bracketed IPv6 address");
         yield return I("[fe80::1%eth0]/app", ImageReferencePart.Registry, "is not a valid bracketed IPv6 address");
+
+        // IPv6 as regexp.go's ipv6address (hex digits and ':' only) and the cases of reference_test.go, normalize_test.go
+        // and regexp_test.go: no zone, no dotted IPv4 tail, brackets required, a port after ':' only.
+        yield return I("[fe80::1%eth0]:5000/repo", ImageReferencePart.Registry, "is not a valid bracketed IPv6 address");
+        yield return I("[fe80::1%@invalidzone]:5000/repo", ImageReferencePart.Digest, "digest algorithm 'invalidzone]' is not valid");
+        yield return I("[2001:db8:3:4::192.0.2.33]:5000/debian", ImageReferencePart.Registry, "is not a valid bracketed IPv6 address");
+        yield return I("[::ffff:127.0.0.1]/app", ImageReferencePart.Registry, "'[::ffff:127.0.0.1]' is not a valid bracketed IPv6 address");
+        yield return I("[fd00123123123]:5000/app", ImageReferencePart.Registry, "is not a valid bracketed IPv6 address");
+        yield return I("[fd00:1:2::3]75050/app", ImageReferencePart.Registry, "unexpected '75050'");
+        yield return I("[fd00:1:2::3]::75050/app", ImageReferencePart.Registry, "':75050' is not a number");
+        yield return I("[2001:0db8:85a3:0000:0000:8a2e:0370:7334]:750505/app", ImageReferencePart.Registry, "'750505' is out of range");
+        yield return I("fc00::1:5000/debian", ImageReferencePart.Registry, "is not a number");
+        yield return I("[2001:db8::1]", ImageReferencePart.Repository, "character '['");
+        yield return I("[2001:db8::1]:5000", ImageReferencePart.Repository, "character '['");
+        yield return I("[2001:db8::1]:tag", ImageReferencePart.Repository, "character '['");
+        yield return I("[fc00::1]", ImageReferencePart.Repository, "character '['");
         yield return I("-bad.io/app", ImageReferencePart.Registry, "'-bad'");
         yield return I("bad-.io/app", ImageReferencePart.Registry, "'bad-'");
         yield return I("a..b.io/app", ImageReferencePart.Registry, "'a..b.io' has an empty label");
@@ -170,6 +240,19 @@ public class ImageReferenceTests
 
         // Repository path.
         yield return I("Nginx", ImageReferencePart.Repository, "'Nginx' must be lower-case");
+
+        // reference_test.go and normalize_test.go.
+        yield return I("Uppercase:tag", ImageReferencePart.Repository, "'Uppercase' must be lower-case");
+        yield return I("test:5000/Uppercase/lowercase:tag", ImageReferencePart.Repository, "must be lower-case");
+        yield return I("aa/asdf$$^/aa", ImageReferencePart.Repository, "character '$'");
+        yield return I("docker.io/docker/Docker", ImageReferencePart.Repository, "must be lower-case");
+        yield return I("-docker", ImageReferencePart.Repository, "'-docker'");
+        yield return I("-docker.io/docker/docker", ImageReferencePart.Registry, "'-docker'");
+        yield return I("docker///docker", ImageReferencePart.Repository, "empty component");
+        yield return I("docker-/docker", ImageReferencePart.Repository, "'docker-/docker'");
+        yield return I("____/____", ImageReferencePart.Repository, "'____/____'");
+        yield return I("dock_.er/docker", ImageReferencePart.Registry, "contains the character '_'");
+        yield return I("docker/", ImageReferencePart.Repository, "empty component");
         yield return I("acme/App", ImageReferencePart.Repository, "'acme/App' must be lower-case");
         yield return I("a.io/A", ImageReferencePart.Repository, "'A' must be lower-case");
         yield return I("quay.io/ns/App:1", ImageReferencePart.Repository, "'ns/App' must be lower-case");

@@ -8,61 +8,79 @@ public class RegistryCredentialResolverTests
     private static readonly string[] Scopes =
     [
         "docker.io",
-        "docker.io/acme",
+        "docker.io/acme/*",
+        "docker.io/acme/team/*",
         "docker.io/acme/team",
-        "docker.io/library",
+        "docker.io/acme/team/app",
+        "docker.io/library/*",
+        "docker.io/library/redis",
+        "quay.io/ns/*",
         "quay.io/ns",
         "localhost:5000",
         "localhost",
         "*.azurecr.io",
+        "*.azurecr.io/app",
         "special.azurecr.io",
         "*.eu.example.com",
         "*.*.example.com",
-        "*.eu.example.com/deep/path",
+        "*.eu.example.com/deep/path/*",
+        "*.*.example.com/deep/path/app",
+        "[::1]:5000/app/*",
         "[::1]:5000/app",
         "10.0.0.7:5000",
     ];
 
+    /// <summary>Anchore's precedence: exact host before glob host; then the exact repository, the longest subtree, the registry.</summary>
     public static IEnumerable<TestCaseData> PrecedenceCases()
     {
         static TestCaseData Case(string image, string? expectedScope) =>
             new TestCaseData(image, expectedScope).SetName($"{image} -> {expectedScope ?? "anonymous"}");
 
-        // Hub aliases and library/.
-        yield return Case("nginx", "docker.io/library");
-        yield return Case("docker.io/library/nginx:1.27", "docker.io/library");
-        yield return Case("index.docker.io/acme/app", "docker.io/acme");
-        yield return Case("registry-1.docker.io/acme/app", "docker.io/acme");
-        yield return Case("acme/app", "docker.io/acme");
+        // Hub aliases and library/; docker.io/library/redis names the one repository.
+        yield return Case("nginx", "docker.io/library/*");
+        yield return Case("redis", "docker.io/library/redis");
+        yield return Case("docker.io/redis:7", "docker.io/library/redis");
+        yield return Case("docker.io/library/nginx:1.27", "docker.io/library/*");
+        yield return Case("index.docker.io/acme/app", "docker.io/acme/*");
+        yield return Case("registry-1.docker.io/acme/app", "docker.io/acme/*");
+        yield return Case("acme/app", "docker.io/acme/*");
+        yield return Case("acme", "docker.io/library/*");
 
-        // Longest whole-segment path wins; never a partial segment.
-        yield return Case("acme/team/app", "docker.io/acme/team");
+        // Exact repository, then the longest whole-segment subtree, then the registry; never a partial segment.
+        yield return Case("acme/team/app", "docker.io/acme/team/app");
+        yield return Case("acme/team/other", "docker.io/acme/team/*");
+        yield return Case("acme/team/app/sub", "docker.io/acme/team/*");
         yield return Case("acme/team", "docker.io/acme/team");
-        yield return Case("acme/teamster/app", "docker.io/acme");
+        yield return Case("acme/teamster/app", "docker.io/acme/*");
         yield return Case("acmecorp/app", "docker.io");
-        yield return Case("quay.io/ns/app:1.2@sha256:" + new string('a', 64), "quay.io/ns");
+        yield return Case("quay.io/ns/app:1.2@sha256:" + new string('a', 64), "quay.io/ns/*");
+        yield return Case("quay.io/ns", "quay.io/ns");
         yield return Case("quay.io/nsx/app", null);
-        yield return Case("QUAY.IO/ns/app", "quay.io/ns");
+        yield return Case("quay.io/other", null);
+        yield return Case("QUAY.IO/ns/app", "quay.io/ns/*");
 
         // Ports must be equal.
         yield return Case("localhost:5000/app", "localhost:5000");
         yield return Case("localhost/app", "localhost");
         yield return Case("localhost:5001/app", null);
-        yield return Case("[::1]:5000/app/x", "[::1]:5000/app");
+        yield return Case("[::1]:5000/app/x", "[::1]:5000/app/*");
         yield return Case("[0:0::1]:5000/app", "[::1]:5000/app");
         yield return Case("[::1]:5000/other", null);
         yield return Case("10.0.0.7:5000/app", "10.0.0.7:5000");
 
-        // Exact host beats a glob host; globs match label by label with the same label count.
+        // Exact host beats a glob host, even a glob's exact repository; globs match label by label with the same label count.
         yield return Case("special.azurecr.io/app", "special.azurecr.io");
-        yield return Case("other.azurecr.io/app", "*.azurecr.io");
+        yield return Case("other.azurecr.io/app", "*.azurecr.io/app");
+        yield return Case("other.azurecr.io/app2", "*.azurecr.io");
         yield return Case("a.b.azurecr.io/app", null);
         yield return Case("azurecr.io/app", null);
 
-        // Between globs: the longest path, then the fewest '*' labels.
+        // Between globs: the most specific path (exact, longest subtree, registry), then the fewest '*' labels.
         yield return Case("x.eu.example.com/app", "*.eu.example.com");
         yield return Case("x.us.example.com/app", "*.*.example.com");
-        yield return Case("x.eu.example.com/deep/path/app", "*.eu.example.com/deep/path");
+        yield return Case("x.eu.example.com/deep/path/other", "*.eu.example.com/deep/path/*");
+        yield return Case("x.eu.example.com/deep/path/app", "*.*.example.com/deep/path/app");
+        yield return Case("x.eu.example.com/deep/path", "*.eu.example.com");
         yield return Case("x.eu.example.com/deep/pathology", "*.eu.example.com");
 
         // Nothing matches.
@@ -94,15 +112,15 @@ public class RegistryCredentialResolverTests
     }
 
     [TestCase("ubuntu:22.04", "reg.example.com", "ubuntu", "reg.example.com")]
-    [TestCase("acme/app", "reg.example.com", "acme/app", "reg.example.com/acme")]
+    [TestCase("acme/app", "reg.example.com", "acme/app", "reg.example.com/acme/*")]
     [TestCase("docker.io/library/ubuntu", "docker.io", "library/ubuntu", null)]
     [TestCase("quay.io/ns/app", "quay.io", "ns/app", null)]
     public async Task Default_registry_replaces_docker_hub_for_references_naming_none(string image, string registry, string repository, string? scope)
     {
         using var host = new TestHost(o => o.DefaultRegistry = "reg.example.com");
         await host.AddAsync("reg.example.com");
-        await host.AddAsync("reg.example.com/acme");
-        await host.AddAsync("reg.example.com/library");
+        await host.AddAsync("reg.example.com/acme/*");
+        await host.AddAsync("reg.example.com/library/*");
 
         var resolution = await host.Resolver.ResolveAsync(image);
 
@@ -172,13 +190,13 @@ public class RegistryCredentialResolverTests
     {
         using var host = new TestHost();
         await host.AddAsync("docker.io");
-        await host.AddAsync("docker.io/acme");
-        await host.Manager.DeactivateAsync("docker.io/acme");
+        await host.AddAsync("docker.io/acme/*");
+        await host.Manager.DeactivateAsync("docker.io/acme/*");
 
         var denied = await host.Resolver.ResolveAsync("acme/app");
         Assert.That(denied.Kind, Is.EqualTo(RegistryResolutionKind.Denied));
         Assert.That(denied.DenialReason, Is.EqualTo(RegistryDenialReason.EntryInactive));
-        Assert.That(denied.Entry!.Scope.Value, Is.EqualTo("docker.io/acme"));
+        Assert.That(denied.Entry!.Scope.Value, Is.EqualTo("docker.io/acme/*"));
         Assert.That(denied.Message, Does.Contain("deactivated"));
 
         Assert.That((await host.Resolver.ResolveAsync("other/app")).HasCredential, Is.True);
@@ -189,8 +207,8 @@ public class RegistryCredentialResolverTests
     {
         using var host = new TestHost(o => o.SkipInactiveEntries = true);
         await host.AddAsync("docker.io", username: "hub");
-        await host.AddAsync("docker.io/acme", username: "acme");
-        await host.Manager.DeactivateAsync("docker.io/acme");
+        await host.AddAsync("docker.io/acme/*", username: "acme");
+        await host.Manager.DeactivateAsync("docker.io/acme/*");
 
         var resolution = await host.Resolver.ResolveAsync("acme/app");
         Assert.That(resolution.Credential!.Username, Is.EqualTo("hub"));

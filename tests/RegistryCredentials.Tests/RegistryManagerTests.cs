@@ -20,9 +20,9 @@ public class RegistryManagerTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(entry.Scope.Value, Is.EqualTo("quay.io/acme"));
+            Assert.That(entry.Scope.Value, Is.EqualTo("quay.io/acme/*"));
             Assert.That(entry.Account, Is.EqualTo(RegistryAccounts.Default));
-            Assert.That(entry.Name, Is.EqualTo("quay.io/acme"));
+            Assert.That(entry.Name, Is.EqualTo("quay.io/acme/*"));
             Assert.That(entry.Type, Is.EqualTo(RegistryType.DockerV2));
             Assert.That(entry.VerifyTls, Is.True);
             Assert.That(entry.IsActive, Is.True);
@@ -84,13 +84,13 @@ public class RegistryManagerTests
     [Test]
     public async Task Add_of_an_existing_scope_is_a_conflict_and_keeps_the_old_entry()
     {
-        await _host.AddAsync("docker.io/acme", username: "first");
+        await _host.AddAsync("docker.io/acme/*", username: "first");
         var before = await _host.SnapshotAsync();
 
         // Another spelling of the same scope is the same key.
         var error = Assert.ThrowsAsync<RegistryConflictException>(() => _host.AddAsync("index.docker.io/acme/*", username: "second"));
 
-        Assert.That(error!.Scope!.Value, Is.EqualTo("docker.io/acme"));
+        Assert.That(error!.Scope!.Value, Is.EqualTo("docker.io/acme/*"));
         Assert.That(await _host.SnapshotAsync(), Is.EqualTo(before));
     }
 
@@ -287,12 +287,12 @@ public class RegistryManagerTests
     [Test]
     public async Task Get_finds_any_spelling_of_the_scope_and_reports_missing_ones()
     {
-        await _host.AddAsync("docker.io/acme");
-        var entry = await _host.Manager.GetAsync("registry-1.docker.io/acme/");
-        Assert.That(entry.Scope.Value, Is.EqualTo("docker.io/acme"));
+        await _host.AddAsync("docker.io/acme/*");
+        var entry = await _host.Manager.GetAsync("registry-1.docker.io/acme/*");
+        Assert.That(entry.Scope.Value, Is.EqualTo("docker.io/acme/*"));
 
-        var error = Assert.ThrowsAsync<RegistryNotFoundException>(() => _host.Manager.GetAsync("docker.io/other"));
-        Assert.That(error!.Message, Does.Contain("docker.io/other"));
+        var error = Assert.ThrowsAsync<RegistryNotFoundException>(() => _host.Manager.GetAsync("docker.io/other/*"));
+        Assert.That(error!.Message, Does.Contain("docker.io/other/*"));
         Assert.That(error.Account, Is.EqualTo(RegistryAccounts.Default));
     }
 

@@ -35,40 +35,41 @@ public class SecretCanaryTests
             }
         }
 
-        var request = new RegistryAddRequest { Scope = "reg.example.com/acme", Username = "ci", Password = canary, Email = "ci@example.com" };
+        var request = new RegistryAddRequest { Scope = "reg.example.com/acme/*", Username = "ci", Password = canary, Email = "ci@example.com" };
         Observe(request);
         Observe(request.Password);
         Observe(await host.Manager.AddAsync(request));
         Observe(await host.Manager.ListAsync());
-        Observe(await host.Manager.GetAsync("reg.example.com/acme"));
+        Observe(await host.Manager.GetAsync("reg.example.com/acme/*"));
         Observe(await host.Store.ListAsync(null));
-        Observe(await host.Store.GetAsync(RegistryAccounts.Default, RegistryScope.Parse("reg.example.com/acme")));
+        Observe(await host.Store.GetAsync(RegistryAccounts.Default, RegistryScope.Parse("reg.example.com/acme/*")));
         var resolution = await host.Resolver.ResolveAsync("reg.example.com/acme/app:1");
         Observe(resolution);
         Observe(resolution.Credential);
         Observe(resolution.Credential!.Secret);
         Observe(resolution.Entry);
-        Observe(await host.Manager.ValidateAsync("reg.example.com/acme"));
-        Observe(await host.Manager.DeactivateAsync("reg.example.com/acme"));
+        Observe(await host.Manager.ValidateAsync("reg.example.com/acme/*"));
+        Observe(await host.Manager.DeactivateAsync("reg.example.com/acme/*"));
         Observe(await host.Resolver.ResolveAsync("reg.example.com/acme/app:1"));
-        Observe(await host.Manager.ActivateAsync("reg.example.com/acme"));
+        Observe(await host.Manager.ActivateAsync("reg.example.com/acme/*"));
 
         // Failures of every kind, with the canary in the request.
         Observe(await CatchAsync(() => host.Manager.AddAsync(request)));
         Observe(await CatchAsync(() => host.Manager.AddAsync(new RegistryAddRequest { Scope = "reg.example.com", Username = "a:b", Password = canary, Validate = false })));
         Observe(await CatchAsync(() => host.Manager.AddAsync(new RegistryAddRequest { Scope = "https://reg.example.com", Username = "a", Password = canary })));
-        Observe(await CatchAsync(() => host.Manager.UpdateAsync(new RegistryUpdateRequest { Scope = "reg.example.com/acme", Password = newCanary, ExpectedVersion = 99 })));
+        Observe(await CatchAsync(() => host.Manager.UpdateAsync(new RegistryUpdateRequest { Scope = "reg.example.com/acme/*", Password = newCanary,
+            ExpectedVersion = 99 })));
         host.Validator
             .Setup(v => v.ValidateAsync(It.IsAny<RegistryEntry>(), It.IsAny<RegistryCredential>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new RegistryValidationResult(RegistryValidationOutcome.Unauthorized, "401 from the registry"));
-        Observe(await CatchAsync(() => host.Manager.UpdateAsync(new RegistryUpdateRequest { Scope = "reg.example.com/acme", Password = newCanary })));
+        Observe(await CatchAsync(() => host.Manager.UpdateAsync(new RegistryUpdateRequest { Scope = "reg.example.com/acme/*", Password = newCanary })));
         Observe(await CatchAsync(() => host.Manager.AddAsync(new RegistryAddRequest { Scope = "other.example.com", Username = "ci", Password = newCanary })));
-        var update = new RegistryUpdateRequest { Scope = "reg.example.com/acme", Password = newCanary, Validate = false };
+        var update = new RegistryUpdateRequest { Scope = "reg.example.com/acme/*", Password = newCanary, Validate = false };
         Observe(update);
         Observe(await host.Manager.UpdateAsync(update));
         Observe(await host.Resolver.ResolveAsync("reg.example.com/acme/app"));
-        await host.Manager.DeleteAsync("reg.example.com/acme");
-        Observe(await CatchAsync(() => host.Manager.DeleteAsync("reg.example.com/acme")));
+        await host.Manager.DeleteAsync("reg.example.com/acme/*");
+        Observe(await CatchAsync(() => host.Manager.DeleteAsync("reg.example.com/acme/*")));
 
         texts.AddRange(host.Logs.Lines);
         Assert.That(host.Logs.Lines, Is.Not.Empty, "the manager should have logged its operations");

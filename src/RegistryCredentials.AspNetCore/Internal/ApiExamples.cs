@@ -11,7 +11,7 @@ internal static class ApiExamples
 
     public static RegistryConfiguration Entry { get; } = new()
     {
-        Registry = "registry.example.com:5000/team",
+        Registry = "registry.example.com:5000/team/*",
         RegistryName = "Team registry",
         RegistryType = "docker_v2",
         RegistryUser = "ci-puller",
@@ -26,7 +26,7 @@ internal static class ApiExamples
 
     public static JsonNode? Request() => Node(new RegistryConfigurationRequest
     {
-        Registry = "registry.example.com:5000/team",
+        Registry = "registry.example.com:5000/team/*",
         RegistryName = "Team registry",
         RegistryType = "docker_v2",
         RegistryUser = "ci-puller",
@@ -49,7 +49,7 @@ internal static class ApiExamples
         Registry = "registry.example.com:5000",
         Repository = "team/app",
         Result = "credential",
-        Message = "Pull registry.example.com:5000/team/app with the credential of registry.example.com:5000/team (user ci-puller).",
+        Message = "Pull registry.example.com:5000/team/app with the credential of registry.example.com:5000/team/* (user ci-puller).",
         Entry = Entry,
     });
 

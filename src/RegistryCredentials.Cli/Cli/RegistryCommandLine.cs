@@ -22,7 +22,9 @@ internal static class RegistryCommandLine
 
     private static Argument<string> RegistryArgument() => new("registry")
     {
-        Description = "The registry scope: host[:port][/path][/*], host labels may be * (*.azurecr.io). No scheme.",
+        Description = "The registry scope: host[:port] for the whole registry, host[:port]/path for that one repository "
+            + "(on Docker Hub docker.io/acme is library/acme, as 'docker pull acme'; write docker.io/acme/* for the namespace), "
+            + "host[:port]/path/* for every repository below path. Host labels may be * (*.azurecr.io). No scheme.",
     };
 
     private static Command CreateAddOrUpdate(GlobalOptions globals, Terminal terminal, bool update)

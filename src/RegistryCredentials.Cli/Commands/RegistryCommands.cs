@@ -16,7 +16,7 @@ internal sealed class RegistryCommands
     public async Task<int> AddAsync(RegistryArguments arguments, CancellationToken cancellationToken)
     {
         // Every check that needs no store first: a refused add should not leave a new empty store behind.
-        _ = RegistryScope.Parse(arguments.Registry);
+        var scope = RegistryScope.Parse(arguments.Registry);
         var password = PasswordInput.ReadRequired(Terminal, arguments.PasswordStdin);
         var validate = ShouldValidate(arguments);
         var request = new RegistryAddRequest
@@ -41,6 +41,12 @@ internal sealed class RegistryCommands
             ct => manager.AddAsync(request, ct),
             cancellationToken);
         Terminal.WriteStatus($"Added registry {entry.Scope}");
+        if (scope.Note is { } note)
+        {
+            // docker.io/acme is the one repository docker.io/library/acme; docker.io/acme/* may have been meant.
+            Terminal.WriteNotice("note: " + note + ".");
+        }
+
         EntryView.Write(Terminal, [entry], arguments.Output, single: true);
         return ExitCodes.Ok;
     }

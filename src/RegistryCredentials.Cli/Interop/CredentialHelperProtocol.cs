@@ -119,7 +119,7 @@ internal sealed class CredentialHelperProtocol
             throw new RegcredException(resolution.Message);
         }
 
-        if (!resolution.HasCredential || !CredentialLookup.PathCovers(resolution.Entry!.Scope.Path, scope.Path))
+        if (!resolution.HasCredential || !CredentialLookup.Covers(resolution.Entry!.Scope, scope))
         {
             throw new RegcredException(NotFoundMessage);
         }

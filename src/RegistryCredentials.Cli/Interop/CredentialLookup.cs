@@ -23,13 +23,30 @@ internal static class CredentialLookup
     public static ImageReference ProbeImage(RegistryScope scope)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        var repository = scope.Path.Length == 0 ? ProbeRepository : scope.Path + "/" + ProbeRepository;
+        var repository = scope.Kind switch
+        {
+            RegistryScopeKind.Registry => ProbeRepository,
+            RegistryScopeKind.Repository => scope.Path,
+            _ => scope.Path + "/" + ProbeRepository,
+        };
         return ImageReference.Parse(scope.Registry + "/" + repository);
     }
 
-    /// <summary>Whether a scope path covers a repository path by whole segments.</summary>
-    public static bool PathCovers(string prefix, string path) =>
-        prefix.Length == 0
-        || string.Equals(prefix, path, StringComparison.Ordinal)
-        || path.StartsWith(prefix + "/", StringComparison.Ordinal);
+    /// <summary>
+    /// Whether an entry's scope covers everything another scope (asked for by a server address) covers: the registry
+    /// covers all; a subtree covers itself, the subtrees and repositories below it; a repository covers only itself.
+    /// </summary>
+    public static bool Covers(RegistryScope entry, RegistryScope asked)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(asked);
+        return entry.Kind switch
+        {
+            RegistryScopeKind.Registry => true,
+            RegistryScopeKind.Repository => asked.Kind == RegistryScopeKind.Repository && string.Equals(entry.Path, asked.Path, StringComparison.Ordinal),
+            _ => asked.Kind != RegistryScopeKind.Registry
+                && ((asked.Kind == RegistryScopeKind.Subtree && string.Equals(entry.Path, asked.Path, StringComparison.Ordinal))
+                    || asked.Path.StartsWith(entry.Path + "/", StringComparison.Ordinal)),
+        };
+    }
 }

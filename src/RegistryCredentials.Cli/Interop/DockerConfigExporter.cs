@@ -107,7 +107,13 @@ internal sealed class DockerConfigExporter
     private static void Add(SortedDictionary<string, RegistryCredential> auths, Dictionary<string, string> emails, RegistryResolution resolution)
     {
         var key = Key(resolution.Entry!.Scope);
-        auths[key] = resolution.Credential!;
+        if (!auths.TryAdd(key, resolution.Credential!))
+        {
+            // A repository and the subtree below it share one namespace key (containers-auth.json's host/path covers both):
+            // the first entry listed, the repository, gives it.
+            return;
+        }
+
         if (resolution.Entry.Email is { Length: > 0 } email)
         {
             emails[key] = email;

@@ -120,9 +120,11 @@ internal sealed class DockerConfigImporter
             }
         }
 
-        // Store them, first source wins for a scope.
+        // Store them, first source wins for a scope. A namespace key (quay.io/ns) is the subtree quay.io/ns/* and, as
+        // containers-auth.json matches it, the repository quay.io/ns too: both are added with its credential.
         var stored = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var candidate in candidates)
+        var withTwins = candidates.SelectMany(c => DockerServerAddress.RepositoryTwin(c.Scope) is { } twin ? [c, c with { Scope = twin }] : new[] { c });
+        foreach (var candidate in withTwins)
         {
             if (!stored.Add(candidate.Scope.Value))
             {

@@ -13,8 +13,11 @@ internal static class DockerServerAddress
 
     /// <summary>
     /// <c>https://index.docker.io/v1/</c> → <c>docker.io</c>; <c>http(s)://host[:port]/</c> → <c>host[:port]</c>; a
-    /// <c>/v1/</c> or <c>/v2/</c> path means the host (as Docker and the kubelet read it); a further path is kept as a
-    /// repository namespace (containers-auth.json's <c>host/namespace</c> keys).
+    /// <c>/v1/</c> or <c>/v2/</c> path means the host (as Docker and the kubelet read it); a further path is a namespace key
+    /// of containers-auth.json (<c>quay.io/ns</c>), which covers the repositories below it: the subtree <c>quay.io/ns/*</c>.
+    /// containers/image looks a reference up under its repository and then each parent path, whole segments
+    /// (pkg/docker/config/config.go, authKeyLookupOrder; docs/containers-auth.json.5.md), so such a key also covers the
+    /// repository of the same name: see <see cref="RepositoryTwin"/>.
     /// </summary>
     /// <exception cref="RegistryScopeFormatException">What remains is not a scope.</exception>
     public static RegistryScope ToScope(string serverAddress)
@@ -42,14 +45,36 @@ internal static class DockerServerAddress
             path = path[3..];
         }
 
-        return RegistryScope.Parse(path.Length == 0 ? host : host + "/" + path);
+        return RegistryScope.Parse(path.Length == 0 ? host : host + "/" + path + "/*");
     }
 
-    /// <summary>The key Docker uses for a scope: <c>https://index.docker.io/v1/</c> for all of Docker Hub, else the scope text.</summary>
+    /// <summary>
+    /// The repository a containers-auth.json namespace key also covers, as a scope (<c>quay.io/ns/*</c> → <c>quay.io/ns</c>),
+    /// or null: for a registry, and for a one-segment Docker Hub namespace (<c>docker.io/acme/*</c>), whose repository
+    /// would be <c>docker.io/library/acme</c>, which the key <c>docker.io/acme</c> never matches there.
+    /// </summary>
+    public static RegistryScope? RepositoryTwin(RegistryScope subtree)
+    {
+        ArgumentNullException.ThrowIfNull(subtree);
+        if (subtree.Kind != RegistryScopeKind.Subtree || (IsDockerHub(subtree) && !subtree.Path.Contains('/', StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        return RegistryScope.Parse(subtree.Registry + "/" + subtree.Path);
+    }
+
+    /// <summary>
+    /// The key Docker uses for a scope: <c>https://index.docker.io/v1/</c> for all of Docker Hub, <c>host[:port]</c> for a
+    /// registry, and the containers-auth.json namespace key <c>host[:port]/path</c> for a subtree or a repository (that key
+    /// covers the repository <c>path</c> and everything below it).
+    /// </summary>
     public static string ToServerUrl(RegistryScope scope)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        return IsWholeDockerHub(scope) ? DockerHubServerUrl : scope.Value;
+        return IsWholeDockerHub(scope) ? DockerHubServerUrl
+            : scope.Kind == RegistryScopeKind.Registry ? scope.Value
+            : scope.Registry + "/" + scope.Path;
     }
 
     public static bool IsDockerHub(RegistryScope scope) => string.Equals(scope.Registry, "docker.io", StringComparison.Ordinal);

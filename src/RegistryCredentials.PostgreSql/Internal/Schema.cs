@@ -57,6 +57,23 @@ internal static class Schema
             );
             CREATE INDEX changes_changed_on ON {schema}.changes (changed_on);
             COMMENT ON TABLE {schema}.changes IS 'RegistryCredentials change feed: one row per revision, trimmed by age.';
+        ("path scopes become subtrees (host/path/*) with an exact twin", schema => $"""
+            -- Up to version 2 a path scope host/path covered the repository path and every repository below it. From
+            -- version 5 on, as Anchore defines them, host/path is exactly one repository and host/path/* every repository
+            -- below it. So that no entry loses a match, each path scope becomes the subtree host/path/* and gets an exact
+            -- twin host/path (same credential, same fields), except a one-segment Docker Hub namespace (docker.io/acme),
+            -- whose exact form would be docker.io/library/acme, which the old scope never matched. Secrets are bound to
+            -- host/path without '/*' (RegistryScope.SecretBinding), so both open with the stored ciphertext. No scope
+            -- ended in '/*' before this version: the rows that do after the UPDATE are exactly the rewritten ones.
+            UPDATE {schema}.entries SET scope = scope || '/*'
+            WHERE strpos(scope, '/') > 0 AND right(scope, 2) <> '/*';
+            INSERT INTO {schema}.entries (account, scope, name, type, username, email, verify_tls, insecure_http,
+                ca_certificates, is_active, created_on, updated_on, version, protected_secret)
+            SELECT account, left(scope, -2), name, type, username, email, verify_tls, insecure_http,
+                ca_certificates, is_active, created_on, updated_on, version, protected_secret
+            FROM {schema}.entries
+            WHERE right(scope, 2) = '/*'
+              AND NOT (left(scope, 10) = 'docker.io/' AND strpos(substr(scope, 11, length(scope) - 12), '/') = 0);
             """),
     ];
 

@@ -24,7 +24,7 @@ internal static class Schema
     /// <summary>The table of the secret key ids (schema version 2 on).</summary>
     public const string KeyTable = "registry_secret_keys";
 
-    /// <summary>The change feed: one row per revision, the newest <see cref="RetainedChanges"/> kept (schema version 3 on).</summary>
+    /// <summary>The change feed: one row per revision, the newest <see cref="RetainedChanges"/> kept (schema version 4 on).</summary>
     public const string ChangeTable = "registry_changes";
 
     /// <summary>How many changes the feed keeps; a reader further behind gets a gap and reads every entry again.</summary>
@@ -116,6 +116,23 @@ internal static class Schema
                 INSERT INTO registry_changes (revision, account, scope) SELECT revision, OLD.account, OLD.scope FROM registry_revision WHERE id = 1;
                 DELETE FROM registry_changes WHERE revision <= (SELECT revision - 10000 FROM registry_revision WHERE id = 1);
             END;
+        new(5, "path scopes become subtrees (host/path/*) with an exact twin", """
+            -- Up to version 2 a path scope host/path covered the repository path and every repository below it. From
+            -- version 5 on, as Anchore defines them, host/path is exactly one repository and host/path/* every repository
+            -- below it. So that no entry loses a match, each path scope becomes the subtree host/path/* and gets an exact
+            -- twin host/path (same credential, same fields), except a one-segment Docker Hub namespace (docker.io/acme),
+            -- whose exact form would be docker.io/library/acme, which the old scope never matched. Secrets are bound to
+            -- host/path without '/*' (RegistryScope.SecretBinding), so both open with the stored ciphertext. No scope
+            -- ended in '/*' before this version: the rows that do after the UPDATE are exactly the rewritten ones.
+            UPDATE registry_entries SET scope = scope || '/*'
+            WHERE instr(scope, '/') > 0 AND substr(scope, -2) <> '/*';
+            INSERT INTO registry_entries (account, scope, name, type, username, email, verify_tls, insecure_http,
+                ca_certificates, is_active, created_on, updated_on, version, protected_secret)
+            SELECT account, substr(scope, 1, length(scope) - 2), name, type, username, email, verify_tls, insecure_http,
+                ca_certificates, is_active, created_on, updated_on, version, protected_secret
+            FROM registry_entries
+            WHERE substr(scope, -2) = '/*'
+              AND NOT (substr(scope, 1, 10) = 'docker.io/' AND instr(substr(scope, 11, length(scope) - 12), '/') = 0);
             """),
     ];
 

@@ -72,7 +72,9 @@ public sealed class ImageReference : IEquatable<ImageReference>
                 return Registry + "/" + Repository;
             }
 
+            // A 64-hex official name keeps "library/": alone it would read as an image id and not parse back.
             return Repository.StartsWith(LibraryPrefix, StringComparison.Ordinal) && Repository.IndexOf('/', LibraryPrefix.Length) < 0
+                && !IsIdentifier(Repository[LibraryPrefix.Length..])
                 ? Repository[LibraryPrefix.Length..]
                 : Repository;
         }
@@ -129,6 +131,14 @@ public sealed class ImageReference : IEquatable<ImageReference>
         if (Grammar.HasScheme(s, out var scheme))
         {
             reason = $"drop the scheme '{scheme}://' and write the registry as host[:port]/repository";
+            return false;
+        }
+
+        if (IsIdentifier(s))
+        {
+            // As ParseNormalizedNamed: a bare 64-hex string is an image id, never a repository name.
+            part = ImageReferencePart.Repository;
+            reason = "a 64-character hexadecimal string is an image id, not a repository name";
             return false;
         }
 
@@ -232,14 +242,33 @@ public sealed class ImageReference : IEquatable<ImageReference>
         var repository = ReferenceEquals(registry, Grammar.DockerHub) && path.IndexOf('/') < 0
             ? LibraryPrefix + pathAsWritten
             : pathAsWritten;
-        if (registry.Length + 1 + repository.Length > Grammar.NameTotalLengthMax)
+        // distribution/reference checks RepositoryNameTotalLengthMax on the path alone (library/ included on Docker Hub).
+        if (repository.Length > Grammar.NameTotalLengthMax)
         {
-            part = ImageReferencePart.Reference;
-            reason = $"the name '{registry}/{repository}' is longer than {Grammar.NameTotalLengthMax} characters";
+            reason = $"the repository path '{repository}' is longer than {Grammar.NameTotalLengthMax} characters";
             return false;
         }
 
         result = new ImageReference(registry, host, port, repository, tag, digest, registryImplicit, pathAsWritten);
+        return true;
+    }
+
+    /// <summary>distribution/reference's identifier, <c>^[a-f0-9]{64}$</c>.</summary>
+    private static bool IsIdentifier(string s)
+    {
+        if (s.Length != 64)
+        {
+            return false;
+        }
+
+        foreach (var c in s)
+        {
+            if (!char.IsAsciiDigit(c) && !char.IsAsciiHexDigitLower(c))
+            {
+                return false;
+            }
+        }
+
         return true;
     }
 

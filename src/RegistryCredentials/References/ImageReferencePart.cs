@@ -3,7 +3,7 @@ namespace RegistryCredentials;
 /// <summary>The part of an image reference that a <see cref="ImageReferenceFormatException"/> names.</summary>
 public enum ImageReferencePart
 {
-    /// <summary>The reference as a whole (empty, whitespace, a URL scheme, too long).</summary>
+    /// <summary>The reference as a whole (empty, whitespace, a URL scheme).</summary>
     Reference,
 
     /// <summary>The registry host and port.</summary>

@@ -8,24 +8,45 @@ namespace RegistryCredentials;
 /// <c>host[:port][/path][/*]</c>. Host labels may be <c>*</c> globs (<c>*.azurecr.io</c>).
 /// </summary>
 /// <remarks>
-/// Hosts compare case-insensitively and Docker Hub aliases are one host (<c>docker.io</c>). The spellings
-/// <c>docker.io/acme</c>, <c>docker.io/acme/</c> and <c>docker.io/acme/*</c> are one scope, written
-/// <c>docker.io/acme</c>; it covers <c>docker.io/acme</c> and everything below it, never <c>docker.io/acmecorp</c>.
+/// <para>
+/// As Anchore Enterprise defines repository-path credentials: <c>host</c> (or <c>host/*</c>) covers every repository of
+/// the registry; <c>host/path</c> names exactly the one repository <c>path</c>; <c>host/path/*</c> covers every
+/// repository below <c>path</c> by whole segments, not <c>path</c> itself (<c>docker.io/acme/*</c> covers
+/// <c>docker.io/acme/app</c>, never <c>docker.io/acmecorp/app</c>). These are distinct scopes and may coexist.
+/// </para>
+/// <para>
+/// Hosts compare case-insensitively and Docker Hub aliases are one host (<c>docker.io</c>). On Docker Hub a one-segment
+/// repository follows the image-reference rule: <c>docker.io/nginx</c> names <c>docker.io/library/nginx</c>, as a pull of
+/// <c>nginx</c> does, and is written so; <see cref="Note"/> then says so, because <c>docker.io/acme/*</c> may have been meant.
+/// </para>
 /// </remarks>
 [System.Text.Json.Serialization.JsonConverter(typeof(RegistryScopeJsonConverter))]
 public sealed class RegistryScope : IEquatable<RegistryScope>
 {
-    /// <summary>The longest scope text accepted: a 255-character name plus a trailing <c>/*</c>.</summary>
-    public const int MaxLength = Grammar.NameTotalLengthMax + 2;
+    /// <summary>
+    /// The longest scope text accepted: a 253-character host, a port, and a 255-character repository path with a
+    /// trailing <c>/*</c>.
+    /// </summary>
+    public const int MaxLength = Grammar.HostLengthMax + 6 + 1 + Grammar.NameTotalLengthMax + 2;
 
-    private RegistryScope(string host, int? port, string path, int globLabels)
+    private const string SubtreeSuffix = "/*";
+
+    private RegistryScope(string host, int? port, string path, RegistryScopeKind kind, int globLabels, string? note)
     {
         Host = host;
         Port = port;
         Path = path;
+        Kind = kind;
         GlobLabelCount = globLabels;
+        Note = note;
         Registry = Grammar.FormatRegistry(host, port);
-        Value = path.Length == 0 ? Registry : Registry + "/" + path;
+        SecretBinding = path.Length == 0 ? Registry : Registry + "/" + path;
+        Value = kind switch
+        {
+            RegistryScopeKind.Registry => Registry,
+            RegistryScopeKind.Repository => SecretBinding,
+            _ => SecretBinding + SubtreeSuffix,
+        };
         LabelCount = host.StartsWith('[') ? 1 : host.AsSpan().Count('.') + 1;
     }
 
@@ -44,14 +65,30 @@ public sealed class RegistryScope : IEquatable<RegistryScope>
     /// </summary>
     public string ApiHost => Internal.Grammar.ApiHostOf(Registry);
 
-    /// <summary>The repository path prefix without a trailing <c>/*</c>, or empty for a whole registry.</summary>
+    /// <summary>
+    /// The repository path without a trailing <c>/*</c>: the one repository of a <see cref="RegistryScopeKind.Repository"/>
+    /// scope, the root below which a <see cref="RegistryScopeKind.Subtree"/> scope applies, or empty for a whole registry.
+    /// </summary>
     public string Path { get; }
 
-    /// <summary>The normalised text of the scope, <c>host[:port][/path]</c>.</summary>
+    /// <summary>What the scope covers: the whole registry, one repository, or every repository below a path.</summary>
+    public RegistryScopeKind Kind { get; }
+
+    /// <summary>
+    /// The canonical text of the scope: <c>host[:port]</c>, <c>host[:port]/path</c> or <c>host[:port]/path/*</c>. It parses
+    /// back to an equal scope and is the key an entry is stored under.
+    /// </summary>
     public string Value { get; }
 
     /// <summary>True when the host has at least one <c>*</c> label.</summary>
     public bool IsGlob => GlobLabelCount > 0;
+
+    /// <summary>
+    /// A remark for the person who wrote the scope, or null: set when a one-segment Docker Hub path such as
+    /// <c>docker.io/acme</c> was read as the one repository <c>docker.io/library/acme</c> while <c>docker.io/acme/*</c>
+    /// (every repository of the <c>acme</c> namespace) may have been meant. Not part of equality.
+    /// </summary>
+    public string? Note { get; }
 
     /// <summary>How many host labels are <c>*</c>.</summary>
     internal int GlobLabelCount { get; }
@@ -59,8 +96,15 @@ public sealed class RegistryScope : IEquatable<RegistryScope>
     /// <summary>How many labels the host has.</summary>
     internal int LabelCount { get; }
 
+    /// <summary>
+    /// The text a secret is bound to (as associated data): <c>host[:port][/path]</c> without the <c>/*</c>, which is what
+    /// every path scope was written as before exact repositories and subtrees were told apart, so that secrets stored then
+    /// still open after the stores' migration renamed their scopes. A repository and the subtree below it share it.
+    /// </summary>
+    internal string SecretBinding { get; }
+
     /// <summary>Parses a scope.</summary>
-    /// <param name="scope">The text, such as <c>docker.io/acme/*</c>, <c>*.azurecr.io</c> or <c>localhost:5000</c>.</param>
+    /// <param name="scope">The text, such as <c>docker.io/acme/*</c>, <c>quay.io/ns/app</c>, <c>*.azurecr.io</c> or <c>localhost:5000</c>.</param>
     /// <returns>The parsed scope.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="scope"/> is null.</exception>
     /// <exception cref="RegistryScopeFormatException">The text is not a valid scope; the message says why.</exception>
@@ -113,18 +157,16 @@ public sealed class RegistryScope : IEquatable<RegistryScope>
 
         if (Grammar.HasScheme(s, out var scheme))
         {
-            reason = $"drop the scheme '{scheme}://' and write the registry address as host[:port][/path]";
+            reason = $"drop the scheme '{scheme}://' and write the registry address as host[:port][/path][/*]";
             return false;
         }
 
         var span = s.AsSpan();
-        if (span.EndsWith("/*", StringComparison.Ordinal))
+        var subtree = false;
+        if (span.EndsWith(SubtreeSuffix, StringComparison.Ordinal))
         {
             span = span[..^2];
-        }
-        else if (span.EndsWith('/'))
-        {
-            span = span[..^1];
+            subtree = true;
         }
 
         var slash = span.IndexOf('/');
@@ -137,11 +179,25 @@ public sealed class RegistryScope : IEquatable<RegistryScope>
             return false;
         }
 
+        if (slash >= 0 && path.IsEmpty && !subtree)
+        {
+            // "host/" is the registry, as "host" and "host/*" are.
+            slash = -1;
+        }
+
         if (slash >= 0)
         {
             if (path.Contains('*'))
             {
-                reason = "'*' is allowed only as a whole host label or as the final path segment '/*'";
+                reason = StarReason(hostPort, path);
+                return false;
+            }
+
+            if (!subtree && path.EndsWith('/') && !path.EndsWith("//", StringComparison.Ordinal))
+            {
+                var root = path.TrimEnd('/');
+                reason = $"a trailing '/' is ambiguous: write '{hostPort}/{root}' for the one repository '{root}', "
+                    + $"or '{hostPort}/{root}/*' for every repository below it";
                 return false;
             }
 
@@ -167,21 +223,50 @@ public sealed class RegistryScope : IEquatable<RegistryScope>
         }
 
         var normalisedPath = path.ToString();
-
-        // The name limit covers the whole registry/repository, port included, as for an image reference.
-        var nameLength = Grammar.FormatRegistry(host, port).Length + (normalisedPath.Length == 0 ? 0 : 1 + normalisedPath.Length);
-        if (nameLength > Grammar.NameTotalLengthMax)
+        var kind = normalisedPath.Length == 0 ? RegistryScopeKind.Registry
+            : subtree ? RegistryScopeKind.Subtree
+            : RegistryScopeKind.Repository;
+        string? note = null;
+        if (kind == RegistryScopeKind.Repository && ReferenceEquals(host, Grammar.DockerHub) && !normalisedPath.Contains('/'))
         {
-            reason = $"it is longer than {Grammar.NameTotalLengthMax} characters without '/*'";
+            // The image-reference rule: on Docker Hub a one-segment name is an official image, "nginx" is "library/nginx".
+            note = $"on Docker Hub '{Grammar.DockerHub}/{normalisedPath}' names the one repository "
+                + $"'{Grammar.DockerHub}/library/{normalisedPath}', as a pull of '{normalisedPath}' does; "
+                + $"for every repository of the '{normalisedPath}' namespace write '{Grammar.DockerHub}/{normalisedPath}/*'";
+            normalisedPath = "library/" + normalisedPath;
+        }
+
+        // As distribution/reference: the limit is on the repository path, not on registry and path together.
+        if (normalisedPath.Length > Grammar.NameTotalLengthMax)
+        {
+            reason = $"the repository path is longer than {Grammar.NameTotalLengthMax} characters";
             return false;
         }
 
         reason = string.Empty;
-        result = new RegistryScope(host, port, normalisedPath, globs);
+        result = new RegistryScope(host, port, normalisedPath, kind, globs, note);
         return true;
     }
 
-    /// <summary>True when this scope covers <paramref name="image"/>: hosts match (exactly or label by label for globs), the ports are equal, and the path is a whole-segment prefix of the repository.</summary>
+    private static string StarReason(ReadOnlySpan<char> hostPort, ReadOnlySpan<char> path)
+    {
+        const string Rule = "'*' is allowed only as a whole host label or as the final path segment '/*'";
+        var star = path.IndexOf('*');
+        var before = path[..star].TrimEnd('/');
+        if (star > 0 && path[star - 1] != '/' && path[(star + 1)..].TrimStart('*').IsEmpty && !before.IsEmpty)
+        {
+            // "host/org*": a prefix inside a segment, which no scope expresses; the whole segment is what Anchore means.
+            return $"{Rule}, not a prefix inside a segment: for every repository below '{before}' write '{hostPort}/{before}/*'";
+        }
+
+        return Rule;
+    }
+
+    /// <summary>
+    /// True when this scope covers <paramref name="image"/>: hosts match (exactly or label by label for globs), the ports
+    /// are equal, and the repository is the scope's one repository, lies below its subtree by whole segments, or the scope
+    /// is the whole registry.
+    /// </summary>
     /// <param name="image">The image reference.</param>
     /// <returns>Whether an entry with this scope applies to the image.</returns>
     public bool Matches(ImageReference image)
@@ -191,7 +276,15 @@ public sealed class RegistryScope : IEquatable<RegistryScope>
     }
 
     internal bool Matches(string host, int? port, ReadOnlySpan<char> repository) =>
-        Port == port && HostMatches(host) && PathCovers(Path, repository);
+        Port == port && HostMatches(host) && PathMatches(repository);
+
+    /// <summary>Whether the repository is covered by this scope's path, whatever the host.</summary>
+    internal bool PathMatches(ReadOnlySpan<char> repository) => Kind switch
+    {
+        RegistryScopeKind.Registry => true,
+        RegistryScopeKind.Repository => repository.Equals(Path, StringComparison.Ordinal),
+        _ => IsBelow(Path, repository),
+    };
 
     internal bool HostMatches(string host)
     {
@@ -233,10 +326,11 @@ public sealed class RegistryScope : IEquatable<RegistryScope>
         }
     }
 
-    internal static bool PathCovers(ReadOnlySpan<char> prefix, ReadOnlySpan<char> repository) =>
-        prefix.IsEmpty
-        || (repository.StartsWith(prefix, StringComparison.Ordinal)
-            && (repository.Length == prefix.Length || repository[prefix.Length] == '/'));
+    /// <summary>True when <paramref name="repository"/> lies strictly below <paramref name="root"/> by whole segments.</summary>
+    internal static bool IsBelow(ReadOnlySpan<char> root, ReadOnlySpan<char> repository) =>
+        repository.Length > root.Length + 1
+        && repository[root.Length] == '/'
+        && repository.StartsWith(root, StringComparison.Ordinal);
 
     /// <summary>Returns <see cref="Value"/>.</summary>
     /// <returns>The normalised scope text.</returns>

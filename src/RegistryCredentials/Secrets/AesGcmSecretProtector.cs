@@ -248,5 +248,5 @@ public sealed class AesGcmSecretProtector : ISecretProtector
 
     private static byte[] KeyId(byte[] key) => SHA256.HashData(key)[..KeyIdSize];
 
-    private static byte[] AssociatedData(string account, RegistryScope scope) => Encoding.UTF8.GetBytes(account + "\n" + scope.Value);
+    private static byte[] AssociatedData(string account, RegistryScope scope) => Encoding.UTF8.GetBytes(account + "\n" + scope.SecretBinding);
 }

@@ -82,7 +82,7 @@ public sealed class DockerHubApiHostTests
         Assert.Multiple(() =>
         {
             Assert.That(sender.Requests, Is.EqualTo(new[] { "GET https://registry-1.docker.io/v2/" }));
-            Assert.That(entry.Scope.Value, Is.EqualTo("docker.io/acme"));
+            Assert.That(entry.Scope.Value, Is.EqualTo("docker.io/acme/*"));
         });
     }
 

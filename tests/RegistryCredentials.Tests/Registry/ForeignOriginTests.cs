@@ -41,7 +41,7 @@ public class ForeignOriginTests
 
     private Task<RegistryEntry> AddAsync(DistributionRegistry registry) => _host.Manager.AddAsync(new RegistryAddRequest
     {
-        Scope = registry.Registry + "/test",
+        Scope = registry.Registry + "/test/*",
         Username = registry.Username,
         Password = registry.Password,
         CaCertificates = registry.CaPem,

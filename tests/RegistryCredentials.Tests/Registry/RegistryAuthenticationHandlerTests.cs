@@ -24,7 +24,7 @@ public class RegistryAuthenticationHandlerTests
 
     private Task<RegistryEntry> AddAsync(DistributionRegistry registry) => _host.Manager.AddAsync(new RegistryAddRequest
     {
-        Scope = registry.Registry + "/test",
+        Scope = registry.Registry + "/test/*",
         Username = registry.Username,
         Password = registry.Password,
         CaCertificates = registry.CaPem,
@@ -123,7 +123,7 @@ public class RegistryAuthenticationHandlerTests
     {
         await using var registry = await DistributionRegistry.StartAsync(RegistryMode.HtpasswdTls);
         await AddAsync(registry);
-        await _host.Manager.DeactivateAsync(registry.Registry + "/test");
+        await _host.Manager.DeactivateAsync(registry.Registry + "/test/*");
         using var client = Client();
 
         var error = Assert.ThrowsAsync<RegistryPullDeniedException>(() => client.SendAsync(Manifest(registry)));
@@ -153,7 +153,7 @@ public class RegistryAuthenticationHandlerTests
         var cache = _host.Services.GetRequiredService<RegistryTokenCache>();
         Assert.That(cache.Count, Is.EqualTo(1));
 
-        await _host.Manager.DeleteAsync(registry.Registry + "/test");
+        await _host.Manager.DeleteAsync(registry.Registry + "/test/*");
         Assert.That(cache.Count, Is.Zero);
     }
 

@@ -11,8 +11,14 @@ namespace RegistryCredentials.Internal;
 /// </summary>
 internal static class Grammar
 {
-    /// <summary>The longest name (registry, <c>/</c> and repository path) the distribution grammar accepts.</summary>
+    /// <summary>
+    /// The longest repository path the distribution grammar accepts (<c>RepositoryNameTotalLengthMax</c> in
+    /// distribution/reference, checked on the path without the registry).
+    /// </summary>
     public const int NameTotalLengthMax = 255;
+
+    /// <summary>The longest registry host name (DNS).</summary>
+    public const int HostLengthMax = 253;
 
     /// <summary>The longest tag the distribution grammar accepts.</summary>
     public const int TagLengthMax = 128;
@@ -29,6 +35,9 @@ internal static class Grammar
     /// <summary>The <c>host[:port]</c> to send Registry API requests to for a normalised registry name.</summary>
     public static string ApiHostOf(string registry) =>
         string.Equals(registry, DockerHub, StringComparison.Ordinal) ? DockerHubApiHost : registry;
+
+    private static readonly System.Buffers.SearchValues<char> Ipv6Characters =
+        System.Buffers.SearchValues.Create("0123456789abcdefABCDEF:");
 
     public static bool IsDockerHubAlias(ReadOnlySpan<char> registry) =>
         registry.Equals("docker.io", StringComparison.OrdinalIgnoreCase)
@@ -86,9 +95,11 @@ internal static class Grammar
                 return $"the IPv6 host '{value}' has no closing ']'";
             }
 
+            // distribution/reference's ipv6address is \[[a-fA-F0-9:]+\]: hex digits and colons only, so no zone
+            // (fe80::1%eth0) and no dotted IPv4 tail (::ffff:192.0.2.1); what matches must still be an IPv6 address.
             var inner = value[1..close];
-            if (inner.IsEmpty || !IPAddress.TryParse(inner, out var address) || address.AddressFamily != AddressFamily.InterNetworkV6
-                || inner.Contains('%'))
+            if (inner.IsEmpty || inner.ContainsAnyExcept(Ipv6Characters) || !IPAddress.TryParse(inner, out var address)
+                || address.AddressFamily != AddressFamily.InterNetworkV6)
             {
                 return $"'{value[..(close + 1)]}' is not a valid bracketed IPv6 address";
             }
@@ -159,9 +170,9 @@ internal static class Grammar
             return "the registry host is empty";
         }
 
-        if (host.Length > 253)
+        if (host.Length > HostLengthMax)
         {
-            return "the registry host is longer than 253 characters";
+            return $"the registry host is longer than {HostLengthMax} characters";
         }
 
         var remaining = host;

@@ -1,33 +1,79 @@
 namespace RegistryCredentials.Internal;
 
-/// <summary>The entries of one host pattern and port, keyed by path prefix ("" for the whole registry).</summary>
+/// <summary>
+/// The entries of one host pattern and port: exact repositories and subtree roots, each keyed by path, and the
+/// whole-registry entry.
+/// </summary>
 internal sealed class PathIndex
 {
-    private readonly Dictionary<string, IndexEntry> _byPath = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, IndexEntry>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly Dictionary<string, IndexEntry> _repositories = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IndexEntry>.AlternateLookup<ReadOnlySpan<char>> _repositoryLookup;
+    private readonly Dictionary<string, IndexEntry> _subtrees = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IndexEntry>.AlternateLookup<ReadOnlySpan<char>> _subtreeLookup;
+    private IndexEntry? _registry;
 
-    public PathIndex() => _lookup = _byPath.GetAlternateLookup<ReadOnlySpan<char>>();
-
-    public void Add(IndexEntry entry) => _byPath[entry.Entry.Scope.Path] = entry;
-
-    /// <summary>Finds the entry with the longest whole-segment path prefix of <paramref name="repository"/>.</summary>
-    /// <returns>The entry and the length of its path (0 for a whole-registry entry), or null.</returns>
-    public IndexEntry? FindLongest(ReadOnlySpan<char> repository, out int pathLength)
+    public PathIndex()
     {
-        var candidate = repository;
-        while (!candidate.IsEmpty)
-        {
-            if (_lookup.TryGetValue(candidate, out var hit))
-            {
-                pathLength = candidate.Length;
-                return hit;
-            }
+        _repositoryLookup = _repositories.GetAlternateLookup<ReadOnlySpan<char>>();
+        _subtreeLookup = _subtrees.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
-            var slash = candidate.LastIndexOf('/');
-            candidate = slash < 0 ? default : candidate[..slash];
+    public void Add(IndexEntry entry)
+    {
+        var scope = entry.Entry.Scope;
+        switch (scope.Kind)
+        {
+            case RegistryScopeKind.Registry:
+                _registry = entry;
+                break;
+            case RegistryScopeKind.Repository:
+                _repositories[scope.Path] = entry;
+                break;
+            default:
+                _subtrees[scope.Path] = entry;
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Finds the most specific entry for <paramref name="repository"/>: the exact repository, else the subtree with the
+    /// longest root above it (whole segments), else the whole registry.
+    /// </summary>
+    /// <param name="repository">The repository path.</param>
+    /// <param name="specificity">
+    /// How specific the hit is, for comparing hits across host patterns: the repository's length for an exact hit, the
+    /// root's length (always shorter) for a subtree, 0 for the whole registry.
+    /// </param>
+    /// <returns>The entry, or null.</returns>
+    public IndexEntry? FindLongest(ReadOnlySpan<char> repository, out int specificity)
+    {
+        if (_repositories.Count > 0 && _repositoryLookup.TryGetValue(repository, out var exact))
+        {
+            specificity = repository.Length;
+            return exact;
         }
 
-        pathLength = 0;
-        return _lookup.TryGetValue(ReadOnlySpan<char>.Empty, out var whole) ? whole : null;
+        if (_subtrees.Count > 0)
+        {
+            var root = repository;
+            while (true)
+            {
+                var slash = root.LastIndexOf('/');
+                if (slash <= 0)
+                {
+                    break;
+                }
+
+                root = root[..slash];
+                if (_subtreeLookup.TryGetValue(root, out var below))
+                {
+                    specificity = root.Length;
+                    return below;
+                }
+            }
+        }
+
+        specificity = 0;
+        return _registry;
     }
 }
