@@ -34,7 +34,7 @@ public sealed partial class PostgreSqlRegistryStore : IRegistryPolicyStore
         ArgumentNullException.ThrowIfNull(policy.Account);
         ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
         using var activity = Telemetry.Start("set_policy", policy.Account);
-        return await _lifecycle.RunChangeAsync("write a policy", ct => Policies.TrySetAsync(policy, expectedVersion, ct), cancellationToken)
+        return await _lifecycle.RunUnnumberedChangeAsync("write a policy", ct => Policies.TrySetAsync(policy, expectedVersion, ct), cancellationToken)
             .ConfigureAwait(false);
     }
 }

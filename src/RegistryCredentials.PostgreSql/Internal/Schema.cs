@@ -57,8 +57,9 @@ internal static class Schema
             );
             CREATE INDEX changes_changed_on ON {schema}.changes (changed_on);
             COMMENT ON TABLE {schema}.changes IS 'RegistryCredentials change feed: one row per revision, trimmed by age.';
+            """),
         ("path scopes become subtrees (host/path/*) with an exact twin", schema => $"""
-            -- Up to version 2 a path scope host/path covered the repository path and every repository below it. From
+            -- Up to version 4 a path scope host/path covered the repository path and every repository below it. From
             -- version 5 on, as Anchore defines them, host/path is exactly one repository and host/path/* every repository
             -- below it. So that no entry loses a match, each path scope becomes the subtree host/path/* and gets an exact
             -- twin host/path (same credential, same fields), except a one-segment Docker Hub namespace (docker.io/acme),

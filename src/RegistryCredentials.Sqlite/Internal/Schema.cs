@@ -116,8 +116,9 @@ internal static class Schema
                 INSERT INTO registry_changes (revision, account, scope) SELECT revision, OLD.account, OLD.scope FROM registry_revision WHERE id = 1;
                 DELETE FROM registry_changes WHERE revision <= (SELECT revision - 10000 FROM registry_revision WHERE id = 1);
             END;
+            """),
         new(5, "path scopes become subtrees (host/path/*) with an exact twin", """
-            -- Up to version 2 a path scope host/path covered the repository path and every repository below it. From
+            -- Up to version 4 a path scope host/path covered the repository path and every repository below it. From
             -- version 5 on, as Anchore defines them, host/path is exactly one repository and host/path/* every repository
             -- below it. So that no entry loses a match, each path scope becomes the subtree host/path/* and gets an exact
             -- twin host/path (same credential, same fields), except a one-segment Docker Hub namespace (docker.io/acme),
