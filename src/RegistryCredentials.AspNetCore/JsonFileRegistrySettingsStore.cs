@@ -31,7 +31,9 @@ public sealed class JsonFileRegistrySettingsStore : IRegistrySettingsStore, IDis
     public string FilePath { get; }
 
     /// <inheritdoc />
-    /// <exception cref="RegistryCredentialsException"><see cref="RegistryErrorReason.StoreIncompatible"/>: the file is not a settings document (it is left as it is).</exception>
+    /// <exception cref="RegistryCredentialsException">
+    /// <see cref="RegistryErrorReason.StoreIncompatible"/>: the file is not a settings document (it is left as it is).
+    /// </exception>
     public RegistrySettings? Current
     {
         get
@@ -68,7 +70,11 @@ public sealed class JsonFileRegistrySettingsStore : IRegistrySettingsStore, IDis
                 var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous);
                 await using (stream.ConfigureAwait(false))
                 {
-                    await JsonSerializer.SerializeAsync(stream, RegistrySettingsDocument.From(settings), ApiJson.Indented, cancellationToken).ConfigureAwait(false);
+                    await JsonSerializer.SerializeAsync(
+                        stream,
+                        RegistrySettingsDocument.From(settings),
+                        ApiJson.Indented,
+                        cancellationToken).ConfigureAwait(false);
                     await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
                     stream.Flush(flushToDisk: true);
                 }
@@ -97,7 +103,10 @@ public sealed class JsonFileRegistrySettingsStore : IRegistrySettingsStore, IDis
     /// <inheritdoc />
     public IChangeToken Watch() => _changes.Watch();
 
-    /// <summary>Closes the change signal (tokens from <see cref="Watch"/> never fire afterwards, see <see cref="RegistryChangeSignal"/>) and releases the write lock.</summary>
+    /// <summary>
+    /// Closes the change signal (tokens from <see cref="Watch"/> never fire afterwards, see
+    /// <see cref="RegistryChangeSignal"/>) and releases the write lock.
+    /// </summary>
     public void Dispose()
     {
         _changes.Dispose();

@@ -24,7 +24,8 @@ internal static class RegistryApiEndpoints
     public static void Map(RouteGroupBuilder group, IServiceProvider services)
     {
         var mapped = services.GetRequiredService<MappedRegistryEndpoints>();
-        var logger = services.GetService<ILoggerFactory>()?.CreateLogger("RegistryCredentials.AspNetCore") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        var logger = services.GetService<ILoggerFactory>()?.CreateLogger("RegistryCredentials.AspNetCore")
+            ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         group.AddEndpointFilter(new RegistryApiFilter(
             mapped,
             services.GetRequiredService<IOptionsMonitor<RegistryCredentialsOptions>>(),
@@ -39,7 +40,8 @@ internal static class RegistryApiEndpoints
 
         group.MapPost(string.Empty, new Func<HttpContext, Task<IResult>>(CreateAsync))
             .WithSummary("Add a registry")
-            .WithDescription("Anchore's POST /registries. The credential is checked against the registry first unless ?validate=false; a refused request stores nothing.")
+            .WithDescription(
+                "Anchore's POST /registries. The credential is checked against the registry first unless ?validate=false; a refused request stores nothing.")
             .WithMetadata(new RegistryRequestBodyMetadata(typeof(RegistryConfigurationRequest)))
             .Produces<RegistryConfiguration[]>(StatusCodes.Status201Created, Json)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -83,7 +85,9 @@ internal static class RegistryApiEndpoints
 
         group.MapPut("{registry}", UpdateAsync)
             .WithSummary("Update a registry")
-            .WithDescription("Anchore's PUT /registries/{registry}. The scope never changes; fields left out keep their values, and a left-out or empty registry_pass keeps the stored password. If-Match with the ETag makes the update conditional (412 when the entry changed).")
+            .WithDescription(
+                "Anchore's PUT /registries/{registry}. The scope never changes; fields left out keep their values, and a left-out or empty "
+                + "registry_pass keeps the stored password. If-Match with the ETag makes the update conditional (412 when the entry changed).")
             .WithMetadata(new RegistryRequestBodyMetadata(typeof(RegistryConfigurationRequest)))
             .Produces<RegistryConfiguration[]>(StatusCodes.Status200OK, Json)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -95,7 +99,9 @@ internal static class RegistryApiEndpoints
 
         group.MapDelete("{registry}", DeleteAsync)
             .WithSummary("Delete a registry")
-            .WithDescription("Anchore's DELETE /registries/{registry}: removes the entry and its secret. If-Match with the ETag makes the delete conditional (412 when the entry changed).")
+            .WithDescription(
+                "Anchore's DELETE /registries/{registry}: removes the entry and its secret. "
+                + "If-Match with the ETag makes the delete conditional (412 when the entry changed).")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -176,7 +182,9 @@ internal static class RegistryApiEndpoints
         if (!string.IsNullOrWhiteSpace(body.Registry) && !RegistryScope.Parse(body.Registry.Trim()).Equals(scope))
         {
             throw ApiProblemException.InvalidField(
-                "registry", $"The body names the registry '{body.Registry}' but the path names '{scope.Value}': the scope of an entry never changes (delete it and add another).");
+                "registry",
+                $"The body names the registry '{body.Registry}' but the path names "
+                + $"'{scope.Value}': the scope of an entry never changes (delete it and add another).");
         }
 
         var manager = Manager(context);

@@ -45,7 +45,8 @@ internal sealed class RegistryApiFilter(
             Log.AccountInvalid(logger, request.Method, request.Path.Value ?? string.Empty);
             return Problems.Create(
                 context, StatusCodes.Status403Forbidden, RegistryProblemTypes.AccountRequired, "No valid account",
-                "The request's account name is not valid (1-128 letters, digits, '.', '_', '-' or '@'): the host must map it in RegistryCredentialsApiOptions.AccountSelector.");
+                "The request's account name is not valid (1-128 letters, digits, '.', '_', '-' "
+                + "or '@'): the host must map it in RegistryCredentialsApiOptions.AccountSelector.");
         }
 
         RequestAccount.Set(context, account);
@@ -54,7 +55,8 @@ internal sealed class RegistryApiFilter(
             Log.AntiforgeryRejected(logger, request.Method, request.Path.Value ?? string.Empty);
             return Problems.Create(
                 context, StatusCodes.Status400BadRequest, RegistryProblemTypes.AntiforgeryTokenInvalid, "Antiforgery token missing or invalid",
-                "A state-changing request from a browser needs the antiforgery token: GET the _antiforgery endpoint of this API and send request_token in the header it names.");
+                "A state-changing request from a browser needs the antiforgery token: GET the "
+                + "_antiforgery endpoint of this API and send request_token in the header it names.");
         }
 
         try

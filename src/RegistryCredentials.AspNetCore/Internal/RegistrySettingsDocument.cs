@@ -12,7 +12,10 @@ internal sealed class RegistrySettingsDocument
     public string? DefaultRegistry { get; set; }
 
     [JsonPropertyName("allowed_registries")]
-    [Description("Scopes (host[:port], '*' host labels, optional path) pulls may go to; empty allows every registry. Docker Hub is allowed only when docker.io or index.docker.io is listed.")]
+    [
+        Description(
+            "Scopes (host[:port], '*' host labels, optional path) pulls may go to; empty allows "
+            + "every registry. Docker Hub is allowed only when docker.io or index.docker.io is listed.")]
     public IList<string>? AllowedRegistries { get; set; }
 
     public static RegistrySettingsDocument From(RegistrySettings settings) => new()

@@ -27,7 +27,9 @@ internal static class SettingsRules
         var items = document.AllowedRegistries ?? [];
         if (items.Count > MaxAllowedRegistries)
         {
-            throw ApiProblemException.InvalidField("allowed_registries", $"At most {MaxAllowedRegistries} allowed registries can be listed, not {items.Count}.");
+            throw ApiProblemException.InvalidField(
+                "allowed_registries",
+                $"At most {MaxAllowedRegistries} allowed registries can be listed, not {items.Count}.");
         }
 
         for (var i = 0; i < items.Count; i++)

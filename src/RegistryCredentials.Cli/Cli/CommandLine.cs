@@ -45,7 +45,9 @@ internal static class CommandLine
         var key = new Argument<string>("key") { Description = "default-registry or allowed-registries." };
         key.AcceptOnlyFromAmong([.. Hosting.ToolSettings.Keys]);
         var value = new Argument<string>("value") { Description = "The value; allowed-registries is comma-separated; an empty value clears the setting." };
-        var set = new Command("set", "Set default-registry (replaces Docker Hub for images naming no registry) or allowed-registries (the allow-list).") { key, value };
+        var set = new Command(
+            "set",
+            "Set default-registry (replaces Docker Hub for images naming no registry) or allowed-registries (the allow-list).") { key, value };
         set.SetAction(async (parseResult, _) =>
         {
             await using var context = globals.CreateContext(parseResult, terminal);
@@ -69,7 +71,9 @@ internal static class CommandLine
     {
         var image = new Argument<string>("image") { Description = "An image reference, such as nginx or quay.io/ns/app:1.2." };
         var output = OutputOption(OutputFormat.Text, OutputFormat.Text, OutputFormat.Json, OutputFormat.DockerAuth);
-        var resolve = new Command("resolve", "Show which entry a pull of IMAGE would use (or anonymous, or denied and why). -o docker-auth prints the X-Registry-Auth value.") { image, output };
+        var resolve = new Command(
+            "resolve",
+            "Show which entry a pull of IMAGE would use (or anonymous, or denied and why). -o docker-auth prints the X-Registry-Auth value.") { image, output };
         resolve.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var context = globals.CreateContext(parseResult, terminal);

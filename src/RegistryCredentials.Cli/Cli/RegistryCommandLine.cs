@@ -35,10 +35,19 @@ internal static class RegistryCommandLine
         };
         var name = new Option<string>("--name") { Description = "A display name" + (update ? "." : "; default the registry.") };
         var email = new Option<string>("--email") { Description = "An e-mail address" + (update ? " (empty to remove)." : ".") };
-        var secure = new Option<bool>("--secure-connection") { Description = "Verify TLS certificates (default true): --secure-connection=false to accept any certificate for this registry." };
+        var secure = new Option<bool>(
+            "--secure-connection")
+            {
+                Description = "Verify TLS certificates (default true): --secure-connection=false to accept any certificate for this registry."
+            };
         var validate = new Option<bool>("--validate") { Description = "Check the credential against the registry before storing it (default true)." };
-        var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password (or key file content) from stdin; one trailing line break is removed. Otherwise $REGCRED_REGISTRY_PASSWORD." };
-        var caFile = new Option<string>("--ca-file") { Description = "A PEM file of CA certificates to trust for this registry" + (update ? " (empty to remove)." : ".") };
+        var passwordStdin = new Option<bool>(
+            "--password-stdin")
+            {
+                Description = "Read the password (or key file content) from stdin; one trailing line break is removed. Otherwise $REGCRED_REGISTRY_PASSWORD."
+            };
+        var caFile = new Option<string>("--ca-file") { Description = "A PEM file of CA certificates to trust for this registry"
+            + (update ? " (empty to remove)." : ".") };
         var insecureHttp = new Option<bool>("--insecure-http") { Description = "Reach the registry over plain HTTP (credentials travel in clear text)." };
         var password = new Option<string>("--password", "-p") { Hidden = true };
         var output = CommandLine.OutputOption(OutputFormat.Table, OutputFormat.Table, OutputFormat.Json);
@@ -61,7 +70,9 @@ internal static class RegistryCommandLine
         {
             if (parseResult.GetResult(password) is { Implicit: false })
             {
-                throw new RegcredException("Passwords are never taken from arguments (they end up in shell history and process lists): set REGCRED_REGISTRY_PASSWORD or use --password-stdin.");
+                throw new RegcredException(
+                    "Passwords are never taken from arguments (they end up in shell history "
+                    + "and process lists): set REGCRED_REGISTRY_PASSWORD or use --password-stdin.");
             }
 
             var arguments = new RegistryArguments
@@ -140,7 +151,11 @@ internal static class RegistryCommandLine
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var context = globals.CreateContext(parseResult, terminal);
-            return await new RegistryCommands(context).SetActiveAsync(parseResult.GetValue(registry)!, activate, parseResult.GetValue(output)!, cancellationToken);
+            return await new RegistryCommands(context).SetActiveAsync(
+                parseResult.GetValue(registry)!,
+                activate,
+                parseResult.GetValue(output)!,
+                cancellationToken);
         });
         return command;
     }

@@ -146,7 +146,11 @@ internal sealed class KubeletCredentialProvider
         return duration < TimeSpan.Zero ? TimeSpan.Zero : duration;
     }
 
-    public static string Serialize(string apiVersion, string cacheKeyType, TimeSpan cacheDuration, IReadOnlyList<(string Key, string Username, string Password)> auth)
+    public static string Serialize(
+        string apiVersion,
+        string cacheKeyType,
+        TimeSpan cacheDuration,
+        IReadOnlyList<(string Key, string Username, string Password)> auth)
     {
         ArgumentNullException.ThrowIfNull(auth);
         return Output.JsonOutput.Write(

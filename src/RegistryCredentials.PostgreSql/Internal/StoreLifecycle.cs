@@ -69,7 +69,10 @@ internal sealed class StoreLifecycle : IAsyncDisposable, IDisposable
     /// Runs an operation that may change an entry, and fires the change signal when it did. When it fails with the
     /// connection lost or the call cancelled, the change may have committed unheard of: the signal fires as well.
     /// </summary>
-    public async Task<T> RunChangeAsync<T>(string description, Func<CancellationToken, Task<(T Result, bool Changed)>> operation, CancellationToken cancellationToken)
+    public async Task<T> RunChangeAsync<T>(
+        string description,
+        Func<CancellationToken, Task<(T Result, bool Changed)>> operation,
+        CancellationToken cancellationToken)
     {
         var (result, changed) = await RunCoreAsync(description, operation, write: true, cancellationToken).ConfigureAwait(false);
         if (changed)
@@ -163,7 +166,10 @@ internal sealed class StoreLifecycle : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>The exception to throw for a database error: cancellation when the caller cancelled (Npgsql may report a cancelled command as a broken connection), a <see cref="PostgreSqlStoreException"/> otherwise.</summary>
+    /// <summary>
+    /// The exception to throw for a database error: cancellation when the caller cancelled (Npgsql may report a
+    /// cancelled command as a broken connection), a <see cref="PostgreSqlStoreException"/> otherwise.
+    /// </summary>
     private Exception Translate(Exception exception, string description, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)

@@ -181,7 +181,10 @@ public sealed class RegistryScope : IEquatable<RegistryScope>
         return true;
     }
 
-    /// <summary>True when this scope covers <paramref name="image"/>: hosts match (exactly or label by label for globs), the ports are equal, and the path is a whole-segment prefix of the repository.</summary>
+    /// <summary>
+    /// True when this scope covers <paramref name="image"/>: hosts match (exactly or label by label for globs), the
+    /// ports are equal, and the path is a whole-segment prefix of the repository.
+    /// </summary>
     /// <param name="image">The image reference.</param>
     /// <returns>Whether an entry with this scope applies to the image.</returns>
     public bool Matches(ImageReference image)

@@ -135,7 +135,10 @@ public sealed class InMemoryRegistryStore : IRegistryStore, IDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> ReplaceKeyIdsAsync(IReadOnlyCollection<string> expected, IReadOnlyCollection<string> keyIds, CancellationToken cancellationToken = default)
+    public ValueTask<bool> ReplaceKeyIdsAsync(
+        IReadOnlyCollection<string> expected,
+        IReadOnlyCollection<string> keyIds,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(keyIds);

@@ -59,7 +59,11 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
         return Resolve(index, image, account, started, cancellationToken);
     }
 
-    private async ValueTask<RegistryResolution> ResolveAfterRebuildAsync(ImageReference image, string account, long started, CancellationToken cancellationToken)
+    private async ValueTask<RegistryResolution> ResolveAfterRebuildAsync(
+        ImageReference image,
+        string account,
+        long started,
+        CancellationToken cancellationToken)
     {
         ResolverIndex index;
         try
@@ -147,7 +151,13 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
     }
 
     private async ValueTask<RegistryResolution> MakeCredentialAsync(
-        IndexEntry hit, RegistryCredentialProvider provider, ImageReference image, string registry, string repository, long started, CancellationToken cancellationToken)
+        IndexEntry hit,
+        RegistryCredentialProvider provider,
+        ImageReference image,
+        string registry,
+        string repository,
+        long started,
+        CancellationToken cancellationToken)
     {
         var entry = hit.Entry;
         RegistryCredential credential;
