@@ -101,7 +101,15 @@ public class BrowserTests
     }
 
     private Task<RegistryEntry> SeedAsync(string scope, string password = "seeded-secret", bool active = true) =>
-        _host.Manager.AddAsync(new RegistryAddRequest { Scope = scope, Username = "ci", Password = password, Account = _user, Validate = false, IsActive = active });
+        _host.Manager.AddAsync(new RegistryAddRequest
+        {
+            Scope = scope,
+            Username = "ci",
+            Password = password,
+            Account = _user,
+            Validate = false,
+            IsActive = active,
+        });
 
     [Test]
     public async Task Add_registry_stores_it_and_shows_it_in_the_table()
@@ -374,8 +382,26 @@ public class BrowserTests
     {
         await _page.SetViewportSizeAsync(1360, 900);
         await SeedAsync("docker.io/acme");
-        await _host.Manager.AddAsync(new RegistryAddRequest { Scope = "registry.example.com:5000/team", Name = "Team registry", Username = "ci-puller", Email = "ci@example.com", Password = "x", Account = _user, Validate = false });
-        await _host.Manager.AddAsync(new RegistryAddRequest { Scope = "*.example.org", Name = "Internal mirrors", Username = "mirror", Password = "x", Account = _user, Validate = false, VerifyTls = false });
+        await _host.Manager.AddAsync(new RegistryAddRequest
+        {
+            Scope = "registry.example.com:5000/team",
+            Name = "Team registry",
+            Username = "ci-puller",
+            Email = "ci@example.com",
+            Password = "x",
+            Account = _user,
+            Validate = false,
+        });
+        await _host.Manager.AddAsync(new RegistryAddRequest
+        {
+            Scope = "*.example.org",
+            Name = "Internal mirrors",
+            Username = "mirror",
+            Password = "x",
+            Account = _user,
+            Validate = false,
+            VerifyTls = false,
+        });
         await SeedAsync("quay.io/partner", active: false);
         await ReloadAsync();
         await _page.GetByLabel("Image reference").FillAsync("acme/app:1.2");

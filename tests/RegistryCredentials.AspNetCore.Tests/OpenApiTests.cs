@@ -64,7 +64,8 @@ public class OpenApiTests
         var response = Schema("RegistryConfiguration").GetProperty("properties");
         Assert.That(response.EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[]
         {
-            "registry", "registry_name", "registry_type", "registry_user", "registry_verify", "created_at", "last_updated", "userId", "registry_email", "active",
+            "registry", "registry_name", "registry_type", "registry_user", "registry_verify",
+            "created_at", "last_updated", "userId", "registry_email", "active",
         }));
     }
 
@@ -87,11 +88,16 @@ public class OpenApiTests
         var post = paths.GetProperty("/registries").GetProperty("post");
         var put = paths.GetProperty("/registries/{registry}").GetProperty("put");
         Assert.That(post.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()), Does.Contain("validate"));
-        Assert.That(put.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()), Does.Contain("validate").And.Contain("If-Match").And.Contain("registry"));
+        Assert.That(
+            put.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()),
+            Does.Contain("validate").And.Contain("If-Match").And.Contain("registry"));
         Assert.That(put.GetProperty("responses").GetProperty("200").GetProperty("headers").TryGetProperty("ETag", out _), Is.True);
         foreach (var status in new[] { "400", "404", "409", "412", "422" })
         {
-            Assert.That(put.GetProperty("responses").GetProperty(status).GetProperty("content").TryGetProperty("application/problem+json", out _), Is.True, status);
+            Assert.That(
+                put.GetProperty("responses").GetProperty(status).GetProperty("content").TryGetProperty("application/problem+json", out _),
+                Is.True,
+                status);
         }
 
         var delete = paths.GetProperty("/registries/{registry}").GetProperty("delete");

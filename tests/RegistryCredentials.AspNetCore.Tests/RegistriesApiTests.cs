@@ -122,9 +122,21 @@ public class RegistriesApiTests
     [Test]
     public async Task Post_without_required_fields_is_400_naming_the_field()
     {
-        var missingRegistry = await (await _alice.PostEntryAsync(new { registry_user = "u", registry_pass = "p" })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
-        var missingUser = await (await _alice.PostEntryAsync(new { registry = "a.example.com", registry_pass = "p" })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
-        var missingPass = await (await _alice.PostEntryAsync(new { registry = "a.example.com", registry_user = "u" })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
+        var missingRegistry = await (await _alice.PostEntryAsync(new
+        {
+            registry_user = "u",
+            registry_pass = "p",
+        })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
+        var missingUser = await (await _alice.PostEntryAsync(new
+        {
+            registry = "a.example.com",
+            registry_pass = "p",
+        })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
+        var missingPass = await (await _alice.PostEntryAsync(new
+        {
+            registry = "a.example.com",
+            registry_user = "u",
+        })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
         Assert.Multiple(() =>
         {
             Assert.That(missingRegistry.GetProperty("field").GetString(), Is.EqualTo("registry"));
@@ -147,10 +159,22 @@ public class RegistriesApiTests
     [Test]
     public async Task Field_errors_of_the_manager_name_the_wire_field()
     {
-        var email = await (await _alice.PostEntryAsync(new { registry = "a.example.com", registry_user = "u", registry_pass = "p", registry_email = "not-an-email" }))
+        var email = await (await _alice.PostEntryAsync(new
+        {
+            registry = "a.example.com",
+            registry_user = "u",
+            registry_pass = "p",
+            registry_email = "not-an-email",
+        }))
             .ExpectAsync(400, RegistryProblemTypes.InvalidField);
         Assert.That(email.GetProperty("field").GetString(), Is.EqualTo("registry_email"));
-        var name = await (await _alice.PostEntryAsync(new { registry = "a.example.com", registry_user = "u", registry_pass = "p", registry_name = new string('n', 300) }))
+        var name = await (await _alice.PostEntryAsync(new
+        {
+            registry = "a.example.com",
+            registry_user = "u",
+            registry_pass = "p",
+            registry_name = new string('n', 300),
+        }))
             .ExpectAsync(400, RegistryProblemTypes.InvalidField);
         Assert.That(name.GetProperty("field").GetString(), Is.EqualTo("registry_name"));
     }
@@ -158,12 +182,23 @@ public class RegistriesApiTests
     [Test]
     public async Task Post_with_an_invalid_type_name_is_400_and_an_unsupported_type_is_400_type_not_supported()
     {
-        var bad = await (await _alice.PostEntryAsync(new { registry = "a.example.com", registry_user = "u", registry_pass = "p", registry_type = "not a type" }))
+        var bad = await (await _alice.PostEntryAsync(new
+        {
+            registry = "a.example.com",
+            registry_user = "u",
+            registry_pass = "p",
+            registry_type = "not a type",
+        }))
             .ExpectAsync(400, RegistryProblemTypes.InvalidField);
         Assert.That(bad.GetProperty("field").GetString(), Is.EqualTo("registry_type"));
 
         // An ECR host guesses awsecr, and the core package has no ECR provider.
-        var unsupported = await (await _alice.PostEntryAsync(new { registry = "123456789012.dkr.ecr.us-east-1.amazonaws.com", registry_user = "AKIAEXAMPLE", registry_pass = "p" }))
+        var unsupported = await (await _alice.PostEntryAsync(new
+        {
+            registry = "123456789012.dkr.ecr.us-east-1.amazonaws.com",
+            registry_user = "AKIAEXAMPLE",
+            registry_pass = "p",
+        }))
             .ExpectAsync(400, RegistryProblemTypes.TypeNotSupported);
         Assert.That(unsupported.GetProperty("registry_type").GetString(), Is.EqualTo("awsecr"));
     }
@@ -174,7 +209,10 @@ public class RegistriesApiTests
         using var text = new StringContent("registry=a.example.com", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded");
         await (await _alice.PostAsync("/registries", text)).ExpectAsync(415, RegistryProblemTypes.UnsupportedMediaType);
 
-        using var broken = new StringContent("{\"registry\": \"a.example.com\", \"registry_pass\": secret-typo}", System.Text.Encoding.UTF8, "application/json");
+        using var broken = new StringContent(
+            "{\"registry\": \"a.example.com\", \"registry_pass\": secret-typo}",
+            System.Text.Encoding.UTF8,
+            "application/json");
         var problem = await (await _alice.PostAsync("/registries", broken)).ExpectAsync(400, RegistryProblemTypes.InvalidBody);
         Assert.That(problem.GetProperty("detail").GetString(), Does.Not.Contain("secret-typo"));
 
@@ -185,7 +223,9 @@ public class RegistriesApiTests
     [Test]
     public async Task Post_with_an_invalid_validate_parameter_is_400()
     {
-        var problem = await (await _alice.PostAsJsonAsync("/registries?validate=maybe", new { registry = "a.example.com", registry_user = "u", registry_pass = "p" }))
+        var problem = await (await _alice.PostAsJsonAsync(
+            "/registries?validate=maybe",
+            new { registry = "a.example.com", registry_user = "u", registry_pass = "p" }))
             .ExpectAsync(400, RegistryProblemTypes.InvalidField);
         Assert.That(problem.GetProperty("field").GetString(), Is.EqualTo("validate"));
     }
@@ -248,9 +288,17 @@ public class RegistriesApiTests
     [Test]
     public async Task Put_changes_fields_and_keeps_the_password_when_it_is_left_out_or_empty()
     {
-        await (await _alice.PostEntryAsync(new { registry = "docker.io/acme", registry_user = "ci", registry_pass = "original", registry_email = "a@example.com" })).ExpectAsync(201);
+        await (await _alice.PostEntryAsync(new
+        {
+            registry = "docker.io/acme",
+            registry_user = "ci",
+            registry_pass = "original",
+            registry_email = "a@example.com",
+        })).ExpectAsync(201);
 
-        var response = await _alice.PutEntryAsync("docker.io/acme", new { registry_name = "Acme", registry_user = "ci2", registry_verify = false, registry_pass = "" });
+        var response = await _alice.PutEntryAsync(
+            "docker.io/acme",
+            new { registry_name = "Acme", registry_user = "ci2", registry_verify = false, registry_pass = "" });
         var entry = (await response.ExpectAsync(200))[0];
         Assert.Multiple(() =>
         {
@@ -262,7 +310,9 @@ public class RegistriesApiTests
         });
         Assert.That(await _host.StoredPasswordAsync("acme/app"), Is.EqualTo("original"));
 
-        await (await _alice.PutEntryAsync("docker.io/acme", new { registry = "docker.io/acme/*", registry_pass = "changed", registry_email = "" })).ExpectAsync(200);
+        await (await _alice.PutEntryAsync(
+            "docker.io/acme",
+            new { registry = "docker.io/acme/*", registry_pass = "changed", registry_email = "" })).ExpectAsync(200);
         Assert.That(await _host.StoredPasswordAsync("acme/app"), Is.EqualTo("changed"));
         Assert.That((await _host.Manager.GetAsync("docker.io/acme", "alice")).Email, Is.Null, "empty e-mail removes it");
     }
@@ -274,7 +324,10 @@ public class RegistriesApiTests
         var before = await _host.SnapshotAsync();
         _host.Validator!.Result = new RegistryValidationResult(RegistryValidationOutcome.Unauthorized, "401 from the registry");
 
-        await (await _alice.PutEntryAsync("docker.io/acme", new { registry_pass = "wrong" }, validate: true)).ExpectAsync(422, RegistryProblemTypes.ValidationFailed);
+        await (await _alice.PutEntryAsync(
+            "docker.io/acme",
+            new { registry_pass = "wrong" },
+            validate: true)).ExpectAsync(422, RegistryProblemTypes.ValidationFailed);
         Assert.That(await _host.SnapshotAsync(), Is.EqualTo(before));
 
         await (await _alice.PutEntryAsync("docker.io/acme", new { registry_pass = "unchecked" }, validate: false)).ExpectAsync(200);
@@ -285,7 +338,9 @@ public class RegistriesApiTests
     public async Task Put_can_never_change_the_scope()
     {
         await (await _alice.AddAsync("docker.io/acme")).ExpectAsync(201);
-        var problem = await (await _alice.PutEntryAsync("docker.io/acme", new { registry = "docker.io/other" })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
+        var problem = await (await _alice.PutEntryAsync(
+            "docker.io/acme",
+            new { registry = "docker.io/other" })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
         Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("never changes"));
     }
 
@@ -295,10 +350,19 @@ public class RegistriesApiTests
         await (await _alice.AddAsync("docker.io/acme")).ExpectAsync(201);
         await (await _alice.PutEntryAsync("docker.io/acme", new { registry_name = "one" }, ifMatch: "\"1\"")).ExpectAsync(200);
 
-        var stale = await (await _alice.PutEntryAsync("docker.io/acme", new { registry_name = "stale" }, ifMatch: "\"1\"")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
+        var stale = await (await _alice.PutEntryAsync(
+            "docker.io/acme",
+            new { registry_name = "stale" },
+            ifMatch: "\"1\"")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
         Assert.That(stale.GetProperty("detail").GetString(), Does.Contain("version 2"));
-        await (await _alice.PutEntryAsync("docker.io/acme", new { registry_name = "weak" }, ifMatch: "W/\"2\"")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
-        await (await _alice.PutEntryAsync("docker.io/acme", new { registry_name = "garbage" }, ifMatch: "not-an-etag")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
+        await (await _alice.PutEntryAsync(
+            "docker.io/acme",
+            new { registry_name = "weak" },
+            ifMatch: "W/\"2\"")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
+        await (await _alice.PutEntryAsync(
+            "docker.io/acme",
+            new { registry_name = "garbage" },
+            ifMatch: "not-an-etag")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
         Assert.That((await _host.Manager.GetAsync("docker.io/acme", "alice")).Name, Is.EqualTo("one"));
 
         await (await _alice.PutEntryAsync("docker.io/acme", new { registry_name = "two" }, ifMatch: "\"7\", \"2\"")).ExpectAsync(200);
@@ -312,7 +376,9 @@ public class RegistriesApiTests
     {
         await (await _alice.AddAsync("docker.io/acme", "original")).ExpectAsync(201);
         using var bothChecked = new Barrier(2);
-        _host.Validator!.Gate = token => Task.Run(() => Assert.That(bothChecked.SignalAndWait(TimeSpan.FromSeconds(20)), Is.True, "both updates should be in flight at once"), token);
+        _host.Validator!.Gate = token => Task.Run(
+            () => Assert.That(bothChecked.SignalAndWait(TimeSpan.FromSeconds(20)), Is.True, "both updates should be in flight at once"),
+            token);
 
         var first = _alice.PutEntryAsync("docker.io/acme", new { registry_pass = "first", registry_name = "first" }, ifMatch: "\"1\"", validate: true);
         var second = _alice.PutEntryAsync("docker.io/acme", new { registry_pass = "second", registry_name = "second" }, ifMatch: "\"1\"", validate: true);
@@ -352,7 +418,9 @@ public class RegistriesApiTests
             await _host.DisposeAsync();
             _temporary = Directory.CreateTempSubdirectory("rc-api-sqlite-").FullName;
             var key = AesGcmSecretProtector.GenerateKey();
-            _host = await ApiHost.StartAsync(o => o.Build = b => b.UseSqliteStore(Path.Combine(_temporary, "registries.db")).UseSecretProtection(p => p.Key = key));
+            _host = await ApiHost.StartAsync(o => o.Build = b => b.UseSqliteStore(Path.Combine(
+                _temporary,
+                "registries.db")).UseSecretProtection(p => p.Key = key));
             _alice = _host.Client("alice");
         }
 
@@ -415,7 +483,9 @@ public class RegistriesApiTests
         Assert.That(anonymous.GetProperty("repository").GetString(), Is.EqualTo("library/nginx"));
         Assert.That(anonymous.GetProperty("entry").ValueKind, Is.EqualTo(JsonValueKind.Null));
 
-        var invalid = await (await _alice.GetAsync("/registries/_resolve?image=" + Uri.EscapeDataString("nginx:-v1"))).ExpectAsync(400, RegistryProblemTypes.InvalidImageReference);
+        var invalid = await (await _alice.GetAsync("/registries/_resolve?image=" + Uri.EscapeDataString("nginx:-v1"))).ExpectAsync(
+            400,
+            RegistryProblemTypes.InvalidImageReference);
         Assert.That(invalid.GetProperty("part").GetString(), Is.EqualTo("Tag"));
         var missing = await (await _alice.GetAsync("/registries/_resolve")).ExpectAsync(400, RegistryProblemTypes.InvalidField);
         Assert.That(missing.GetProperty("field").GetString(), Is.EqualTo("image"));
@@ -434,7 +504,9 @@ public class RegistriesApiTests
             allowed_registries = new[] { "reg.example.com", "*.azurecr.io", "quay.io/partner/*", "reg.example.com" },
         })).ExpectAsync(200);
         Assert.That(written.GetProperty("default_registry").GetString(), Is.EqualTo("reg.example.com"));
-        Assert.That(written.GetProperty("allowed_registries").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(new[] { "reg.example.com", "*.azurecr.io", "quay.io/partner" }));
+        Assert.That(
+            written.GetProperty("allowed_registries").EnumerateArray().Select(e => e.GetString()),
+            Is.EqualTo(new[] { "reg.example.com", "*.azurecr.io", "quay.io/partner" }));
 
         var ubuntu = await (await _alice.GetAsync("/registries/_resolve?image=ubuntu:22.04")).ExpectAsync(200);
         Assert.That(ubuntu.GetProperty("registry").GetString(), Is.EqualTo("reg.example.com"));
@@ -445,7 +517,9 @@ public class RegistriesApiTests
         var read = await (await _host.Client("bob").GetAsync("/registries/_settings")).ExpectAsync(200);
         Assert.That(read.GetProperty("default_registry").GetString(), Is.EqualTo("reg.example.com"), "settings are process-wide");
 
-        await (await _alice.PutAsJsonAsync("/registries/_settings", new { default_registry = (string?)null, allowed_registries = Array.Empty<string>() })).ExpectAsync(200);
+        await (await _alice.PutAsJsonAsync(
+            "/registries/_settings",
+            new { default_registry = (string?)null, allowed_registries = Array.Empty<string>() })).ExpectAsync(200);
         var open = await (await _alice.GetAsync("/registries/_resolve?image=docker.io/library/nginx")).ExpectAsync(200);
         Assert.That(open.GetProperty("result").GetString(), Is.EqualTo("anonymous"));
     }
@@ -456,8 +530,12 @@ public class RegistriesApiTests
     [TestCase(null, "http://quay.io", "allowed_registries[1]")]
     public async Task Invalid_settings_are_400_invalid_scope_and_change_nothing(string? defaultRegistry, string? allowed, string named)
     {
-        await (await _alice.PutAsJsonAsync("/registries/_settings", new { default_registry = "keep.example.com", allowed_registries = new[] { "keep.example.com" } })).ExpectAsync(200);
-        var problem = await (await _alice.PutAsJsonAsync("/registries/_settings", new { default_registry = defaultRegistry, allowed_registries = new[] { "ok.example.com", allowed ?? "ok2.example.com" } }))
+        await (await _alice.PutAsJsonAsync(
+            "/registries/_settings",
+            new { default_registry = "keep.example.com", allowed_registries = new[] { "keep.example.com" } })).ExpectAsync(200);
+        var problem = await (await _alice.PutAsJsonAsync(
+            "/registries/_settings",
+            new { default_registry = defaultRegistry, allowed_registries = new[] { "ok.example.com", allowed ?? "ok2.example.com" } }))
             .ExpectAsync(400, RegistryProblemTypes.InvalidScope);
         Assert.That(problem.GetProperty("detail").GetString(), Does.Contain(named));
         var settings = await (await _alice.GetAsync("/registries/_settings")).ExpectAsync(200);
@@ -488,13 +566,27 @@ public class RegistriesApiTests
 
         await (await _alice.AddAsync("https://docker.io/other")).ExpectAsync(400, RegistryProblemTypes.InvalidScope);
         await (await _alice.AddAsync("docker.io/acme", "replacement")).ExpectAsync(409, RegistryProblemTypes.Conflict);
-        await (await _alice.PutEntryAsync("docker.io/acme", new { registry_pass = "stale", registry_name = "stale" }, ifMatch: "\"1\"")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
+        await (await _alice.PutEntryAsync(
+            "docker.io/acme",
+            new { registry_pass = "stale", registry_name = "stale" },
+            ifMatch: "\"1\"")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
         await (await _alice.PutEntryAsync("docker.io/acme", new { registry = "docker.io/moved" })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
         await (await _alice.PutEntryAsync("docker.io/acme", new { registry_user = "a:b" })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
-        await (await _alice.PostEntryAsync(new { registry = "x.example.com", registry_user = "u", registry_pass = "p", registry_type = "nope!" })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
+        await (await _alice.PostEntryAsync(new
+        {
+            registry = "x.example.com",
+            registry_user = "u",
+            registry_pass = "p",
+            registry_type = "nope!",
+        })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
         _host.Validator!.Result = new RegistryValidationResult(RegistryValidationOutcome.Unauthorized, "401");
-        await (await _alice.PutEntryAsync("docker.io/acme", new { registry_pass = "wrong" }, validate: true)).ExpectAsync(422, RegistryProblemTypes.ValidationFailed);
-        await (await _alice.PostEntryAsync(new { registry = "new.example.com", registry_user = "u", registry_pass = "p" }, validate: true)).ExpectAsync(422, RegistryProblemTypes.ValidationFailed);
+        await (await _alice.PutEntryAsync(
+            "docker.io/acme",
+            new { registry_pass = "wrong" },
+            validate: true)).ExpectAsync(422, RegistryProblemTypes.ValidationFailed);
+        await (await _alice.PostEntryAsync(
+            new { registry = "new.example.com", registry_user = "u", registry_pass = "p" },
+            validate: true)).ExpectAsync(422, RegistryProblemTypes.ValidationFailed);
         await (await _host.Client("bob").DeleteAsync("/registries/docker.io%2Facme")).ExpectAsync(404, RegistryProblemTypes.NotFound);
         using var browser = _host.Client("alice");
         browser.DefaultRequestHeaders.Add("Origin", "http://localhost");

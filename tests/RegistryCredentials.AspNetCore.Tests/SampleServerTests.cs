@@ -36,7 +36,9 @@ public class SampleServerTests
         await using var factory = Factory();
         using var client = factory.CreateClient();
 
-        var created = await client.PostAsJsonAsync("/registries?validate=false", new { registry = "docker.io/acme", registry_user = "ci", registry_pass = "pw" });
+        var created = await client.PostAsJsonAsync(
+            "/registries?validate=false",
+            new { registry = "docker.io/acme", registry_user = "ci", registry_pass = "pw" });
         var entry = (await created.ExpectAsync(201))[0];
         Assert.That(entry.GetProperty("userId").GetString(), Is.EqualTo("developer"));
         Assert.That(File.Exists(Path.Combine(_directory, "registries.db")), Is.True);

@@ -21,12 +21,20 @@ public class SecretCanaryTests
 
         async Task Call(Func<Task<HttpResponseMessage>> send) => responses.Add(await send());
 
-        await Call(() => alice.PostEntryAsync(new { registry = "docker.io/acme", registry_user = "ci", registry_pass = canary, registry_email = "ci@example.com" }));
+        await Call(() => alice.PostEntryAsync(new
+        {
+            registry = "docker.io/acme",
+            registry_user = "ci",
+            registry_pass = canary,
+            registry_email = "ci@example.com",
+        }));
         await Call(() => alice.PostEntryAsync(new { registry = "docker.io/acme", registry_user = "ci", registry_pass = canary }));
         await Call(() => alice.PostEntryAsync(new { registry = "https://docker.io/x", registry_user = "ci", registry_pass = canary }));
         await Call(() => alice.PostEntryAsync(new { registry = "reg.example.com", registry_user = "a:b", registry_pass = canary }));
         await Call(() => alice.PostAsync("/registries", new StringContent("{\"registry_pass\": " + canary + "}", Encoding.UTF8, "application/json")));
-        await Call(() => alice.PostAsync("/registries", new StringContent("{\"registry_pass\": \"" + canary + "\", \"registry\": [1]}", Encoding.UTF8, "application/json")));
+        await Call(() => alice.PostAsync(
+            "/registries",
+            new StringContent("{\"registry_pass\": \"" + canary + "\", \"registry\": [1]}", Encoding.UTF8, "application/json")));
         await Call(() => alice.GetAsync("/registries"));
         await Call(() => alice.GetAsync("/registries/docker.io%2Facme"));
         await Call(() => alice.GetAsync("/registries/_resolve?image=acme/app:1"));
@@ -40,7 +48,9 @@ public class SecretCanaryTests
         await Call(() => alice.PostAsync("/registries/docker.io%2Facme/activate", null));
         await Call(() => alice.GetAsync("/registries/_resolve?image=acme/app:1"));
         await Call(() => alice.GetAsync("/registries/_settings"));
-        await Call(() => alice.PutAsJsonAsync("/registries/_settings", new { default_registry = "reg.example.com", allowed_registries = new[] { "docker.io" } }));
+        await Call(() => alice.PutAsJsonAsync(
+            "/registries/_settings",
+            new { default_registry = "reg.example.com", allowed_registries = new[] { "docker.io" } }));
         await Call(() => host.Client("bob").GetAsync("/registries/docker.io%2Facme"));
         await Call(() => alice.GetAsync("/registries-ui"));
         await Call(() => alice.GetAsync("/registries-ui/app.js"));
@@ -58,7 +68,9 @@ public class SecretCanaryTests
         }
 
         texts.AddRange(host.Logs.Lines);
-        Assert.That(responses.Select(r => (int)r.StatusCode), Does.Contain(201).And.Contain(400).And.Contain(409).And.Contain(412).And.Contain(422).And.Contain(404));
+        Assert.That(
+            responses.Select(r => (int)r.StatusCode),
+            Does.Contain(201).And.Contain(400).And.Contain(409).And.Contain(412).And.Contain(422).And.Contain(404));
         Assert.That(host.Logs.Lines, Is.Not.Empty);
         foreach (var secret in new[] { canary, canary2 })
         {

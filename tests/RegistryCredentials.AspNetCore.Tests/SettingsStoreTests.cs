@@ -100,7 +100,10 @@ public class SettingsStoreTests
             var options = host.Services.GetRequiredService<IOptionsMonitor<RegistryCredentialsOptions>>();
             Assert.That(options.CurrentValue.DefaultRegistry, Is.EqualTo("configured.example.com"), "nothing stored yet: configuration applies");
             using var client = host.Client("alice");
-            await (await System.Net.Http.Json.HttpClientJsonExtensions.PutAsJsonAsync(client, "/registries/_settings", new { default_registry = "stored.example.com", allowed_registries = new[] { "stored.example.com" } })).ExpectAsync(200);
+            await (await System.Net.Http.Json.HttpClientJsonExtensions.PutAsJsonAsync(
+                client,
+                "/registries/_settings",
+                new { default_registry = "stored.example.com", allowed_registries = new[] { "stored.example.com" } })).ExpectAsync(200);
             Assert.That(options.CurrentValue.DefaultRegistry, Is.EqualTo("stored.example.com"));
             Assert.That(options.CurrentValue.AllowedRegistries, Is.EqualTo(new[] { "stored.example.com" }));
         }
@@ -116,7 +119,10 @@ public class SettingsStoreTests
     {
         await using var host = await ApiHost.StartAsync(o => o.Build = builder => builder.UseSettingsStore<CountingSettingsStore>());
         using var client = host.Client("alice");
-        await (await System.Net.Http.Json.HttpClientJsonExtensions.PutAsJsonAsync(client, "/registries/_settings", new { default_registry = "reg.example.com" })).ExpectAsync(200);
+        await (await System.Net.Http.Json.HttpClientJsonExtensions.PutAsJsonAsync(
+            client,
+            "/registries/_settings",
+            new { default_registry = "reg.example.com" })).ExpectAsync(200);
         Assert.That(((CountingSettingsStore)host.Services.GetRequiredService<IRegistrySettingsStore>()).Saves, Is.EqualTo(1));
     }
 

@@ -35,7 +35,9 @@ public class StartupCheckTests
     {
         var error = await StartAsync(o => o.Map = app => app.MapRegistryCredentialsApi());
         Assert.That(error, Is.Not.Null);
-        Assert.That(error!.Message, Does.Contain("without authorization").And.Contain("/registries").And.Contain("RequireAuthorization").And.Contain("AllowAnonymous = true"));
+        Assert.That(
+            error!.Message,
+            Does.Contain("without authorization").And.Contain("/registries").And.Contain("RequireAuthorization").And.Contain("AllowAnonymous = true"));
     }
 
     [Test]
@@ -130,7 +132,9 @@ public class StartupCheckTests
         using var client = host.Client("alice");
         var html = await client.GetStringAsync("/admin/creds-ui");
         Assert.That(html, Does.Contain("data-api=\"/admin/creds\"").And.Contain("src=\"/admin/creds-ui/app.js\""));
-        var created = await client.PostAsJsonAsync("/admin/creds?validate=false", new { registry = "docker.io/acme", registry_user = "ci", registry_pass = "pw" });
+        var created = await client.PostAsJsonAsync(
+            "/admin/creds?validate=false",
+            new { registry = "docker.io/acme", registry_user = "ci", registry_pass = "pw" });
         await created.ExpectAsync(201);
         Assert.That(created.Headers.Location?.OriginalString, Is.EqualTo("/admin/creds/docker.io%2Facme"));
         Assert.That((await client.GetAsync("/admin/creds/docker.io%2Facme")).StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK));

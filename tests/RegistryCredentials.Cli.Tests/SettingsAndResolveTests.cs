@@ -34,7 +34,9 @@ public sealed class SettingsAndResolveTests
             Assert.That(empty.Stdout, Does.Contain("default-registry").And.Contain("allowed-registries"));
             Assert.That(table.Stdout, Does.Contain("reg.example.com,*.azurecr.io,quay.io/partner"));
             Assert.That(json.Text("default-registry"), Is.EqualTo("reg.example.com"));
-            Assert.That(json.GetProperty("allowed-registries").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(new[] { "reg.example.com", "*.azurecr.io", "quay.io/partner" }));
+            Assert.That(
+                json.GetProperty("allowed-registries").EnumerateArray().Select(e => e.GetString()),
+                Is.EqualTo(new[] { "reg.example.com", "*.azurecr.io", "quay.io/partner" }));
             Assert.That(one.Stdout, Is.EqualTo("reg.example.com\n"));
             Assert.That(file.Text("defaultRegistry"), Is.EqualTo("reg.example.com"));
             Assert.That(cleared.Stdout, Is.EqualTo("\n"));
@@ -71,7 +73,11 @@ public sealed class SettingsAndResolveTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(resolved.Stdout, Does.Contain("REGISTRY    reg.example.com\n").And.Contain("REPOSITORY  ubuntu\n").And.Contain("RESULT      credential\n").And.Contain("USER        mirror\n"));
+            Assert.That(
+                resolved.Stdout,
+                Does.Contain(
+                    "REGISTRY    reg.example.com\n").And.Contain(
+                        "REPOSITORY  ubuntu\n").And.Contain("RESULT      credential\n").And.Contain("USER        mirror\n"));
             Assert.That(json.Text("registry"), Is.EqualTo("reg.example.com"));
             Assert.That(json.Text("entry"), Is.EqualTo("reg.example.com"));
             Assert.That(json.Text("credential"), Is.EqualTo("username-password"));
@@ -110,7 +116,10 @@ public sealed class SettingsAndResolveTests
     {
         var bad = await _sandbox.RunAsync("resolve", "quay.io/NS/app:bad tag");
         var elsewhere = Path.Combine(_sandbox.Root, "elsewhere.json");
-        var set = await _sandbox.RunAsync(["settings", "set", "default-registry", "moved.example.com"], null, new Dictionary<string, string?> { ["REGCRED_SETTINGS"] = elsewhere });
+        var set = await _sandbox.RunAsync(
+            ["settings", "set", "default-registry", "moved.example.com"],
+            null,
+            new Dictionary<string, string?> { ["REGCRED_SETTINGS"] = elsewhere });
 
         Assert.Multiple(() =>
         {

@@ -56,7 +56,10 @@ public sealed class SqliteSecretCanaryTests
             "UNION ALL SELECT name FROM registry_entries UNION ALL SELECT type FROM registry_entries UNION ALL SELECT username FROM registry_entries " +
             "UNION ALL SELECT typeof(email) FROM registry_entries UNION ALL SELECT typeof(ca_certificates) FROM registry_entries)");
         Assert.That(values, Is.EqualTo("tenant-7|canary.example.com/team|Canary|docker_v2|canary-user|null|null"));
-        Assert.That(_db.RawScalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table'"), Is.EqualTo("4"), "no table beyond entries, revision, schema and secret key ids");
+        Assert.That(
+            _db.RawScalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table'"),
+            Is.EqualTo("4"),
+            "no table beyond entries, revision, schema and secret key ids");
     }
 
     [Test]

@@ -55,9 +55,20 @@ public class SecretCanaryTests
 
         // Failures of every kind, with the canary in the request.
         Observe(await CatchAsync(() => host.Manager.AddAsync(request)));
-        Observe(await CatchAsync(() => host.Manager.AddAsync(new RegistryAddRequest { Scope = "reg.example.com", Username = "a:b", Password = canary, Validate = false })));
+        Observe(await CatchAsync(() => host.Manager.AddAsync(new RegistryAddRequest
+        {
+            Scope = "reg.example.com",
+            Username = "a:b",
+            Password = canary,
+            Validate = false,
+        })));
         Observe(await CatchAsync(() => host.Manager.AddAsync(new RegistryAddRequest { Scope = "https://reg.example.com", Username = "a", Password = canary })));
-        Observe(await CatchAsync(() => host.Manager.UpdateAsync(new RegistryUpdateRequest { Scope = "reg.example.com/acme", Password = newCanary, ExpectedVersion = 99 })));
+        Observe(await CatchAsync(() => host.Manager.UpdateAsync(new RegistryUpdateRequest
+        {
+            Scope = "reg.example.com/acme",
+            Password = newCanary,
+            ExpectedVersion = 99,
+        })));
         host.Validator
             .Setup(v => v.ValidateAsync(It.IsAny<RegistryEntry>(), It.IsAny<RegistryCredential>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new RegistryValidationResult(RegistryValidationOutcome.Unauthorized, "401 from the registry"));
@@ -76,7 +87,10 @@ public class SecretCanaryTests
         foreach (var secret in new[] { canary, newCanary })
         {
             var base64 = Convert.ToBase64String(Encoding.UTF8.GetBytes(secret));
-            Assert.That(texts, Has.None.Contain(secret), $"the password showed up in: {texts.FirstOrDefault(t => t.Contains(secret, StringComparison.Ordinal))}");
+            Assert.That(
+                texts,
+                Has.None.Contain(secret),
+                $"the password showed up in: {texts.FirstOrDefault(t => t.Contains(secret, StringComparison.Ordinal))}");
             Assert.That(texts, Has.None.Contain(base64));
         }
     }
