@@ -126,6 +126,26 @@ public sealed class PostgreSqlKeyIdTests
     }
 
     [Test]
+    public async Task The_tables_keep_their_comments_whole_though_the_migration_writes_them_on_two_lines()
+    {
+        // Schema.cs writes each COMMENT as two string constants separated by a newline, which PostgreSQL joins into one
+        // (PostgreSQL manual, 4.1.2.1 String Constants); the stored text is the one-line original.
+        var schema = PostgreSqlServer.NewName("comments_");
+        using var node = Node(schema, AesGcmSecretProtector.GenerateKey());
+
+        await node.GetRequiredService<IRegistryStore>().ListAsync(null);
+
+        Assert.That(
+            await _server.ScalarAsync<string>($"SELECT obj_description('{schema}.entries'::regclass, 'pg_class')"),
+            Is.EqualTo("RegistryCredentials registry entries; protected_secret is ciphertext from ISecretProtector, never a secret in clear."));
+        Assert.That(
+            await _server.ScalarAsync<string>($"SELECT obj_description('{schema}.secret_keys'::regclass, 'pg_class')"),
+            Is.EqualTo(
+                "RegistryCredentials: ids (fingerprints, never the keys) of the secret keys the entries are protected with; "
+                + "writes under another key are refused."));
+    }
+
+    [Test]
     public async Task Nodes_with_different_keys_racing_for_an_empty_schema_end_with_one_key()
     {
         var schema = PostgreSqlServer.NewName("keys_race_");
