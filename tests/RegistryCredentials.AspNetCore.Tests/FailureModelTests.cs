@@ -68,62 +68,20 @@ public class FailureModelTests
     }
 
     // Issue 13: a provider refusing an entry in CheckEntryAsync is a 400 naming the field, for each of the three providers.
-    [TestCase(
-        "123456789012.dkr.ecr.us-east-1.amazonaws.com",
-        "_iam_role",
-        "not-a-role-arn",
-        RegistryProblemTypes.InvalidField,
-        "registry_pass",
-        RegistryErrorReason.InvalidEntry,
-        TestName = "Ecr_refuses_a_malformed_iam_role_password")]
-    [TestCase(
-        "123456789012.dkr.ecr.us-east-1.amazonaws.com",
-        "not an access key",
-        "secret",
-        RegistryProblemTypes.InvalidField,
-        "registry_user",
-        RegistryErrorReason.InvalidEntry,
-        TestName = "Ecr_refuses_a_user_name_that_is_no_access_key")]
-    [TestCase(
-        "123456789012.dkr.ecr.us-east-1.amazonaws.com",
-        "awsauto",
-        "awsauto",
-        RegistryProblemTypes.NotAllowed,
-        "registry_user",
-        RegistryErrorReason.NotAllowed,
-        TestName = "Ecr_refuses_awsauto_while_it_is_off")]
-    [TestCase(
-        "gcr.io",
-        "_json_key",
-        "{\"type\": \"service_account\", \"private_key\": ",
-        RegistryProblemTypes.InvalidField,
-        "registry_pass",
-        RegistryErrorReason.InvalidEntry,
-        TestName = "Google_refuses_a_malformed_key")]
-    [TestCase(
-        "gcr.io",
-        "_dcgcr_auto",
-        "-",
-        RegistryProblemTypes.NotAllowed,
-        "registry_user",
-        RegistryErrorReason.NotAllowed,
-        TestName = "Google_refuses_application_default_credentials_while_they_are_off")]
-    [TestCase(
-        "myregistry.azurecr.io",
-        "default",
-        "unused",
-        RegistryProblemTypes.NotAllowed,
-        "registry_user",
-        RegistryErrorReason.NotAllowed,
-        TestName = "Azure_refuses_DefaultAzureCredential_while_it_is_off")]
-    [TestCase(
-        "myregistry.azurecr.io",
-        "managed-identity:puller",
-        "unused",
-        RegistryProblemTypes.InvalidField,
-        "registry_user",
-        RegistryErrorReason.InvalidEntry,
-        TestName = "Azure_refuses_a_malformed_managed_identity")]
+    [TestCase("123456789012.dkr.ecr.us-east-1.amazonaws.com", "_iam_role", "not-a-role-arn", RegistryProblemTypes.InvalidField,
+        "registry_pass", RegistryErrorReason.InvalidEntry, TestName = "Ecr_refuses_a_malformed_iam_role_password")]
+    [TestCase("123456789012.dkr.ecr.us-east-1.amazonaws.com", "not an access key", "secret", RegistryProblemTypes.InvalidField,
+        "registry_user", RegistryErrorReason.InvalidEntry, TestName = "Ecr_refuses_a_user_name_that_is_no_access_key")]
+    [TestCase("123456789012.dkr.ecr.us-east-1.amazonaws.com", "awsauto", "awsauto", RegistryProblemTypes.NotAllowed,
+        "registry_user", RegistryErrorReason.NotAllowed, TestName = "Ecr_refuses_awsauto_while_it_is_off")]
+    [TestCase("gcr.io", "_json_key", "{\"type\": \"service_account\", \"private_key\": ", RegistryProblemTypes.InvalidField,
+        "registry_pass", RegistryErrorReason.InvalidEntry, TestName = "Google_refuses_a_malformed_key")]
+    [TestCase("gcr.io", "_dcgcr_auto", "-", RegistryProblemTypes.NotAllowed, "registry_user",
+        RegistryErrorReason.NotAllowed, TestName = "Google_refuses_application_default_credentials_while_they_are_off")]
+    [TestCase("myregistry.azurecr.io", "default", "unused", RegistryProblemTypes.NotAllowed, "registry_user",
+        RegistryErrorReason.NotAllowed, TestName = "Azure_refuses_DefaultAzureCredential_while_it_is_off")]
+    [TestCase("myregistry.azurecr.io", "managed-identity:puller", "unused", RegistryProblemTypes.InvalidField,
+        "registry_user", RegistryErrorReason.InvalidEntry, TestName = "Azure_refuses_a_malformed_managed_identity")]
     public async Task A_provider_refusing_an_entry_is_400_naming_the_field(
         string registry,
         string user,

@@ -20,13 +20,8 @@ public class EntryRefusalTests
     [TestCase(Registry, "awsauto", "something-else", AwsEcrErrorKind.InvalidEntry, RegistryErrorReason.InvalidEntry, "Password")]
     [TestCase(Registry, "awsauto", "awsauto", AwsEcrErrorKind.IamRoleAutoNotAllowed, RegistryErrorReason.NotAllowed, "Username")]
     [TestCase("registry.example.com", "AKIAIOSFODNN7EXAMPLE", "secret", AwsEcrErrorKind.InvalidEntry, RegistryErrorReason.InvalidEntry, "Scope")]
-    [TestCase(
-        "123456789012.dkr.ecr.*.amazonaws.com",
-        "AKIAIOSFODNN7EXAMPLE",
-        "secret",
-        AwsEcrErrorKind.InvalidEntry,
-        RegistryErrorReason.InvalidEntry,
-        "Scope")]
+    [TestCase("123456789012.dkr.ecr.*.amazonaws.com", "AKIAIOSFODNN7EXAMPLE", "secret",
+        AwsEcrErrorKind.InvalidEntry, RegistryErrorReason.InvalidEntry, "Scope")]
     public async Task A_refused_entry_names_its_reason_and_field_and_stores_nothing(
         string scope,
         string user,

@@ -76,17 +76,9 @@ public sealed class FailureModelTests
     // Issue 13: a provider refusing an entry (CheckEntryAsync) exits with the usage code, for each of the three providers,
     // and stores nothing; the message names what is wrong and never the secret.
     [TestCase(EcrHost, "_iam_role", "not-a-role-arn", "_iam_role", TestName = "Ecr_refuses_a_malformed_iam_role_password_with_the_usage_code")]
-    [TestCase(
-        "gcr.io",
-        "_json_key",
-        "{\"type\": \"service_account\", \"private_key\": ",
-        "service-account key",
-        TestName = "Google_refuses_a_malformed_key_with_the_usage_code")]
-    [TestCase(
-        "myregistry.azurecr.io",
-        "default",
-        "unused-password",
-        "AllowDefaultCredential",
+    [TestCase("gcr.io", "_json_key", "{\"type\": \"service_account\", \"private_key\": ",
+        "service-account key", TestName = "Google_refuses_a_malformed_key_with_the_usage_code")]
+    [TestCase("myregistry.azurecr.io", "default", "unused-password", "AllowDefaultCredential",
         TestName = "Azure_refuses_DefaultAzureCredential_with_the_usage_code")]
     public async Task A_provider_refusing_an_entry_exits_with_the_usage_code(string registry, string user, string password, string fragment)
     {
