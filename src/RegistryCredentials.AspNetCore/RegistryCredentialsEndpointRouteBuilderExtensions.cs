@@ -18,7 +18,9 @@ public static class RegistryCredentialsEndpointRouteBuilderExtensions
     /// <param name="endpoints">The application or a route group.</param>
     /// <param name="prefix">The route prefix. Default <c>/registries</c>.</param>
     /// <returns>The route group of the endpoints, for authorization, rate limiting and other conventions.</returns>
-    /// <exception cref="RegistryCredentialsException"><see cref="RegistryErrorReason.Misconfigured"/>: <c>AddHttpApi()</c> was not called on the services.</exception>
+    /// <exception cref="RegistryCredentialsException">
+    /// <see cref="RegistryErrorReason.Misconfigured"/>: <c>AddHttpApi()</c> was not called on the services.
+    /// </exception>
     public static RouteGroupBuilder MapRegistryCredentialsApi(this IEndpointRouteBuilder endpoints, string prefix = "/registries")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -38,7 +40,9 @@ public static class RegistryCredentialsEndpointRouteBuilderExtensions
     /// <param name="endpoints">The application or a route group.</param>
     /// <param name="path">The page's path. Default <c>/registries-ui</c>.</param>
     /// <returns>The route group of the page, for authorization and other conventions.</returns>
-    /// <exception cref="RegistryCredentialsException"><see cref="RegistryErrorReason.Misconfigured"/>: <c>AddHttpApi()</c> was not called on the services.</exception>
+    /// <exception cref="RegistryCredentialsException">
+    /// <see cref="RegistryErrorReason.Misconfigured"/>: <c>AddHttpApi()</c> was not called on the services.
+    /// </exception>
     public static RouteGroupBuilder MapRegistryCredentialsDashboard(this IEndpointRouteBuilder endpoints, string path = "/registries-ui")
     {
         ArgumentNullException.ThrowIfNull(endpoints);

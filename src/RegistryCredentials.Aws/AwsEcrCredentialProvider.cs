@@ -55,7 +55,10 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
     /// <param name="logger">The logger.</param>
     /// <param name="timeProvider">The clock for token lifetimes, signatures, timeouts and retry delays.</param>
     /// <param name="tokenCache">The token cache shared with the rest of the library.</param>
-    /// <param name="httpSender">The library's HTTP path to registries (the provider kit's shape; ECR and STS are reached through <paramref name="httpClientFactory"/>).</param>
+    /// <param name="httpSender">
+    /// The library's HTTP path to registries (the provider kit's shape; ECR and STS are reached through
+    /// <paramref name="httpClientFactory"/>).
+    /// </param>
     /// <param name="httpClientFactory">Gives the <see cref="AwsEcrOptions.HttpClientName"/> client for the ECR and STS APIs.</param>
     /// <exception cref="OptionsValidationException">The options are not valid.</exception>
     public AwsEcrCredentialProvider(
@@ -75,11 +78,17 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
     /// <inheritdoc />
     public override RegistryType Type => RegistryType.AwsEcr;
 
-    /// <summary>Returns the ECR credential for the entry: from the cache, or from one <c>GetAuthorizationToken</c> call shared by all concurrent callers.</summary>
+    /// <summary>
+    /// Returns the ECR credential for the entry: from the cache, or from one <c>GetAuthorizationToken</c> call shared
+    /// by all concurrent callers.
+    /// </summary>
     /// <param name="entry">The entry.</param>
     /// <param name="secret">Its secret: the secret access key, the role ARN (and external id), or <c>awsauto</c>.</param>
     /// <param name="cancellationToken">Stops this caller's wait (not the call others share).</param>
-    /// <returns>User <c>AWS</c> and the token, with <see cref="RegistryCredential.ExpiresOn"/> from <c>expiresAt</c> and <see cref="RegistryCredential.RefreshOn"/> at half-life.</returns>
+    /// <returns>
+    /// User <c>AWS</c> and the token, with <see cref="RegistryCredential.ExpiresOn"/> from <c>expiresAt</c> and
+    /// <see cref="RegistryCredential.RefreshOn"/> at half-life.
+    /// </returns>
     /// <exception cref="AwsEcrException">The entry is unusable, <c>awsauto</c> is not allowed, or AWS refused or failed the call.</exception>
     public override ValueTask<RegistryCredential> GetCredentialAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default)
     {
@@ -225,7 +234,8 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
         {
             throw new AwsEcrException(
                 AwsEcrErrorKind.ServiceError,
-                $"The ECR API {state.Target.Endpoint.GetLeftPart(UriPartial.Authority)} issued a token for {state.Target.Host.Host} that expires at {token.ExpiresAt:O}, "
+                $"The ECR API {state.Target.Endpoint.GetLeftPart(UriPartial.Authority)} issued "
+                + $"a token for {state.Target.Host.Host} that expires at {token.ExpiresAt:O}, "
                 + $"within the {ExpiryMargin.TotalSeconds:0} s safety margin of now ({now:O}); check the clock.");
         }
 
@@ -282,7 +292,11 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
                 var externalId = separator < 0 ? null : password[(separator + 1)..].Trim();
                 if (!RoleArn().IsMatch(roleArn))
                 {
-                    throw Invalid(entry, PasswordField, "with the user name '_iam_role' the password must be '<role_arn>[;<external_id>]', such as arn:aws:iam::123456789012:role/ecr-pull;my-external-id.");
+                    throw Invalid(
+                        entry,
+                        PasswordField,
+                        "with the user name '_iam_role' the password must be '<role_arn>[;<external_id>]', "
+                        + "such as arn:aws:iam::123456789012:role/ecr-pull;my-external-id.");
                 }
 
                 if (externalId is not null && !ExternalId().IsMatch(externalId))
@@ -295,14 +309,24 @@ public sealed partial class AwsEcrCredentialProvider : RegistryCredentialProvide
                     Secret = secret, Options = options, Kind = EcrIdentityKind.IamRole, Target = target,
                     RoleArn = roleArn, ExternalId = externalId,
                     // Sessions assumed through STS's FIPS or dual-stack endpoint are kept apart from the others.
-                    RoleKey = EcrEntryState.Hash("role", roleArn, externalId ?? string.Empty, region, target.Host.Partition, host.IsFips ? "fips" : "-", host.IsDualStack ? "dualstack" : "-"),
+                    RoleKey = EcrEntryState.Hash(
+                        "role",
+                        roleArn,
+                        externalId ?? string.Empty,
+                        region,
+                        target.Host.Partition,
+                        host.IsFips ? "fips" : "-",
+                        host.IsDualStack ? "dualstack" : "-"),
                     CacheKey = TokenCache.CreateKey(entry, Type, EcrEntryState.Key(target), "role", roleArn, externalId ?? string.Empty),
                     Scope = entry.Scope.Value,
                 };
             default:
                 if (!AccessKeyId().IsMatch(entry.Username))
                 {
-                    throw Invalid(entry, UsernameField, "the user name must be an AWS access key id (16 to 128 letters and digits, such as AKIA…), '_iam_role' or 'awsauto'.");
+                    throw Invalid(
+                        entry,
+                        UsernameField,
+                        "the user name must be an AWS access key id (16 to 128 letters and digits, such as AKIA…), '_iam_role' or 'awsauto'.");
                 }
 
                 return new EcrEntryState

@@ -16,7 +16,10 @@ public enum AwsEcrErrorKind
     /// <summary>The entry uses <c>awsauto</c> (the machine's identity) but <see cref="AwsEcrOptions.AllowIamRoleAuto"/> is false.</summary>
     IamRoleAutoNotAllowed,
 
-    /// <summary>The entry cannot be used for ECR: not an ECR host and no alias, no region for a <c>*</c> region, or a malformed <c>_iam_role</c> password.</summary>
+    /// <summary>
+    /// The entry cannot be used for ECR: not an ECR host and no alias, no region for a <c>*</c> region, or a malformed
+    /// <c>_iam_role</c> password.
+    /// </summary>
     InvalidEntry,
 
     /// <summary>The AWS default credential chain found no credentials (environment, profile, web identity, container, instance profile).</summary>

@@ -56,7 +56,10 @@ public sealed class AwsEcrOptions
     /// <summary>How many times a throttled (<c>ThrottlingException</c>, 429), failed (5xx) or unreachable call is retried; 3 by default, 0 to 10.</summary>
     public int MaxRetries { get; set; } = 3;
 
-    /// <summary>The first retry delay; it doubles with every retry up to <see cref="RetryMaxDelay"/>, and a random jitter of up to half of it is taken off. 200 ms by default.</summary>
+    /// <summary>
+    /// The first retry delay; it doubles with every retry up to <see cref="RetryMaxDelay"/>, and a random jitter of up
+    /// to half of it is taken off. 200 ms by default.
+    /// </summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>The longest retry delay; 5 s by default.</summary>
@@ -68,7 +71,10 @@ public sealed class AwsEcrOptions
     /// <summary>The session name used when assuming an <c>_iam_role</c> role (it shows in CloudTrail); <c>registry-credentials</c> by default.</summary>
     public string RoleSessionName { get; set; } = "registry-credentials";
 
-    /// <summary>How long an assumed <c>_iam_role</c> session lasts (15 min to 12 h, within the role's maximum); 1 h by default. It is renewed 5 minutes before it ends.</summary>
+    /// <summary>
+    /// How long an assumed <c>_iam_role</c> session lasts (15 min to 12 h, within the role's maximum); 1 h by default.
+    /// It is renewed 5 minutes before it ends.
+    /// </summary>
     public TimeSpan RoleSessionDuration { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>

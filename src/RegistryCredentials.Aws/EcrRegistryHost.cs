@@ -9,13 +9,26 @@ namespace RegistryCredentials.Aws;
 /// FIPS or dual-stack endpoint, the AWS partition, and the <c>GetAuthorizationToken</c> API endpoint that serves it.
 /// Every host form of amazon-ecr-credential-helper and of AWS's endpoint lists is understood:
 /// <list type="table">
-/// <item><term><c>123456789012.dkr.ecr.us-east-1.amazonaws.com</c></term><description>commercial (<c>aws</c>; <c>aws-us-gov</c> for <c>us-gov-*</c> regions)</description></item>
+/// <item>
+/// <term><c>123456789012.dkr.ecr.us-east-1.amazonaws.com</c></term><description>commercial (<c>aws</c>;
+/// <c>aws-us-gov</c> for <c>us-gov-*</c> regions)</description>
+/// </item>
 /// <item><term><c>123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com</c></term><description>FIPS</description></item>
 /// <item><term><c>123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn</c></term><description>China (<c>aws-cn</c>)</description></item>
-/// <item><term><c>123456789012.dkr-ecr.us-east-1.on.aws</c>, <c>123456789012.dkr-ecr.cn-north-1.on.amazonwebservices.com.cn</c></term><description>dual-stack (IPv4 and IPv6)</description></item>
+/// <item>
+/// <term><c>123456789012.dkr-ecr.us-east-1.on.aws</c>,
+/// <c>123456789012.dkr-ecr.cn-north-1.on.amazonwebservices.com.cn</c></term><description>dual-stack (IPv4 and
+/// IPv6)</description>
+/// </item>
 /// <item><term><c>123456789012.dkr.ecr.eusc-de-east-1.amazonaws.eu</c></term><description>AWS European Sovereign Cloud (<c>aws-eusc</c>)</description></item>
-/// <item><term><c>c2s.ic.gov</c>, <c>sc2s.sgov.gov</c>, <c>cloud.adc-e.uk</c>, <c>csp.hci.ic.gov</c></term><description>ISO partitions (<c>aws-iso</c>, <c>aws-iso-b</c>, <c>aws-iso-e</c>, <c>aws-iso-f</c>)</description></item>
-/// <item><term><c>public.ecr.aws</c>, <c>ecr-public.aws.com</c> (dual-stack)</term><description>ECR Public, whose tokens come from the ECR Public API in <c>us-east-1</c></description></item>
+/// <item>
+/// <term><c>c2s.ic.gov</c>, <c>sc2s.sgov.gov</c>, <c>cloud.adc-e.uk</c>, <c>csp.hci.ic.gov</c></term><description>ISO
+/// partitions (<c>aws-iso</c>, <c>aws-iso-b</c>, <c>aws-iso-e</c>, <c>aws-iso-f</c>)</description>
+/// </item>
+/// <item>
+/// <term><c>public.ecr.aws</c>, <c>ecr-public.aws.com</c> (dual-stack)</term><description>ECR Public, whose tokens come
+/// from the ECR Public API in <c>us-east-1</c></description>
+/// </item>
 /// </list>
 /// The region must belong to the partition of the host's DNS suffix (<c>us-gov-*</c> under <c>amazonaws.com</c> is
 /// GovCloud; <c>cn-*</c> only under the China suffixes, and so on). The account and the region may be <c>*</c> (a glob
@@ -55,7 +68,10 @@ public sealed partial class EcrRegistryHost
     /// <summary>The region, such as <c>us-east-1</c>; <c>us-east-1</c> for ECR Public; null for a <c>*</c> region.</summary>
     public string? Region { get; }
 
-    /// <summary>Whether the host is a FIPS endpoint (<c>dkr.ecr-fips</c> or <c>dkr-ecr-fips</c>); its API endpoint and STS endpoint are then FIPS endpoints too.</summary>
+    /// <summary>
+    /// Whether the host is a FIPS endpoint (<c>dkr.ecr-fips</c> or <c>dkr-ecr-fips</c>); its API endpoint and STS
+    /// endpoint are then FIPS endpoints too.
+    /// </summary>
     public bool IsFips { get; }
 
     /// <summary>
@@ -67,7 +83,10 @@ public sealed partial class EcrRegistryHost
     /// <summary>Whether the host is ECR Public (<c>public.ecr.aws</c> or <c>ecr-public.aws.com</c>).</summary>
     public bool IsPublic { get; }
 
-    /// <summary>The AWS partition: <c>aws</c>, <c>aws-us-gov</c>, <c>aws-cn</c>, <c>aws-eusc</c>, <c>aws-iso</c>, <c>aws-iso-b</c>, <c>aws-iso-e</c> or <c>aws-iso-f</c>.</summary>
+    /// <summary>
+    /// The AWS partition: <c>aws</c>, <c>aws-us-gov</c>, <c>aws-cn</c>, <c>aws-eusc</c>, <c>aws-iso</c>,
+    /// <c>aws-iso-b</c>, <c>aws-iso-e</c> or <c>aws-iso-f</c>.
+    /// </summary>
     public string Partition { get; }
 
     /// <summary>The DNS suffix of the partition's API endpoints, such as <c>amazonaws.com</c> or <c>amazonaws.com.cn</c>.</summary>
@@ -117,7 +136,9 @@ public sealed partial class EcrRegistryHost
         var partition = PartitionOf(region, nameof(region));
         if (!IsSameFamily(partition.Name, Partition))
         {
-            throw new ArgumentException($"The region '{region}' is in the {partition.Name} partition; {Host} is a registry of the {Partition} partition.", nameof(region));
+            throw new ArgumentException(
+                $"The region '{region}' is in the {partition.Name} partition; {Host} is a registry of the {Partition} partition.",
+                nameof(region));
         }
 
         return EcrApi(partition, region, IsFips, IsDualStack);
@@ -162,7 +183,15 @@ public sealed partial class EcrRegistryHost
         var lower = host.ToLowerInvariant();
         if (lower is PublicHost or PublicDualStackHost)
         {
-            result = new EcrRegistryHost(lower, null, PublicRegion, false, lower == PublicDualStackHost, true, AwsPartition.Aws.Name, AwsPartition.Aws.DnsSuffix);
+            result = new EcrRegistryHost(
+                lower,
+                null,
+                PublicRegion,
+                false,
+                lower == PublicDualStackHost,
+                true,
+                AwsPartition.Aws.Name,
+                AwsPartition.Aws.DnsSuffix);
             error = null;
             return true;
         }
@@ -245,7 +274,9 @@ public sealed partial class EcrRegistryHost
         });
 
     [GeneratedRegex(
-        @"^(?<account>\d{12}|\*)\.dkr(?<sep>[.-])ecr(?<fips>-fips)?\.(?<region>[a-z]{2,4}(-[a-z0-9]+)+-\d+|\*)\.(?<suffix>amazonaws\.com\.cn|amazonaws\.com|amazonaws\.eu|on\.aws|on\.amazonwebservices\.com\.cn|c2s\.ic\.gov|sc2s\.sgov\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$",
+        @"^(?<account>\d{12}|\*)\.dkr(?<sep>[.-])ecr(?<fips>-fips)?\.(?<region>[a-z]{2,4}(-[a-z0-9]+)+-\d+|\*)\."
+        + @"(?<suffix>amazonaws\.com\.cn|amazonaws\.com|amazonaws\.eu|on\.aws|on\.amazonwebservices\.com\.cn"
+        + @"|c2s\.ic\.gov|sc2s\.sgov\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$",
         RegexOptions.CultureInvariant)]
     private static partial Regex HostPattern();
 

@@ -13,7 +13,10 @@ namespace RegistryCredentials.Azure;
 /// <list type="bullet">
 /// <item>the admin user, a service principal's application id, or an ACR token name: user name and password pass through as HTTP Basic;</item>
 /// <item><c>&lt;tenant-id&gt;/&lt;client-id&gt;</c> with the client secret as password: Entra ID <c>ClientSecretCredential</c>;</item>
-/// <item><c>managed-identity</c>, <c>managed-identity:&lt;client-id&gt;</c> or <c>managed-identity:&lt;resource-id&gt;</c>: <c>ManagedIdentityCredential</c>;</item>
+/// <item>
+/// <c>managed-identity</c>, <c>managed-identity:&lt;client-id&gt;</c> or <c>managed-identity:&lt;resource-id&gt;</c>:
+/// <c>ManagedIdentityCredential</c>;
+/// </item>
 /// <item><c>workload-identity</c>: <c>WorkloadIdentityCredential</c> (AKS workload identity environment);</item>
 /// <item><c>default</c>: <c>DefaultAzureCredential</c>, only with <see cref="AzureOptions.AllowDefaultCredential"/>.</item>
 /// </list>
@@ -66,7 +69,10 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider<AzureOp
     /// Entra ID or the registry's exchange failed, or the entry is refused as <see cref="CheckEntryAsync"/> would
     /// (<see cref="RegistryErrorReason.InvalidEntry"/> or <see cref="RegistryErrorReason.NotAllowed"/>).
     /// </exception>
-    public override async ValueTask<RegistryCredential> GetCredentialAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default)
+    public override async ValueTask<RegistryCredential> GetCredentialAsync(
+        RegistryEntry entry,
+        RegistrySecret secret,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(secret);
@@ -228,7 +234,8 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider<AzureOp
                 entry,
                 RegistryErrorReason.NotAllowed,
                 nameof(RegistryAddRequest.Username),
-                "The user name 'default' selects DefaultAzureCredential, which takes whatever identity this process has; it is off. Set AzureOptions.AllowDefaultCredential to allow it, or name the identity (managed-identity, workload-identity or <tenant-id>/<client-id>).");
+                "The user name 'default' selects DefaultAzureCredential, which takes whatever identity this process has; it is off. Set "
+                + "AzureOptions.AllowDefaultCredential to allow it, or name the identity (managed-identity, workload-identity or <tenant-id>/<client-id>).");
         }
 
         if (entry.Scope.IsGlob)
@@ -237,7 +244,8 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider<AzureOp
                 entry,
                 RegistryErrorReason.InvalidEntry,
                 nameof(RegistryAddRequest.Scope),
-                $"The Entra ID entry {entry.Scope} has a '*' host: an ACR refresh token is made by and for one registry, so give its login server (such as myregistry.azurecr.io).");
+                $"The Entra ID entry {entry.Scope} has a '*' host: an ACR refresh token is made by "
+                + $"and for one registry, so give its login server (such as myregistry.azurecr.io).");
         }
 
         if (entry.InsecureHttp)
@@ -268,7 +276,14 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider<AzureOp
             var tenant = JwtClaims.TryReadTenant(accessToken) ?? identity.TenantId;
             var refreshToken = await _exchange.ExchangeAsync(entry, accessToken, tenant, linked.Token).ConfigureAwait(false);
             var credential = MakeCredential(refreshToken);
-            Log.RefreshTokenIssued(Logger, entry.Scope.Registry, entry.Scope.Value, entry.Account, identity.Mode, credential.ExpiresOn!.Value, credential.RefreshOn!.Value);
+            Log.RefreshTokenIssued(
+                Logger,
+                entry.Scope.Registry,
+                entry.Scope.Value,
+                entry.Account,
+                identity.Mode,
+                credential.ExpiresOn!.Value,
+                credential.RefreshOn!.Value);
             Count(identity, null);
             return credential;
         }
@@ -302,7 +317,9 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider<AzureOp
             var token = await credential.GetTokenAsync(new TokenRequestContext([Options.TokenScope]), cancellationToken).ConfigureAwait(false);
             if (string.IsNullOrEmpty(token.Token))
             {
-                throw new AzureCredentialException(RegistryValidationOutcome.ProtocolError, $"Entra ID ({identity.Mode}) returned an empty token for {entry.Scope}.");
+                throw new AzureCredentialException(
+                    RegistryValidationOutcome.ProtocolError,
+                    $"Entra ID ({identity.Mode}) returned an empty token for {entry.Scope}.");
             }
 
             return token.Token;
@@ -323,7 +340,11 @@ public sealed class AzureCredentialProvider : RegistryCredentialProvider<AzureOp
         }
         catch (RequestFailedException e)
         {
-            var outcome = e.Status is 401 or 403 ? RegistryValidationOutcome.Unauthorized : e.Status == 0 ? RegistryValidationOutcome.Unreachable : RegistryValidationOutcome.ProtocolError;
+            var outcome = e.Status is 401 or 403
+                ? RegistryValidationOutcome.Unauthorized
+                : e.Status == 0
+                ? RegistryValidationOutcome.Unreachable
+                : RegistryValidationOutcome.ProtocolError;
             throw new AzureCredentialException(
                 outcome,
                 e.Status == 429 ? RegistryErrorReason.Throttled : RegistryErrorCatalog.ReasonOf(outcome),

@@ -53,7 +53,10 @@ public sealed class AzureCredentialRequest
     /// <summary>The client secret, for <see cref="AzureAuthenticationMode.ClientSecret"/>; masked everywhere but <see cref="RegistrySecret.Reveal"/>.</summary>
     public RegistrySecret? ClientSecret { get; }
 
-    /// <summary>The Entra ID authority host the provider would use (<see cref="AzureOptions.AuthorityHost"/>, or chosen from the registry's cloud), or null.</summary>
+    /// <summary>
+    /// The Entra ID authority host the provider would use (<see cref="AzureOptions.AuthorityHost"/>, or chosen from the
+    /// registry's cloud), or null.
+    /// </summary>
     public Uri? AuthorityHost { get; }
 
     /// <summary>Describes the request without the secret.</summary>

@@ -42,7 +42,10 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider<Google
     /// <param name="options">The options.</param>
     /// <param name="logger">The logger.</param>
     /// <param name="timeProvider">The clock of the token cache, of the JWT assertions and of token lifetimes.</param>
-    /// <param name="tokenCache">The cache exchanged access tokens are kept in (shared with the rest of the library, so that changing or deleting an entry drops its tokens).</param>
+    /// <param name="tokenCache">
+    /// The cache exchanged access tokens are kept in (shared with the rest of the library, so that changing or deleting
+    /// an entry drops its tokens).
+    /// </param>
     /// <param name="httpSender">The library's HTTP path to registries (the provider kit's shape; Google.Apis.Auth reaches the token endpoint itself).</param>
     /// <exception cref="OptionsValidationException">The options are not valid.</exception>
     public GoogleCredentialProvider(
@@ -140,14 +143,17 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider<Google
 
     private static GoogleCredentialException UnsupportedUsername(string username) => new(
         GoogleCredentialError.UnsupportedUsername,
-        $"A Google (gcr) entry's user name must be {GoogleUsernames.JsonKey} (a service-account key file as the password), {GoogleUsernames.JsonKeyBase64} (the key file base64-encoded), "
+        $"A Google (gcr) entry's user name must be {GoogleUsernames.JsonKey} (a service-account "
+        + $"key file as the password), {GoogleUsernames.JsonKeyBase64} (the key file base64-encoded), "
         + $"{GoogleUsernames.AccessToken} (an OAuth access token) or {GoogleUsernames.ApplicationDefault} (Application Default Credentials), not '{username}'. "
         + "For another kind of registry on this host give the entry Type = docker_v2.");
 
     private static GoogleCredentialException ApplicationDefaultNotAllowed(RegistryEntry entry) => new(
         GoogleCredentialError.ApplicationDefaultNotAllowed,
-        $"The entry {entry.Scope} uses Application Default Credentials (user name {GoogleUsernames.ApplicationDefault}), which this application does not allow: "
-        + "set GoogleOptions.AllowApplicationDefault = true to let entries pull with the machine's Google identity, or store a service-account key with user name _json_key.");
+        $"The entry {entry.Scope} uses Application Default Credentials (user name "
+        + $"{GoogleUsernames.ApplicationDefault}), which this application does not allow: "
+        + "set GoogleOptions.AllowApplicationDefault = true to let entries pull with the "
+        + "machine's Google identity, or store a service-account key with user name _json_key.");
 
     private static Uri TokenUriFor(ServiceAccountKey key, GoogleOptions options)
     {
@@ -199,7 +205,12 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider<Google
     }
 
     private async Task<RegistryCredential> RequestServiceAccountTokenAsync(
-        ServiceAccountKey key, Uri tokenUri, string[] scopes, TimeSpan timeout, global::Google.Apis.Http.IHttpClientFactory? httpClientFactory, CancellationToken cancellationToken)
+        ServiceAccountKey key,
+        Uri tokenUri,
+        string[] scopes,
+        TimeSpan timeout,
+        global::Google.Apis.Http.IHttpClientFactory? httpClientFactory,
+        CancellationToken cancellationToken)
     {
         using var activity = Telemetry.ActivitySource.StartActivity("RegistryCredentials.Google.ExchangeKey");
         activity?.SetTag("registrycredentials.google.client_email", key.ClientEmail);
@@ -229,7 +240,9 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider<Google
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The exception is not attached: a parser's message could quote the key.
-            throw new GoogleCredentialException(GoogleCredentialError.InvalidKey, $"Google.Apis.Auth could not load the service-account key of {key.ClientEmail} ({e.GetType().Name}).");
+            throw new GoogleCredentialException(
+                GoogleCredentialError.InvalidKey,
+                $"Google.Apis.Auth could not load the service-account key of {key.ClientEmail} ({e.GetType().Name}).");
         }
 
         var response = await RequestAsync(
@@ -264,7 +277,11 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider<Google
     }
 
     private async Task<RegistryCredential> RequestApplicationDefaultTokenAsync(
-        RegistryEntry entry, string[] scopes, TimeSpan timeout, global::Google.Apis.Http.IHttpClientFactory? httpClientFactory, CancellationToken cancellationToken)
+        RegistryEntry entry,
+        string[] scopes,
+        TimeSpan timeout,
+        global::Google.Apis.Http.IHttpClientFactory? httpClientFactory,
+        CancellationToken cancellationToken)
     {
         using var activity = Telemetry.ActivitySource.StartActivity("RegistryCredentials.Google.ApplicationDefault");
         var started = TimeProvider.GetUtcNow();
@@ -390,7 +407,8 @@ public sealed class GoogleCredentialProvider : RegistryCredentialProvider<Google
         {
             throw new GoogleCredentialException(
                 GoogleCredentialError.TokenRequestFailed,
-                $"No usable access token: {from} issued one valid for {lifetime.TotalSeconds} s, which leaves nothing once the {ExpiryMargin.TotalSeconds} s safety margin is taken off.");
+                $"No usable access token: {from} issued one valid for {lifetime.TotalSeconds} s, which "
+                + $"leaves nothing once the {ExpiryMargin.TotalSeconds} s safety margin is taken off.");
         }
 
         var refreshOn = started + ((expiresOn - started) * 3 / 4);

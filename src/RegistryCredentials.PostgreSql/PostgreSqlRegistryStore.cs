@@ -43,7 +43,10 @@ public sealed partial class PostgreSqlRegistryStore : IRegistryStore, IRegistryC
     /// <summary>Creates a store. Nothing is sent to the server until the first call.</summary>
     /// <param name="options">The connection string or data source, schema, channel and timeout.</param>
     /// <param name="logger">Logs migrations and listener reconnects; optional.</param>
-    /// <exception cref="ArgumentException">The options name neither or both of a connection string and a data source, or an unusable schema, channel or timeout.</exception>
+    /// <exception cref="ArgumentException">
+    /// The options name neither or both of a connection string and a data source, or an unusable schema, channel or
+    /// timeout.
+    /// </exception>
     public PostgreSqlRegistryStore(PostgreSqlRegistryStoreOptions options, ILogger<PostgreSqlRegistryStore>? logger = null)
     {
         var settings = StoreSettings.From(options);
@@ -90,7 +93,10 @@ public sealed partial class PostgreSqlRegistryStore : IRegistryStore, IRegistryC
     {
         ArgumentNullException.ThrowIfNull(record);
         using var activity = Telemetry.Start("update", record.Entry.Account);
-        return await _lifecycle.RunChangeAsync("update an entry", ct => _data.UpdateAsync(record, expectedVersion, ct), cancellationToken).ConfigureAwait(false);
+        return await _lifecycle.RunChangeAsync(
+            "update an entry",
+            ct => _data.UpdateAsync(record, expectedVersion, ct),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -100,7 +106,10 @@ public sealed partial class PostgreSqlRegistryStore : IRegistryStore, IRegistryC
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(scope);
         using var activity = Telemetry.Start("delete", account);
-        return await _lifecycle.RunChangeAsync("delete an entry", ct => _data.DeleteAsync(account, scope, expectedVersion, ct), cancellationToken).ConfigureAwait(false);
+        return await _lifecycle.RunChangeAsync(
+            "delete an entry",
+            ct => _data.DeleteAsync(account, scope, expectedVersion, ct),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -114,11 +123,17 @@ public sealed partial class PostgreSqlRegistryStore : IRegistryStore, IRegistryC
     /// <inheritdoc />
     /// <remarks>One transaction locks the key table against other replacements (readers go on), compares and replaces.</remarks>
     /// <exception cref="PostgreSqlStoreException">The database could not be reached or refused the call.</exception>
-    public async ValueTask<bool> ReplaceKeyIdsAsync(IReadOnlyCollection<string> expected, IReadOnlyCollection<string> keyIds, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> ReplaceKeyIdsAsync(
+        IReadOnlyCollection<string> expected,
+        IReadOnlyCollection<string> keyIds,
+        CancellationToken cancellationToken = default)
     {
         var (before, wanted) = KeyIdArguments.Canonical(expected, keyIds);
         using var activity = Telemetry.Start("replace_key_ids", null);
-        return await _lifecycle.RunAsync("replace the secret key ids", ct => _data.ReplaceKeyIdsAsync(before, wanted, ct), cancellationToken).ConfigureAwait(false);
+        return await _lifecycle.RunAsync(
+            "replace the secret key ids",
+            ct => _data.ReplaceKeyIdsAsync(before, wanted, ct),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -31,7 +31,12 @@ public sealed class PostgreSqlSchemaVersionException : PostgreSqlStoreException
     /// <param name="databaseVersion">The version recorded in the database.</param>
     /// <param name="supportedVersion">The newest version this package knows.</param>
     public PostgreSqlSchemaVersionException(string schema, int databaseVersion, int supportedVersion)
-        : base($"The registry store schema '{schema}' is at version {databaseVersion}, newer than version {supportedVersion} that this version of RegistryCredentials.PostgreSql supports: upgrade the package; the schema was left untouched.", isTransient: false, sqlState: null, innerException: null)
+        : base(
+            $"The registry store schema '{schema}' is at version {databaseVersion}, newer than version {supportedVersion} "
+            + $"that this version of RegistryCredentials.PostgreSql supports: upgrade the package; the schema was left untouched.",
+            isTransient: false,
+            sqlState: null,
+            innerException: null)
     {
         Schema = schema;
         DatabaseVersion = databaseVersion;

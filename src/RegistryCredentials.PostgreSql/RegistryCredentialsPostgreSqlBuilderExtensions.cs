@@ -29,7 +29,10 @@ public static class RegistryCredentialsPostgreSqlBuilderExtensions
     /// <param name="configure">Changes the other options (schema, channel, timeout).</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentException">The connection string is empty or the options are not usable.</exception>
-    public static RegistryCredentialsBuilder UsePostgreSqlStore(this RegistryCredentialsBuilder builder, string connectionString, Action<PostgreSqlRegistryStoreOptions> configure)
+    public static RegistryCredentialsBuilder UsePostgreSqlStore(
+        this RegistryCredentialsBuilder builder,
+        string connectionString,
+        Action<PostgreSqlRegistryStoreOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
@@ -59,7 +62,10 @@ public static class RegistryCredentialsPostgreSqlBuilderExtensions
     /// <param name="configure">Changes the other options (schema, channel, timeout).</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentException">The options are not usable.</exception>
-    public static RegistryCredentialsBuilder UsePostgreSqlStore(this RegistryCredentialsBuilder builder, NpgsqlDataSource dataSource, Action<PostgreSqlRegistryStoreOptions> configure)
+    public static RegistryCredentialsBuilder UsePostgreSqlStore(
+        this RegistryCredentialsBuilder builder,
+        NpgsqlDataSource dataSource,
+        Action<PostgreSqlRegistryStoreOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(dataSource);

@@ -18,7 +18,10 @@ public static class RegistryCredentialsSqliteBuilderExtensions
     /// <param name="configure">Changes the other settings; optional.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or a setting is out of range.</exception>
-    public static RegistryCredentialsBuilder UseSqliteStore(this RegistryCredentialsBuilder builder, string path, Action<SqliteRegistryStoreOptions>? configure = null)
+    public static RegistryCredentialsBuilder UseSqliteStore(
+        this RegistryCredentialsBuilder builder,
+        string path,
+        Action<SqliteRegistryStoreOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);

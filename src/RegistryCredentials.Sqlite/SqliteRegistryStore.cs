@@ -94,7 +94,10 @@ public sealed partial class SqliteRegistryStore : IRegistryStore, IRegistryChang
 
     /// <inheritdoc />
     /// <remarks>One write transaction (<c>BEGIN IMMEDIATE</c>) reads and replaces the ids, so writers in any process take turns.</remarks>
-    public ValueTask<bool> ReplaceKeyIdsAsync(IReadOnlyCollection<string> expected, IReadOnlyCollection<string> keyIds, CancellationToken cancellationToken = default)
+    public ValueTask<bool> ReplaceKeyIdsAsync(
+        IReadOnlyCollection<string> expected,
+        IReadOnlyCollection<string> keyIds,
+        CancellationToken cancellationToken = default)
     {
         var (before, wanted) = KeyIdArguments.Canonical(expected, keyIds);
         return _lifecycle.WriteAsync("SqliteRegistryStore.ReplaceKeyIds", (before, wanted, _time), DataOperations.ReplaceKeyIds, cancellationToken);

@@ -30,14 +30,25 @@ namespace RegistryCredentials.Testing;
 ///     protected override async Task StartUpstreamAsync(FakeTimeProvider time) =&gt; _quay = await FakeQuay.StartAsync(time);
 ///     protected override Task StopUpstreamAsync() =&gt; _quay.DisposeAsync().AsTask();
 ///     protected override void AddProvider(RegistryCredentialsBuilder builder) =&gt; builder.AddQuay();
-///     protected override RegistryProviderTestEntry CreateEntry() =&gt; new() { Scope = _quay.Registry, Type = QuayCredentialProvider.QuayType, Username = "acme+ci", Secret = _quay.NewRobotToken(), Image = _quay.Registry + "/acme/app:1", CaCertificates = _quay.CaPem };
+///     protected override RegistryProviderTestEntry CreateEntry() =&gt; new()
+///     {
+///         Scope = _quay.Registry,
+///         Type = QuayCredentialProvider.QuayType,
+///         Username = "acme+ci",
+///         Secret = _quay.NewRobotToken(),
+///         Image = _quay.Registry + "/acme/app:1",
+///         CaCertificates = _quay.CaPem,
+///     };
 ///     protected override int UpstreamCalls =&gt; _quay.TokenRequests;
 ///     protected override void SetUpstreamFailing(bool failing) =&gt; _quay.Fail = failing;
 /// }
 /// </code>
 /// </example>
 [TestFixture]
-[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "The host lives for one test and is disposed in [TearDown].")]
+[SuppressMessage(
+    "Design",
+    "CA1001:Types that own disposable fields should be disposable",
+    Justification = "The host lives for one test and is disposed in [TearDown].")]
 public abstract class RegistryProviderConformanceTests
 {
     private const int ConcurrentCallers = 1_000;
@@ -160,7 +171,12 @@ public abstract class RegistryProviderConformanceTests
         await ResolveAsync(entry).ConfigureAwait(false);
         var before = UpstreamCalls;
 
-        await Host.Manager.UpdateAsync(new RegistryUpdateRequest { Scope = entry.Scope, Email = "changed@example.com", Validate = false }).ConfigureAwait(false);
+        await Host.Manager.UpdateAsync(new RegistryUpdateRequest
+        {
+            Scope = entry.Scope,
+            Email = "changed@example.com",
+            Validate = false,
+        }).ConfigureAwait(false);
         await ResolveAsync(entry).ConfigureAwait(false);
 
         Assert.That(UpstreamCalls - before, Is.EqualTo(1));
@@ -297,7 +313,10 @@ public abstract class RegistryProviderConformanceTests
         var results = await Task.WhenAll(resolves).ConfigureAwait(false);
 
         Assert.That(UpstreamCalls - before, Is.EqualTo(1));
-        Assert.That(results.Select(r => r.Credential?.Secret.Reveal()).Distinct().ToList(), Has.Count.EqualTo(1).And.None.Null, "every caller got the one token");
+        Assert.That(
+            results.Select(r => r.Credential?.Secret.Reveal()).Distinct().ToList(),
+            Has.Count.EqualTo(1).And.None.Null,
+            "every caller got the one token");
     }
 
     /// <summary>
@@ -343,12 +362,27 @@ public abstract class RegistryProviderConformanceTests
         host.Observe(stale);
         await host.CatchAsync(() => host.Manager.UpdateAsync(stale)).ConfigureAwait(false);
         host.ValidationResult = new RegistryValidationResult(RegistryValidationOutcome.Unauthorized, "401 from the registry");
-        await host.CatchAsync(() => host.Manager.UpdateAsync(new RegistryUpdateRequest { Scope = entry.Scope, Username = replacement.Username, Password = replacement.Secret })).ConfigureAwait(false);
+        await host.CatchAsync(() => host.Manager.UpdateAsync(new RegistryUpdateRequest
+        {
+            Scope = entry.Scope,
+            Username = replacement.Username,
+            Password = replacement.Secret,
+        })).ConfigureAwait(false);
         host.ValidationResult = RegistryValidationResult.Valid;
         SetUpstreamFailing(true);
-        await host.CatchAsync(() => host.Manager.UpdateAsync(new RegistryUpdateRequest { Scope = entry.Scope, Username = replacement.Username, Password = replacement.Secret })).ConfigureAwait(false);
+        await host.CatchAsync(() => host.Manager.UpdateAsync(new RegistryUpdateRequest
+        {
+            Scope = entry.Scope,
+            Username = replacement.Username,
+            Password = replacement.Secret,
+        })).ConfigureAwait(false);
         await host.CatchAsync(async () => host.Observe(await host.Resolver.ResolveAsync(entry.Image).ConfigureAwait(false))).ConfigureAwait(false);
-        var current = await host.Manager.UpdateAsync(new RegistryUpdateRequest { Scope = entry.Scope, Email = "other@example.com", Validate = false }).ConfigureAwait(false);
+        var current = await host.Manager.UpdateAsync(new RegistryUpdateRequest
+        {
+            Scope = entry.Scope,
+            Email = "other@example.com",
+            Validate = false,
+        }).ConfigureAwait(false);
         host.Observe(current);
         await host.CatchAsync(async () => host.Observe(await host.Resolver.ResolveAsync(entry.Image).ConfigureAwait(false))).ConfigureAwait(false);
         SetUpstreamFailing(false);
@@ -382,7 +416,10 @@ public abstract class RegistryProviderConformanceTests
         {
             var base64 = Convert.ToBase64String(Encoding.UTF8.GetBytes(secret));
             Assert.That(texts, Has.None.Contain(secret), $"a secret showed up in: {texts.Find(t => t.Contains(secret, StringComparison.Ordinal))}");
-            Assert.That(texts, Has.None.Contain(base64), $"a secret showed up base64-encoded in: {texts.Find(t => t.Contains(base64, StringComparison.Ordinal))}");
+            Assert.That(
+                texts,
+                Has.None.Contain(base64),
+                $"a secret showed up base64-encoded in: {texts.Find(t => t.Contains(base64, StringComparison.Ordinal))}");
         }
     }
 

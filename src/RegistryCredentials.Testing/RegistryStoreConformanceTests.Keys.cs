@@ -37,7 +37,10 @@ public abstract partial class RegistryStoreConformanceTests
         Assert.That(await store.ReplaceKeyIdsAsync(["aaaa1111"], ["cccc3333"]).ConfigureAwait(false), Is.False, "a subset is stale too");
         Assert.That(await store.GetKeyIdsAsync().ConfigureAwait(false), Is.EqualTo(KeysAB), "a refused replacement changes nothing");
 
-        Assert.That(await store.ReplaceKeyIdsAsync(["bbbb2222", "aaaa1111"], ["bbbb2222", "cccc3333"]).ConfigureAwait(false), Is.True, "expected ids in any order");
+        Assert.That(
+            await store.ReplaceKeyIdsAsync(["bbbb2222", "aaaa1111"], ["bbbb2222", "cccc3333"]).ConfigureAwait(false),
+            Is.True,
+            "expected ids in any order");
         Assert.That(await store.GetKeyIdsAsync().ConfigureAwait(false), Is.EqualTo(KeysBC));
         Assert.That(await store.ReplaceKeyIdsAsync(["cccc3333", "bbbb2222"], ["cccc3333"]).ConfigureAwait(false), Is.True);
         Assert.That(await store.GetKeyIdsAsync().ConfigureAwait(false), Is.EqualTo(KeysC));
@@ -92,8 +95,20 @@ public abstract partial class RegistryStoreConformanceTests
         var nodeA = Node(store, keyA);
         var password = "pw-" + Guid.NewGuid().ToString("N");
         var managerA = nodeA.GetRequiredService<IRegistryManager>();
-        await managerA.AddAsync(new RegistryAddRequest { Scope = "x.example.com", Username = "u", Password = password, Validate = false }).ConfigureAwait(false);
-        await managerA.AddAsync(new RegistryAddRequest { Scope = "y.example.com", Username = "u", Password = password, Validate = false }).ConfigureAwait(false);
+        await managerA.AddAsync(new RegistryAddRequest
+        {
+            Scope = "x.example.com",
+            Username = "u",
+            Password = password,
+            Validate = false,
+        }).ConfigureAwait(false);
+        await managerA.AddAsync(new RegistryAddRequest
+        {
+            Scope = "y.example.com",
+            Username = "u",
+            Password = password,
+            Validate = false,
+        }).ConfigureAwait(false);
         var idA = nodeA.GetRequiredService<ISecretProtector>().CurrentKeyId!;
         Assert.That(await store.GetKeyIdsAsync().ConfigureAwait(false), Is.EqualTo(new[] { idA }), "the first write records its key");
         var before = await SnapshotAsync(store).ConfigureAwait(false);
@@ -118,7 +133,8 @@ public abstract partial class RegistryStoreConformanceTests
         Assert.That(add!.StoreKeyIds, Is.EqualTo(new[] { idA }));
         Assert.That(read!.KeyId, Is.EqualTo(idA));
         Assert.That(await SnapshotAsync(store).ConfigureAwait(false), Is.EqualTo(before), "nothing stored changed");
-        var resolved = await nodeA.GetRequiredService<IRegistryCredentialResolver>().ResolveAsync(ImageReference.Parse("x.example.com/app")).ConfigureAwait(false);
+        var resolved = await nodeA.GetRequiredService<IRegistryCredentialResolver>().ResolveAsync(
+            ImageReference.Parse("x.example.com/app")).ConfigureAwait(false);
         Assert.That(resolved.Credential?.Secret.Reveal(), Is.EqualTo(password), "key A still reads its secrets");
     }
 
@@ -144,7 +160,8 @@ public abstract partial class RegistryStoreConformanceTests
         Assert.That(await store.GetKeyIdsAsync().ConfigureAwait(false), Is.EqualTo(new[] { newId }));
 
         var after = Node(store, newKey);
-        var resolved = await after.GetRequiredService<IRegistryCredentialResolver>().ResolveAsync(ImageReference.Parse("x.example.com/app")).ConfigureAwait(false);
+        var resolved = await after.GetRequiredService<IRegistryCredentialResolver>().ResolveAsync(
+            ImageReference.Parse("x.example.com/app")).ConfigureAwait(false);
         Assert.That(resolved.Credential?.Secret.Reveal(), Is.EqualTo(password));
         Assert.ThrowsAsync<RegistrySecretKeyException>(() => Node(store, oldKey).GetRequiredService<IRegistryManager>()
             .AddAsync(new RegistryAddRequest { Scope = "y.example.com", Username = "u", Password = password, Validate = false }));
@@ -154,7 +171,11 @@ public abstract partial class RegistryStoreConformanceTests
     {
         var records = await store.ListAsync(null).ConfigureAwait(false);
         var keys = await store.GetKeyIdsAsync().ConfigureAwait(false);
-        return string.Join(",", keys) + "\n" + string.Join("\n", records.Select(r => $"{r.Entry.Account}|{r.Entry.Scope.Value}|{r.Entry.Version}|{Convert.ToBase64String(r.ProtectedSecret.Span)}"));
+        return string.Join(
+            ",",
+            keys) + "\n" + string.Join(
+                "\n",
+                records.Select(r => $"{r.Entry.Account}|{r.Entry.Scope.Value}|{r.Entry.Version}|{Convert.ToBase64String(r.ProtectedSecret.Span)}"));
     }
 
     /// <summary>The library over <paramref name="store"/> with one key (and retired keys): one node of a fleet.</summary>

@@ -27,7 +27,10 @@ public abstract partial class RegistryStoreConformanceTests
     private static readonly string[] ExpectedOrder = ["a:a-b.io", "a:a.io", "a:a.io/x", "a:a.io:5000", "a:b.io", "b:z.io"];
     private readonly List<IRegistryStore> _stores = [];
 
-    /// <summary>Creates an empty store. Called once per test; may be called twice in a test that needs a second view of the same data (<see cref="OpenSecondViewAsync"/>).</summary>
+    /// <summary>
+    /// Creates an empty store. Called once per test; may be called twice in a test that needs a second view of the same
+    /// data (<see cref="OpenSecondViewAsync"/>).
+    /// </summary>
     /// <returns>A new, empty store.</returns>
     protected abstract Task<IRegistryStore> CreateStoreAsync();
 
@@ -155,7 +158,9 @@ public abstract partial class RegistryStoreConformanceTests
         var store = await NewStoreAsync().ConfigureAwait(false);
         await store.AddAsync(Record("reg.example.com", username: "first")).ConfigureAwait(false);
 
-        var error = Assert.ThrowsAsync<RegistryConflictException>(async () => await store.AddAsync(Record("reg.example.com", username: "second")).ConfigureAwait(false));
+        var error = Assert.ThrowsAsync<RegistryConflictException>(async () => await store.AddAsync(Record(
+            "reg.example.com",
+            username: "second")).ConfigureAwait(false));
 
         Assert.That(error, Is.Not.InstanceOf<RegistryConcurrencyException>());
         var kept = await store.GetAsync(RegistryAccounts.Default, RegistryScope.Parse("reg.example.com")).ConfigureAwait(false);
@@ -173,7 +178,9 @@ public abstract partial class RegistryStoreConformanceTests
         var updated = await store.UpdateAsync(Record("reg.example.com", username: "v2"), 1).ConfigureAwait(false);
         Assert.That(updated.Entry.Version, Is.EqualTo(2));
 
-        var stale = Assert.ThrowsAsync<RegistryConcurrencyException>(async () => await store.UpdateAsync(Record("reg.example.com", username: "stale"), 1).ConfigureAwait(false));
+        var stale = Assert.ThrowsAsync<RegistryConcurrencyException>(async () => await store.UpdateAsync(
+            Record("reg.example.com", username: "stale"),
+            1).ConfigureAwait(false));
         Assert.That(stale!.ExpectedVersion, Is.EqualTo(1));
         Assert.That(stale.ActualVersion, Is.EqualTo(2));
         Assert.ThrowsAsync<RegistryNotFoundException>(async () => await store.UpdateAsync(Record("missing.example.com"), 1).ConfigureAwait(false));
@@ -323,7 +330,9 @@ public abstract partial class RegistryStoreConformanceTests
         var token = store.Watch();
         await other.AddAsync(Record("reg.example.com")).ConfigureAwait(false);
         await WaitForAsync(token).ConfigureAwait(false);
-        Assert.That((await store.GetAsync(RegistryAccounts.Default, RegistryScope.Parse("reg.example.com")).ConfigureAwait(false))?.Entry.Version, Is.EqualTo(1));
+        Assert.That(
+            (await store.GetAsync(RegistryAccounts.Default, RegistryScope.Parse("reg.example.com")).ConfigureAwait(false))?.Entry.Version,
+            Is.EqualTo(1));
     }
 
     /// <summary>Many records with secrets of many sizes come back byte for byte.</summary>

@@ -16,7 +16,11 @@ public class AccessTests
         using var anonymous = host.Client(user: null);
         Assert.That((await anonymous.GetAsync("/registries")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That((await anonymous.GetAsync("/registries-ui")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
-        Assert.That((await anonymous.PostAsJsonAsync("/registries?validate=false", new { registry = "a.example.com", registry_user = "u", registry_pass = "p" })).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(
+            (await anonymous.PostAsJsonAsync(
+                "/registries?validate=false",
+                new { registry = "a.example.com", registry_user = "u", registry_pass = "p" })).StatusCode,
+            Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(await host.SnapshotAsync(), Is.Empty);
     }
 
@@ -122,7 +126,9 @@ public class AccessTests
             await (await browser.PostAsync("/registries/docker.io%2Facme%2F%2A/deactivate", null)).ExpectAsync(400,
                 RegistryProblemTypes.AntiforgeryTokenInvalid);
             await (await browser.AddAsync("quay.io/x")).ExpectAsync(400, RegistryProblemTypes.AntiforgeryTokenInvalid);
-            await (await browser.PutAsJsonAsync("/registries/_settings", new { default_registry = "x.example.com" })).ExpectAsync(400, RegistryProblemTypes.AntiforgeryTokenInvalid);
+            await (await browser.PutAsJsonAsync(
+                "/registries/_settings",
+                new { default_registry = "x.example.com" })).ExpectAsync(400, RegistryProblemTypes.AntiforgeryTokenInvalid);
             await (await browser.GetAsync("/registries")).ExpectAsync(200);
         }
 

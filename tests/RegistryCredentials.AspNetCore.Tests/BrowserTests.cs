@@ -100,7 +100,15 @@ public class BrowserTests
     }
 
     private Task<RegistryEntry> SeedAsync(string scope, string password = "seeded-secret", bool active = true) =>
-        _host.Manager.AddAsync(new RegistryAddRequest { Scope = scope, Username = "ci", Password = password, Account = _user, Validate = false, IsActive = active });
+        _host.Manager.AddAsync(new RegistryAddRequest
+        {
+            Scope = scope,
+            Username = "ci",
+            Password = password,
+            Account = _user,
+            Validate = false,
+            IsActive = active,
+        });
 
     [Test]
     public async Task Add_registry_stores_it_and_shows_it_in_the_table()

@@ -39,7 +39,13 @@ public class FailureModelTests
         var before = await host.SnapshotAsync();
         var mapping = RegistryErrorCatalog.For(reason);
 
-        var problem = await (await alice.PostEntryAsync(new { registry = "reg.example.com", registry_type = FailingProvider.TestType.Value, registry_user = "u", registry_pass = "p" }))
+        var problem = await (await alice.PostEntryAsync(new
+        {
+            registry = "reg.example.com",
+            registry_type = FailingProvider.TestType.Value,
+            registry_user = "u",
+            registry_pass = "p",
+        }))
             .ExpectAsync(mapping.HttpStatus, mapping.ProblemType);
 
         Assert.Multiple(() =>
@@ -62,14 +68,27 @@ public class FailureModelTests
     }
 
     // Issue 13: a provider refusing an entry in CheckEntryAsync is a 400 naming the field, for each of the three providers.
-    [TestCase("123456789012.dkr.ecr.us-east-1.amazonaws.com", "_iam_role", "not-a-role-arn", RegistryProblemTypes.InvalidField, "registry_pass", RegistryErrorReason.InvalidEntry, TestName = "Ecr_refuses_a_malformed_iam_role_password")]
-    [TestCase("123456789012.dkr.ecr.us-east-1.amazonaws.com", "not an access key", "secret", RegistryProblemTypes.InvalidField, "registry_user", RegistryErrorReason.InvalidEntry, TestName = "Ecr_refuses_a_user_name_that_is_no_access_key")]
-    [TestCase("123456789012.dkr.ecr.us-east-1.amazonaws.com", "awsauto", "awsauto", RegistryProblemTypes.NotAllowed, "registry_user", RegistryErrorReason.NotAllowed, TestName = "Ecr_refuses_awsauto_while_it_is_off")]
-    [TestCase("gcr.io", "_json_key", "{\"type\": \"service_account\", \"private_key\": ", RegistryProblemTypes.InvalidField, "registry_pass", RegistryErrorReason.InvalidEntry, TestName = "Google_refuses_a_malformed_key")]
-    [TestCase("gcr.io", "_dcgcr_auto", "-", RegistryProblemTypes.NotAllowed, "registry_user", RegistryErrorReason.NotAllowed, TestName = "Google_refuses_application_default_credentials_while_they_are_off")]
-    [TestCase("myregistry.azurecr.io", "default", "unused", RegistryProblemTypes.NotAllowed, "registry_user", RegistryErrorReason.NotAllowed, TestName = "Azure_refuses_DefaultAzureCredential_while_it_is_off")]
-    [TestCase("myregistry.azurecr.io", "managed-identity:puller", "unused", RegistryProblemTypes.InvalidField, "registry_user", RegistryErrorReason.InvalidEntry, TestName = "Azure_refuses_a_malformed_managed_identity")]
-    public async Task A_provider_refusing_an_entry_is_400_naming_the_field(string registry, string user, string password, string type, string field, RegistryErrorReason reason)
+    [TestCase("123456789012.dkr.ecr.us-east-1.amazonaws.com", "_iam_role", "not-a-role-arn", RegistryProblemTypes.InvalidField,
+        "registry_pass", RegistryErrorReason.InvalidEntry, TestName = "Ecr_refuses_a_malformed_iam_role_password")]
+    [TestCase("123456789012.dkr.ecr.us-east-1.amazonaws.com", "not an access key", "secret", RegistryProblemTypes.InvalidField,
+        "registry_user", RegistryErrorReason.InvalidEntry, TestName = "Ecr_refuses_a_user_name_that_is_no_access_key")]
+    [TestCase("123456789012.dkr.ecr.us-east-1.amazonaws.com", "awsauto", "awsauto", RegistryProblemTypes.NotAllowed,
+        "registry_user", RegistryErrorReason.NotAllowed, TestName = "Ecr_refuses_awsauto_while_it_is_off")]
+    [TestCase("gcr.io", "_json_key", "{\"type\": \"service_account\", \"private_key\": ", RegistryProblemTypes.InvalidField,
+        "registry_pass", RegistryErrorReason.InvalidEntry, TestName = "Google_refuses_a_malformed_key")]
+    [TestCase("gcr.io", "_dcgcr_auto", "-", RegistryProblemTypes.NotAllowed, "registry_user",
+        RegistryErrorReason.NotAllowed, TestName = "Google_refuses_application_default_credentials_while_they_are_off")]
+    [TestCase("myregistry.azurecr.io", "default", "unused", RegistryProblemTypes.NotAllowed, "registry_user",
+        RegistryErrorReason.NotAllowed, TestName = "Azure_refuses_DefaultAzureCredential_while_it_is_off")]
+    [TestCase("myregistry.azurecr.io", "managed-identity:puller", "unused", RegistryProblemTypes.InvalidField,
+        "registry_user", RegistryErrorReason.InvalidEntry, TestName = "Azure_refuses_a_malformed_managed_identity")]
+    public async Task A_provider_refusing_an_entry_is_400_naming_the_field(
+        string registry,
+        string user,
+        string password,
+        string type,
+        string field,
+        RegistryErrorReason reason)
     {
         await using var host = await ApiHost.StartAsync(o => o.Build = b => b.AddAwsEcr().AddGoogle().AddAzure());
         using var alice = host.Client("alice");
@@ -117,7 +136,9 @@ public class FailureModelTests
                 await (await client.AddAsync("docker.io/acme/*", "kept-secret")).ExpectAsync(201);
             }
 
-            await using var host = await ApiHost.StartAsync(o => o.Build = b => b.UseSqliteStore(path).UseSecretProtection(p => p.Key = AesGcmSecretProtector.GenerateKey()));
+            await using var host = await ApiHost.StartAsync(o =>
+                 o.Build = b =>
+                b.UseSqliteStore(path).UseSecretProtection(p => p.Key = AesGcmSecretProtector.GenerateKey()));
             using var alice = host.Client("alice");
             var before = await host.SnapshotAsync();
 
@@ -159,14 +180,18 @@ public class FailureModelTests
                 await File.WriteAllTextAsync(path, "not a database");
             }
 
-            await using var host = await ApiHost.StartAsync(o => o.Build = b => b.UseSqliteStore(path).UseSecretProtection(p => p.Key = AesGcmSecretProtector.GenerateKey()));
+            await using var host = await ApiHost.StartAsync(o =>
+                 o.Build = b =>
+                b.UseSqliteStore(path).UseSecretProtection(p => p.Key = AesGcmSecretProtector.GenerateKey()));
             using var alice = host.Client("alice");
 
             var problem = await (await alice.GetAsync("/registries")).ExpectAsync(status, type);
 
             Assert.Multiple(() =>
             {
-                Assert.That(problem.GetProperty("code").GetString(), Is.EqualTo(folder ? nameof(RegistryErrorReason.StoreUnavailable) : nameof(RegistryErrorReason.StoreIncompatible)));
+                Assert.That(
+                    problem.GetProperty("code").GetString(),
+                    Is.EqualTo(folder ? nameof(RegistryErrorReason.StoreUnavailable) : nameof(RegistryErrorReason.StoreIncompatible)));
                 Assert.That(problem.GetProperty("detail").GetString(), Does.Not.Contain(directory), "the server's path is not shown");
                 Assert.That(host.Logs.Lines.Where(l => l.StartsWith("Error ", StringComparison.Ordinal)), Has.Some.Contain(nameof(SqliteStoreException)));
             });
@@ -199,7 +224,10 @@ public class FailureModelTests
 
         public override RegistryType Type => TestType;
 
-        public override ValueTask<RegistryCredential> GetCredentialAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default) =>
+        public override ValueTask<RegistryCredential> GetCredentialAsync(
+            RegistryEntry entry,
+            RegistrySecret secret,
+            CancellationToken cancellationToken = default) =>
             throw failure();
 
         public override ValueTask CheckEntryAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default) =>

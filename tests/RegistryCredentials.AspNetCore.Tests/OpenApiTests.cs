@@ -88,11 +88,16 @@ public class OpenApiTests
         var post = paths.GetProperty("/registries").GetProperty("post");
         var put = paths.GetProperty("/registries/{registry}").GetProperty("put");
         Assert.That(post.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()), Does.Contain("validate"));
-        Assert.That(put.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()), Does.Contain("validate").And.Contain("If-Match").And.Contain("registry"));
+        Assert.That(
+            put.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()),
+            Does.Contain("validate").And.Contain("If-Match").And.Contain("registry"));
         Assert.That(put.GetProperty("responses").GetProperty("200").GetProperty("headers").TryGetProperty("ETag", out _), Is.True);
         foreach (var status in new[] { "400", "404", "409", "412", "422" })
         {
-            Assert.That(put.GetProperty("responses").GetProperty(status).GetProperty("content").TryGetProperty("application/problem+json", out _), Is.True, status);
+            Assert.That(
+                put.GetProperty("responses").GetProperty(status).GetProperty("content").TryGetProperty("application/problem+json", out _),
+                Is.True,
+                status);
         }
 
         var delete = paths.GetProperty("/registries/{registry}").GetProperty("delete");

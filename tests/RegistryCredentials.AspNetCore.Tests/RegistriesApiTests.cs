@@ -123,9 +123,21 @@ public class RegistriesApiTests
     [Test]
     public async Task Post_without_required_fields_is_400_naming_the_field()
     {
-        var missingRegistry = await (await _alice.PostEntryAsync(new { registry_user = "u", registry_pass = "p" })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
-        var missingUser = await (await _alice.PostEntryAsync(new { registry = "a.example.com", registry_pass = "p" })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
-        var missingPass = await (await _alice.PostEntryAsync(new { registry = "a.example.com", registry_user = "u" })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
+        var missingRegistry = await (await _alice.PostEntryAsync(new
+        {
+            registry_user = "u",
+            registry_pass = "p",
+        })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
+        var missingUser = await (await _alice.PostEntryAsync(new
+        {
+            registry = "a.example.com",
+            registry_pass = "p",
+        })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
+        var missingPass = await (await _alice.PostEntryAsync(new
+        {
+            registry = "a.example.com",
+            registry_user = "u",
+        })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
         Assert.Multiple(() =>
         {
             Assert.That(missingRegistry.GetProperty("field").GetString(), Is.EqualTo("registry"));
@@ -148,10 +160,22 @@ public class RegistriesApiTests
     [Test]
     public async Task Field_errors_of_the_manager_name_the_wire_field()
     {
-        var email = await (await _alice.PostEntryAsync(new { registry = "a.example.com", registry_user = "u", registry_pass = "p", registry_email = "not-an-email" }))
+        var email = await (await _alice.PostEntryAsync(new
+        {
+            registry = "a.example.com",
+            registry_user = "u",
+            registry_pass = "p",
+            registry_email = "not-an-email",
+        }))
             .ExpectAsync(400, RegistryProblemTypes.InvalidField);
         Assert.That(email.GetProperty("field").GetString(), Is.EqualTo("registry_email"));
-        var name = await (await _alice.PostEntryAsync(new { registry = "a.example.com", registry_user = "u", registry_pass = "p", registry_name = new string('n', 300) }))
+        var name = await (await _alice.PostEntryAsync(new
+        {
+            registry = "a.example.com",
+            registry_user = "u",
+            registry_pass = "p",
+            registry_name = new string('n', 300),
+        }))
             .ExpectAsync(400, RegistryProblemTypes.InvalidField);
         Assert.That(name.GetProperty("field").GetString(), Is.EqualTo("registry_name"));
     }
@@ -159,12 +183,23 @@ public class RegistriesApiTests
     [Test]
     public async Task Post_with_an_invalid_type_name_is_400_and_an_unsupported_type_is_400_type_not_supported()
     {
-        var bad = await (await _alice.PostEntryAsync(new { registry = "a.example.com", registry_user = "u", registry_pass = "p", registry_type = "not a type" }))
+        var bad = await (await _alice.PostEntryAsync(new
+        {
+            registry = "a.example.com",
+            registry_user = "u",
+            registry_pass = "p",
+            registry_type = "not a type",
+        }))
             .ExpectAsync(400, RegistryProblemTypes.InvalidField);
         Assert.That(bad.GetProperty("field").GetString(), Is.EqualTo("registry_type"));
 
         // An ECR host guesses awsecr, and the core package has no ECR provider.
-        var unsupported = await (await _alice.PostEntryAsync(new { registry = "123456789012.dkr.ecr.us-east-1.amazonaws.com", registry_user = "AKIAEXAMPLE", registry_pass = "p" }))
+        var unsupported = await (await _alice.PostEntryAsync(new
+        {
+            registry = "123456789012.dkr.ecr.us-east-1.amazonaws.com",
+            registry_user = "AKIAEXAMPLE",
+            registry_pass = "p",
+        }))
             .ExpectAsync(400, RegistryProblemTypes.TypeNotSupported);
         Assert.That(unsupported.GetProperty("registry_type").GetString(), Is.EqualTo("awsecr"));
     }
@@ -175,7 +210,10 @@ public class RegistriesApiTests
         using var text = new StringContent("registry=a.example.com", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded");
         await (await _alice.PostAsync("/registries", text)).ExpectAsync(415, RegistryProblemTypes.UnsupportedMediaType);
 
-        using var broken = new StringContent("{\"registry\": \"a.example.com\", \"registry_pass\": secret-typo}", System.Text.Encoding.UTF8, "application/json");
+        using var broken = new StringContent(
+            "{\"registry\": \"a.example.com\", \"registry_pass\": secret-typo}",
+            System.Text.Encoding.UTF8,
+            "application/json");
         var problem = await (await _alice.PostAsync("/registries", broken)).ExpectAsync(400, RegistryProblemTypes.InvalidBody);
         Assert.That(problem.GetProperty("detail").GetString(), Does.Not.Contain("secret-typo"));
 
@@ -186,7 +224,9 @@ public class RegistriesApiTests
     [Test]
     public async Task Post_with_an_invalid_validate_parameter_is_400()
     {
-        var problem = await (await _alice.PostAsJsonAsync("/registries?validate=maybe", new { registry = "a.example.com", registry_user = "u", registry_pass = "p" }))
+        var problem = await (await _alice.PostAsJsonAsync(
+            "/registries?validate=maybe",
+            new { registry = "a.example.com", registry_user = "u", registry_pass = "p" }))
             .ExpectAsync(400, RegistryProblemTypes.InvalidField);
         Assert.That(problem.GetProperty("field").GetString(), Is.EqualTo("validate"));
     }
@@ -321,7 +361,9 @@ public class RegistriesApiTests
     {
         await (await _alice.AddAsync("docker.io/acme/*", "original")).ExpectAsync(201);
         using var bothChecked = new Barrier(2);
-        _host.Validator!.Gate = token => Task.Run(() => Assert.That(bothChecked.SignalAndWait(TimeSpan.FromSeconds(20)), Is.True, "both updates should be in flight at once"), token);
+        _host.Validator!.Gate = token => Task.Run(
+            () => Assert.That(bothChecked.SignalAndWait(TimeSpan.FromSeconds(20)), Is.True, "both updates should be in flight at once"),
+            token);
 
         var first = _alice.PutEntryAsync("docker.io/acme/*", new { registry_pass = "first", registry_name = "first" }, ifMatch: "\"1\"", validate: true);
         var second = _alice.PutEntryAsync("docker.io/acme/*", new { registry_pass = "second", registry_name = "second" }, ifMatch: "\"1\"", validate: true);
@@ -361,7 +403,9 @@ public class RegistriesApiTests
             await _host.DisposeAsync();
             _temporary = Directory.CreateTempSubdirectory("rc-api-sqlite-").FullName;
             var key = AesGcmSecretProtector.GenerateKey();
-            _host = await ApiHost.StartAsync(o => o.Build = b => b.UseSqliteStore(Path.Combine(_temporary, "registries.db")).UseSecretProtection(p => p.Key = key));
+            _host = await ApiHost.StartAsync(o => o.Build = b => b.UseSqliteStore(Path.Combine(
+                _temporary,
+                "registries.db")).UseSecretProtection(p => p.Key = key));
             _alice = _host.Client("alice");
         }
 
@@ -424,7 +468,9 @@ public class RegistriesApiTests
         Assert.That(anonymous.GetProperty("repository").GetString(), Is.EqualTo("library/nginx"));
         Assert.That(anonymous.GetProperty("entry").ValueKind, Is.EqualTo(JsonValueKind.Null));
 
-        var invalid = await (await _alice.GetAsync("/registries/_resolve?image=" + Uri.EscapeDataString("nginx:-v1"))).ExpectAsync(400, RegistryProblemTypes.InvalidImageReference);
+        var invalid = await (await _alice.GetAsync("/registries/_resolve?image=" + Uri.EscapeDataString("nginx:-v1"))).ExpectAsync(
+            400,
+            RegistryProblemTypes.InvalidImageReference);
         Assert.That(invalid.GetProperty("part").GetString(), Is.EqualTo("Tag"));
         var missing = await (await _alice.GetAsync("/registries/_resolve")).ExpectAsync(400, RegistryProblemTypes.InvalidField);
         Assert.That(missing.GetProperty("field").GetString(), Is.EqualTo("image"));
@@ -458,7 +504,9 @@ public class RegistriesApiTests
         var mine = await (await _alice.GetAsync("/registries/_settings")).ExpectAsync(200);
         Assert.That(mine.GetProperty("default_registry").GetString(), Is.EqualTo("reg.example.com"));
 
-        await (await _alice.PutAsJsonAsync("/registries/_settings", new { default_registry = (string?)null, allowed_registries = Array.Empty<string>() })).ExpectAsync(200);
+        await (await _alice.PutAsJsonAsync(
+            "/registries/_settings",
+            new { default_registry = (string?)null, allowed_registries = Array.Empty<string>() })).ExpectAsync(200);
         var open = await (await _alice.GetAsync("/registries/_resolve?image=docker.io/library/nginx")).ExpectAsync(200);
         Assert.That(open.GetProperty("result").GetString(), Is.EqualTo("anonymous"));
     }
@@ -469,8 +517,12 @@ public class RegistriesApiTests
     [TestCase(null, "http://quay.io", "allowed_registries[1]")]
     public async Task Invalid_settings_are_400_invalid_scope_and_change_nothing(string? defaultRegistry, string? allowed, string named)
     {
-        await (await _alice.PutAsJsonAsync("/registries/_settings", new { default_registry = "keep.example.com", allowed_registries = new[] { "keep.example.com" } })).ExpectAsync(200);
-        var problem = await (await _alice.PutAsJsonAsync("/registries/_settings", new { default_registry = defaultRegistry, allowed_registries = new[] { "ok.example.com", allowed ?? "ok2.example.com" } }))
+        await (await _alice.PutAsJsonAsync(
+            "/registries/_settings",
+            new { default_registry = "keep.example.com", allowed_registries = new[] { "keep.example.com" } })).ExpectAsync(200);
+        var problem = await (await _alice.PutAsJsonAsync(
+            "/registries/_settings",
+            new { default_registry = defaultRegistry, allowed_registries = new[] { "ok.example.com", allowed ?? "ok2.example.com" } }))
             .ExpectAsync(400, RegistryProblemTypes.InvalidScope);
         Assert.That(problem.GetProperty("detail").GetString(), Does.Contain(named));
         var settings = await (await _alice.GetAsync("/registries/_settings")).ExpectAsync(200);

@@ -27,7 +27,9 @@ public class SecretCanaryTests
         await Call(() => alice.PostEntryAsync(new { registry = "https://docker.io/x", registry_user = "ci", registry_pass = canary }));
         await Call(() => alice.PostEntryAsync(new { registry = "reg.example.com", registry_user = "a:b", registry_pass = canary }));
         await Call(() => alice.PostAsync("/registries", new StringContent("{\"registry_pass\": " + canary + "}", Encoding.UTF8, "application/json")));
-        await Call(() => alice.PostAsync("/registries", new StringContent("{\"registry_pass\": \"" + canary + "\", \"registry\": [1]}", Encoding.UTF8, "application/json")));
+        await Call(() => alice.PostAsync(
+            "/registries",
+            new StringContent("{\"registry_pass\": \"" + canary + "\", \"registry\": [1]}", Encoding.UTF8, "application/json")));
         await Call(() => alice.GetAsync("/registries"));
         await Call(() => alice.GetAsync("/registries/docker.io%2Facme%2F%2A"));
         await Call(() => alice.GetAsync("/registries/_resolve?image=acme/app:1"));
@@ -59,7 +61,9 @@ public class SecretCanaryTests
         }
 
         texts.AddRange(host.Logs.Lines);
-        Assert.That(responses.Select(r => (int)r.StatusCode), Does.Contain(201).And.Contain(400).And.Contain(409).And.Contain(412).And.Contain(422).And.Contain(404));
+        Assert.That(
+            responses.Select(r => (int)r.StatusCode),
+            Does.Contain(201).And.Contain(400).And.Contain(409).And.Contain(412).And.Contain(422).And.Contain(404));
         Assert.That(host.Logs.Lines, Is.Not.Empty);
         foreach (var secret in new[] { canary, canary2 })
         {

@@ -35,7 +35,9 @@ public class StartupCheckTests
     {
         var error = await StartAsync(o => o.Map = app => app.MapRegistryCredentialsApi());
         Assert.That(error, Is.Not.Null);
-        Assert.That(error!.Message, Does.Contain("without authorization").And.Contain("/registries").And.Contain("RequireAuthorization").And.Contain("AllowAnonymous = true"));
+        Assert.That(
+            error!.Message,
+            Does.Contain("without authorization").And.Contain("/registries").And.Contain("RequireAuthorization").And.Contain("AllowAnonymous = true"));
     }
 
     [Test]

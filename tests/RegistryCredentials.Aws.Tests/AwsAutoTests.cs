@@ -91,7 +91,10 @@ public class AwsAutoTests
             Assert.That(call.SessionToken, Is.EqualTo(imds.Keys.SessionToken), "the session token is sent and signed");
             Assert.That(call.SignedHeaders, Does.Contain("x-amz-security-token"));
             Assert.That(imds.Requests, Does.Contain("PUT /latest/api/token 200"), "IMDSv2 session token first");
-            Assert.That(imds.Requests.Where(r => r.StartsWith("GET", StringComparison.Ordinal)), Is.Not.Empty.And.All.EndsWith(" 200"), "every metadata read carried the token");
+            Assert.That(
+                imds.Requests.Where(r => r.StartsWith("GET", StringComparison.Ordinal)),
+                Is.Not.Empty.And.All.EndsWith(" 200"),
+                "every metadata read carried the token");
             Assert.That(credential.Secret.Reveal(), Is.EqualTo(_ecr.LastPassword), "validation's token is reused by the resolve");
             Assert.That(Environment.GetEnvironmentVariable("AWS_EC2_METADATA_SERVICE_ENDPOINT"), Is.EqualTo(AwsSdkIsolation.ClosedImdsEndpoint));
         });

@@ -109,11 +109,19 @@ public class AwsAutoWorkloadIdentityTests
             using var other = System.Security.Cryptography.RSA.Create(2048);
             return c.Issue(FakeWebIdentityStsEndpoint.Audience, signWith: other);
         }), "InvalidIdentityToken", false).SetName("Irsa_token_signed_with_another_key_is_refused");
-        yield return new TestCaseData(new Func<ServiceAccountTokenIssuer, string>(c => c.Issue(FakeWebIdentityStsEndpoint.Audience, TimeSpan.FromMinutes(-5))), "ExpiredTokenException", false)
+        yield return new TestCaseData(
+            new Func<ServiceAccountTokenIssuer, string>(c => c.Issue(FakeWebIdentityStsEndpoint.Audience, TimeSpan.FromMinutes(-5))),
+            "ExpiredTokenException",
+            false)
             .SetName("Irsa_expired_token_is_refused");
         yield return new TestCaseData(new Func<ServiceAccountTokenIssuer, string>(c => c.Issue(FakePodIdentityAgent.Audience)), "InvalidIdentityToken", false)
             .SetName("Irsa_token_for_another_audience_is_refused");
-        yield return new TestCaseData(new Func<ServiceAccountTokenIssuer, string>(c => c.Issue(FakeWebIdentityStsEndpoint.Audience, issuer: "https://oidc.eks.us-east-1.amazonaws.com/id/OTHERCLUSTER")), "InvalidIdentityToken", false)
+        yield return new TestCaseData(
+            new Func<ServiceAccountTokenIssuer, string>(c => c.Issue(
+                FakeWebIdentityStsEndpoint.Audience,
+                issuer: "https://oidc.eks.us-east-1.amazonaws.com/id/OTHERCLUSTER")),
+            "InvalidIdentityToken",
+            false)
             .SetName("Irsa_token_of_another_cluster_is_refused");
         yield return new TestCaseData(new Func<ServiceAccountTokenIssuer, string>(c => c.Issue(FakeWebIdentityStsEndpoint.Audience)), "AccessDenied", true)
             .SetName("Irsa_role_that_does_not_trust_the_service_account_is_refused");
@@ -122,7 +130,9 @@ public class AwsAutoWorkloadIdentityTests
     [TestCaseSource(nameof(IrsaRefusals))]
     public async Task Irsa_refusal_fails_typed_and_stores_nothing(Func<ServiceAccountTokenIssuer, string> token, string stsError, bool otherRole)
     {
-        await using var sts = await FakeWebIdentityStsEndpoint.StartAsync(_cluster, otherRole ? _roleArn.Replace("ecr-puller", "someone-else", StringComparison.Ordinal) : _roleArn);
+        await using var sts = await FakeWebIdentityStsEndpoint.StartAsync(
+            _cluster,
+            otherRole ? _roleArn.Replace("ecr-puller", "someone-else", StringComparison.Ordinal) : _roleArn);
         await using var agent = await FakePodIdentityAgent.StartAsync(_cluster);
         var jwt = token(_cluster);
         UseIrsa(sts, jwt);
@@ -299,7 +309,9 @@ public class AwsAutoWorkloadIdentityTests
         if (sources.Contains("profile"))
         {
             // The profile goes into the (empty) shared credentials file the whole run uses, and is emptied after the test.
-            File.WriteAllText(SharedCredentialsFile, $"[default]\naws_access_key_id = {profile.AccessKeyId}\naws_secret_access_key = {profile.SecretAccessKey}\n");
+            File.WriteAllText(
+                SharedCredentialsFile,
+                $"[default]\naws_access_key_id = {profile.AccessKeyId}\naws_secret_access_key = {profile.SecretAccessKey}\n");
         }
 
         if (sources.Contains("pod"))

@@ -81,12 +81,25 @@ public sealed class AwsEcrProviderConformanceTests : RegistryProviderConformance
         host.WatchSecret(unknown.SecretAccessKey);
         var other = $"{AwsTestKeys.NewAccountId()}.dkr.ecr.us-east-1.amazonaws.com";
 
-        Assert.That(await host.CatchAsync(() => host.Manager.AddAsync(Request(other, AwsEcrCredentialProvider.IamRoleUsername, "not-an-arn;" + secret))), Is.InstanceOf<AwsEcrException>());
-        Assert.That(await host.CatchAsync(() => host.Manager.AddAsync(Request(other, AwsEcrCredentialProvider.IamRoleUsername, "arn:aws:iam::123456789012:role/pull;" + secret + "\u0001"))), Is.InstanceOf<AwsEcrException>());
-        Assert.That(await host.CatchAsync(() => host.Manager.AddAsync(Request(other, AwsEcrCredentialProvider.AutoUsername, AwsEcrCredentialProvider.AutoUsername))), Is.InstanceOf<AwsEcrException>());
+        Assert.That(
+            await host.CatchAsync(() => host.Manager.AddAsync(Request(other, AwsEcrCredentialProvider.IamRoleUsername, "not-an-arn;" + secret))),
+            Is.InstanceOf<AwsEcrException>());
+        Assert.That(
+            await host.CatchAsync(() => host.Manager.AddAsync(Request(
+                other,
+                AwsEcrCredentialProvider.IamRoleUsername,
+                "arn:aws:iam::123456789012:role/pull;" + secret + "\u0001"))),
+            Is.InstanceOf<AwsEcrException>());
+        Assert.That(
+            await host.CatchAsync(() => host.Manager.AddAsync(Request(other, AwsEcrCredentialProvider.AutoUsername, AwsEcrCredentialProvider.AutoUsername))),
+            Is.InstanceOf<AwsEcrException>());
         Assert.That(await host.CatchAsync(() => host.Manager.AddAsync(Request(other, "not a key id", secret))), Is.InstanceOf<AwsEcrException>());
-        Assert.That(await host.CatchAsync(() => host.Manager.AddAsync(Request(other, unknown.AccessKeyId, unknown.SecretAccessKey))), Is.InstanceOf<AwsEcrException>());
-        Assert.That(await host.CatchAsync(() => host.Manager.AddAsync(Request("not-ecr.example.com", entry.Username, secret))), Is.InstanceOf<AwsEcrException>());
+        Assert.That(
+            await host.CatchAsync(() => host.Manager.AddAsync(Request(other, unknown.AccessKeyId, unknown.SecretAccessKey))),
+            Is.InstanceOf<AwsEcrException>());
+        Assert.That(
+            await host.CatchAsync(() => host.Manager.AddAsync(Request("not-ecr.example.com", entry.Username, secret))),
+            Is.InstanceOf<AwsEcrException>());
     }
 
     private static RegistryAddRequest Request(string scope, string username, string password) =>

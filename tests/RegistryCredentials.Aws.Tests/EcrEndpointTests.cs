@@ -57,7 +57,11 @@ public class EcrEndpointTests
             Assert.That(call.Host, Is.EqualTo(apiHost));
             Assert.That(routes.Dialled, Is.All.EqualTo(apiHost), "no other host was dialled");
             Assert.That(call.Region, Is.EqualTo(region), "signed for the region the endpoint serves");
-            Assert.That(call.Service, Is.EqualTo(registry.Contains("ecr-public", StringComparison.Ordinal) || registry.StartsWith("public.", StringComparison.Ordinal) ? "ecr-public" : "ecr"));
+            Assert.That(
+                call.Service,
+                Is.EqualTo(registry.Contains(
+                    "ecr-public",
+                    StringComparison.Ordinal) || registry.StartsWith("public.", StringComparison.Ordinal) ? "ecr-public" : "ecr"));
             Assert.That(credential.Secret.Reveal(), Is.EqualTo(ecr.LastPassword));
         });
     }
@@ -67,7 +71,11 @@ public class EcrEndpointTests
     [TestCase("{0}.dkr-ecr-fips.us-east-2.on.aws", "sts-fips.us-east-2.api.aws", "ecr-fips.us-east-2.api.aws", "us-east-2")]
     [TestCase("{0}.dkr.ecr-fips.us-gov-west-1.amazonaws.com", "sts.us-gov-west-1.amazonaws.com", "api.ecr-fips.us-gov-west-1.amazonaws.com", "us-gov-west-1")]
     [TestCase("{0}.dkr.ecr.eu-west-1.amazonaws.com", "sts.eu-west-1.amazonaws.com", "api.ecr.eu-west-1.amazonaws.com", "eu-west-1")]
-    public async Task Iam_role_is_assumed_through_the_sts_endpoint_that_matches_the_registry(string registryFormat, string stsHost, string apiHost, string region)
+    public async Task Iam_role_is_assumed_through_the_sts_endpoint_that_matches_the_registry(
+        string registryFormat,
+        string stsHost,
+        string apiHost,
+        string region)
     {
         var baseKeys = AwsTestKeys.NewLongTerm();
         var account = AwsTestKeys.NewAccountId();

@@ -14,26 +14,43 @@ public class EcrRegistryHostTests
         ["123456789012.dkr.ecr.us-east-1.amazonaws.com", "123456789012", "us-east-1", false, false, "aws", "https://api.ecr.us-east-1.amazonaws.com/"],
         ["123456789012.DKR.ECR.EU-WEST-1.AMAZONAWS.COM", "123456789012", "eu-west-1", false, false, "aws", "https://api.ecr.eu-west-1.amazonaws.com/"],
         ["123456789012.dkr.ecr-fips.us-east-2.amazonaws.com", "123456789012", "us-east-2", true, false, "aws", "https://api.ecr-fips.us-east-2.amazonaws.com/"],
-        ["123456789012.dkr.ecr.us-gov-west-1.amazonaws.com", "123456789012", "us-gov-west-1", false, false, "aws-us-gov", "https://api.ecr.us-gov-west-1.amazonaws.com/"],
-        ["123456789012.dkr.ecr-fips.us-gov-east-1.amazonaws.com", "123456789012", "us-gov-east-1", true, false, "aws-us-gov", "https://api.ecr-fips.us-gov-east-1.amazonaws.com/"],
-        ["123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn", "123456789012", "cn-north-1", false, false, "aws-cn", "https://api.ecr.cn-north-1.amazonaws.com.cn/"],
-        ["123456789012.dkr.ecr-fips.cn-north-1.amazonaws.com.cn", "123456789012", "cn-north-1", true, false, "aws-cn", "https://api.ecr-fips.cn-north-1.amazonaws.com.cn/"],
+        ["123456789012.dkr.ecr.us-gov-west-1.amazonaws.com", "123456789012", "us-gov-west-1",
+            false, false, "aws-us-gov", "https://api.ecr.us-gov-west-1.amazonaws.com/"],
+        ["123456789012.dkr.ecr-fips.us-gov-east-1.amazonaws.com", "123456789012", "us-gov-east-1",
+            true, false, "aws-us-gov", "https://api.ecr-fips.us-gov-east-1.amazonaws.com/"],
+        ["123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn", "123456789012", "cn-north-1",
+            false, false, "aws-cn", "https://api.ecr.cn-north-1.amazonaws.com.cn/"],
+        ["123456789012.dkr.ecr-fips.cn-north-1.amazonaws.com.cn", "123456789012", "cn-north-1",
+            true, false, "aws-cn", "https://api.ecr-fips.cn-north-1.amazonaws.com.cn/"],
         ["123456789012.dkr-ecr.us-west-2.on.aws", "123456789012", "us-west-2", false, true, "aws", "https://ecr.us-west-2.api.aws/"],
         ["123456789012.dkr-ecr-fips.us-east-1.on.aws", "123456789012", "us-east-1", true, true, "aws", "https://ecr-fips.us-east-1.api.aws/"],
         ["123456789012.dkr-ecr.us-gov-west-1.on.aws", "123456789012", "us-gov-west-1", false, true, "aws-us-gov", "https://ecr.us-gov-west-1.api.aws/"],
-        ["123456789012.dkr-ecr-fips.us-gov-east-1.on.aws", "123456789012", "us-gov-east-1", true, true, "aws-us-gov", "https://ecr-fips.us-gov-east-1.api.aws/"],
-        ["123456789012.dkr-ecr.cn-northwest-1.on.amazonwebservices.com.cn", "123456789012", "cn-northwest-1", false, true, "aws-cn", "https://ecr.cn-northwest-1.api.amazonwebservices.com.cn/"],
-        ["123456789012.dkr-ecr-fips.cn-north-1.on.amazonwebservices.com.cn", "123456789012", "cn-north-1", true, true, "aws-cn", "https://ecr-fips.cn-north-1.api.amazonwebservices.com.cn/"],
-        ["123456789012.dkr.ecr.eusc-de-east-1.amazonaws.eu", "123456789012", "eusc-de-east-1", false, false, "aws-eusc", "https://api.ecr.eusc-de-east-1.amazonaws.eu/"],
-        ["123456789012.dkr.ecr-fips.eusc-de-east-1.amazonaws.eu", "123456789012", "eusc-de-east-1", true, false, "aws-eusc", "https://api.ecr-fips.eusc-de-east-1.amazonaws.eu/"],
-        ["123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov", "123456789012", "us-iso-east-1", false, false, "aws-iso", "https://api.ecr.us-iso-east-1.c2s.ic.gov/"],
-        ["123456789012.dkr.ecr-fips.us-iso-west-1.c2s.ic.gov", "123456789012", "us-iso-west-1", true, false, "aws-iso", "https://api.ecr-fips.us-iso-west-1.c2s.ic.gov/"],
-        ["123456789012.dkr.ecr.us-isob-east-1.sc2s.sgov.gov", "123456789012", "us-isob-east-1", false, false, "aws-iso-b", "https://api.ecr.us-isob-east-1.sc2s.sgov.gov/"],
-        ["123456789012.dkr.ecr-fips.us-isob-east-1.sc2s.sgov.gov", "123456789012", "us-isob-east-1", true, false, "aws-iso-b", "https://api.ecr-fips.us-isob-east-1.sc2s.sgov.gov/"],
-        ["123456789012.dkr.ecr.eu-isoe-west-1.cloud.adc-e.uk", "123456789012", "eu-isoe-west-1", false, false, "aws-iso-e", "https://api.ecr.eu-isoe-west-1.cloud.adc-e.uk/"],
-        ["123456789012.dkr.ecr-fips.eu-isoe-west-1.cloud.adc-e.uk", "123456789012", "eu-isoe-west-1", true, false, "aws-iso-e", "https://api.ecr-fips.eu-isoe-west-1.cloud.adc-e.uk/"],
-        ["123456789012.dkr.ecr.us-isof-south-1.csp.hci.ic.gov", "123456789012", "us-isof-south-1", false, false, "aws-iso-f", "https://api.ecr.us-isof-south-1.csp.hci.ic.gov/"],
-        ["123456789012.dkr.ecr-fips.us-isof-east-1.csp.hci.ic.gov", "123456789012", "us-isof-east-1", true, false, "aws-iso-f", "https://api.ecr-fips.us-isof-east-1.csp.hci.ic.gov/"],
+        ["123456789012.dkr-ecr-fips.us-gov-east-1.on.aws", "123456789012", "us-gov-east-1",
+            true, true, "aws-us-gov", "https://ecr-fips.us-gov-east-1.api.aws/"],
+        ["123456789012.dkr-ecr.cn-northwest-1.on.amazonwebservices.com.cn", "123456789012", "cn-northwest-1",
+            false, true, "aws-cn", "https://ecr.cn-northwest-1.api.amazonwebservices.com.cn/"],
+        ["123456789012.dkr-ecr-fips.cn-north-1.on.amazonwebservices.com.cn", "123456789012", "cn-north-1",
+            true, true, "aws-cn", "https://ecr-fips.cn-north-1.api.amazonwebservices.com.cn/"],
+        ["123456789012.dkr.ecr.eusc-de-east-1.amazonaws.eu", "123456789012", "eusc-de-east-1",
+            false, false, "aws-eusc", "https://api.ecr.eusc-de-east-1.amazonaws.eu/"],
+        ["123456789012.dkr.ecr-fips.eusc-de-east-1.amazonaws.eu", "123456789012", "eusc-de-east-1",
+            true, false, "aws-eusc", "https://api.ecr-fips.eusc-de-east-1.amazonaws.eu/"],
+        ["123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov", "123456789012", "us-iso-east-1",
+            false, false, "aws-iso", "https://api.ecr.us-iso-east-1.c2s.ic.gov/"],
+        ["123456789012.dkr.ecr-fips.us-iso-west-1.c2s.ic.gov", "123456789012", "us-iso-west-1",
+            true, false, "aws-iso", "https://api.ecr-fips.us-iso-west-1.c2s.ic.gov/"],
+        ["123456789012.dkr.ecr.us-isob-east-1.sc2s.sgov.gov", "123456789012", "us-isob-east-1",
+            false, false, "aws-iso-b", "https://api.ecr.us-isob-east-1.sc2s.sgov.gov/"],
+        ["123456789012.dkr.ecr-fips.us-isob-east-1.sc2s.sgov.gov", "123456789012", "us-isob-east-1",
+            true, false, "aws-iso-b", "https://api.ecr-fips.us-isob-east-1.sc2s.sgov.gov/"],
+        ["123456789012.dkr.ecr.eu-isoe-west-1.cloud.adc-e.uk", "123456789012", "eu-isoe-west-1",
+            false, false, "aws-iso-e", "https://api.ecr.eu-isoe-west-1.cloud.adc-e.uk/"],
+        ["123456789012.dkr.ecr-fips.eu-isoe-west-1.cloud.adc-e.uk", "123456789012", "eu-isoe-west-1",
+            true, false, "aws-iso-e", "https://api.ecr-fips.eu-isoe-west-1.cloud.adc-e.uk/"],
+        ["123456789012.dkr.ecr.us-isof-south-1.csp.hci.ic.gov", "123456789012", "us-isof-south-1",
+            false, false, "aws-iso-f", "https://api.ecr.us-isof-south-1.csp.hci.ic.gov/"],
+        ["123456789012.dkr.ecr-fips.us-isof-east-1.csp.hci.ic.gov", "123456789012", "us-isof-east-1",
+            true, false, "aws-iso-f", "https://api.ecr-fips.us-isof-east-1.csp.hci.ic.gov/"],
         ["*.dkr.ecr.ap-southeast-2.amazonaws.com", null, "ap-southeast-2", false, false, "aws", "https://api.ecr.ap-southeast-2.amazonaws.com/"],
         ["123456789012.dkr.ecr.*.amazonaws.com", "123456789012", null, false, false, "aws", null],
     ];
@@ -70,7 +87,10 @@ public class EcrRegistryHostTests
             Assert.That(parsed.Region, Is.EqualTo("us-east-1"));
             Assert.That(parsed.Partition, Is.EqualTo("aws"));
             Assert.That(parsed.ApiEndpoint!.AbsoluteUri, Is.EqualTo("https://api.ecr-public.us-east-1.amazonaws.com/"));
-            Assert.That(parsed.ApiEndpointFor("eu-west-1").AbsoluteUri, Is.EqualTo("https://api.ecr-public.us-east-1.amazonaws.com/"), "ECR Public has one API region");
+            Assert.That(
+                parsed.ApiEndpointFor("eu-west-1").AbsoluteUri,
+                Is.EqualTo("https://api.ecr-public.us-east-1.amazonaws.com/"),
+                "ECR Public has one API region");
             Assert.That(parsed.SigningService, Is.EqualTo("ecr-public"));
         });
     }
@@ -108,7 +128,10 @@ public class EcrRegistryHostTests
         Assert.Multiple(() =>
         {
             Assert.That(fips.ApiEndpointFor("us-west-1").AbsoluteUri, Is.EqualTo("https://api.ecr-fips.us-west-1.amazonaws.com/"));
-            Assert.That(fips.ApiEndpointFor("us-gov-east-1").AbsoluteUri, Is.EqualTo("https://api.ecr-fips.us-gov-east-1.amazonaws.com/"), "GovCloud shares amazonaws.com");
+            Assert.That(
+                fips.ApiEndpointFor("us-gov-east-1").AbsoluteUri,
+                Is.EqualTo("https://api.ecr-fips.us-gov-east-1.amazonaws.com/"),
+                "GovCloud shares amazonaws.com");
             Assert.That(dualStack.ApiEndpointFor("eu-central-1").AbsoluteUri, Is.EqualTo("https://ecr.eu-central-1.api.aws/"));
             Assert.That(china.ApiEndpointFor("cn-north-1").AbsoluteUri, Is.EqualTo("https://api.ecr.cn-north-1.amazonaws.com.cn/"));
         });

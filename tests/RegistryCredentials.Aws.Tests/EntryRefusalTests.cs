@@ -20,8 +20,15 @@ public class EntryRefusalTests
     [TestCase(Registry, "awsauto", "something-else", AwsEcrErrorKind.InvalidEntry, RegistryErrorReason.InvalidEntry, "Password")]
     [TestCase(Registry, "awsauto", "awsauto", AwsEcrErrorKind.IamRoleAutoNotAllowed, RegistryErrorReason.NotAllowed, "Username")]
     [TestCase("registry.example.com", "AKIAIOSFODNN7EXAMPLE", "secret", AwsEcrErrorKind.InvalidEntry, RegistryErrorReason.InvalidEntry, "Scope")]
-    [TestCase("123456789012.dkr.ecr.*.amazonaws.com", "AKIAIOSFODNN7EXAMPLE", "secret", AwsEcrErrorKind.InvalidEntry, RegistryErrorReason.InvalidEntry, "Scope")]
-    public async Task A_refused_entry_names_its_reason_and_field_and_stores_nothing(string scope, string user, string password, AwsEcrErrorKind kind, RegistryErrorReason reason, string field)
+    [TestCase("123456789012.dkr.ecr.*.amazonaws.com", "AKIAIOSFODNN7EXAMPLE", "secret",
+        AwsEcrErrorKind.InvalidEntry, RegistryErrorReason.InvalidEntry, "Scope")]
+    public async Task A_refused_entry_names_its_reason_and_field_and_stores_nothing(
+        string scope,
+        string user,
+        string password,
+        AwsEcrErrorKind kind,
+        RegistryErrorReason reason,
+        string field)
     {
         using var host = EcrTestHosts.Create(_ => { });
         await host.AddEcrAsync(Registry, "AKIAIOSFODNN7EXAMPLE", "kept-secret");
@@ -57,7 +64,9 @@ public class EntryRefusalTests
             Assert.That(Of(AwsEcrErrorKind.InvalidEntry), Is.EqualTo(RegistryErrorReason.InvalidEntry));
             Assert.That(Of(AwsEcrErrorKind.Unreachable), Is.EqualTo(RegistryErrorReason.Unreachable));
             Assert.That(Of(AwsEcrErrorKind.Unreachable, new OperationCanceledException()), Is.EqualTo(RegistryErrorReason.Timeout));
-            Assert.That(Of(AwsEcrErrorKind.Unreachable, new HttpRequestException("tls", new AuthenticationException("untrusted"))), Is.EqualTo(RegistryErrorReason.TlsFailure));
+            Assert.That(
+                Of(AwsEcrErrorKind.Unreachable, new HttpRequestException("tls", new AuthenticationException("untrusted"))),
+                Is.EqualTo(RegistryErrorReason.TlsFailure));
             Assert.That(Of(AwsEcrErrorKind.ServiceError), Is.EqualTo(RegistryErrorReason.ProtocolError));
             Assert.That(new AwsEcrException().Reason, Is.EqualTo(RegistryErrorReason.ProtocolError));
             Assert.That(new AwsEcrException(AwsEcrErrorKind.Throttled, "x", "ThrottlingException", HttpStatusCode.BadRequest).IsTransient, Is.True);

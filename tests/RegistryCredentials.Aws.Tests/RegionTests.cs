@@ -76,7 +76,11 @@ public class RegionTests
         var before = await _host.SnapshotAsync();
 
         var error = Assert.ThrowsAsync<AwsEcrException>(() =>
-            _host.AddEcrAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, scopeFormat, _account), _keys.AccessKeyId, _keys.SecretAccessKey, validate: true));
+            _host.AddEcrAsync(
+                string.Format(System.Globalization.CultureInfo.InvariantCulture, scopeFormat, _account),
+                _keys.AccessKeyId,
+                _keys.SecretAccessKey,
+                validate: true));
 
         var after = await _host.SnapshotAsync();
         Assert.Multiple(() =>

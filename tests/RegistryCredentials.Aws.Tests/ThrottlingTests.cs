@@ -82,7 +82,10 @@ public partial class ThrottlingTests
             var retry = n + 1;
             Match? logged = null;
             await EcrTestHosts.WaitUntilAsync(
-                () => (logged = _host.Logs.Lines.Select(l => RetryLine().Match(l)).FirstOrDefault(m => m.Success && m.Groups[1].Value == retry.ToString(CultureInfo.InvariantCulture))) is not null,
+                () =>
+                    (logged = _host.Logs.Lines.Select(l =>
+                         RetryLine().Match(l)).FirstOrDefault(m =>
+                        m.Success && m.Groups[1].Value == retry.ToString(CultureInfo.InvariantCulture))) is not null,
                 $"retry {retry} is scheduled");
             var delay = double.Parse(logged!.Groups[2].Value, CultureInfo.InvariantCulture);
             var cap = Math.Min(1000 * Math.Pow(2, n), 3000);

@@ -40,7 +40,13 @@ public class TokenLifetimeTests
     {
         var first = await _host.ResolveCredentialAsync(_image);
 
-        foreach (var step in new[] { TimeSpan.FromMinutes(1), TimeSpan.FromHours(3), TimeSpan.FromHours(2) + TimeSpan.FromMinutes(58), TimeSpan.FromSeconds(59) })
+        foreach (var step in new[]
+        {
+            TimeSpan.FromMinutes(1),
+            TimeSpan.FromHours(3),
+            TimeSpan.FromHours(2) + TimeSpan.FromMinutes(58),
+            TimeSpan.FromSeconds(59),
+        })
         {
             _host.Time.Advance(step);
             Assert.That(await _host.ResolveCredentialAsync(_image), Is.SameAs(first));
@@ -135,7 +141,10 @@ public class TokenLifetimeTests
         _ecr.FailWith = null;
         var fresh = await _host.ResolveCredentialAsync(_image);
         Assert.That(fresh, Is.Not.SameAs(first));
-        Assert.That(fresh.ExpiresOn, Is.EqualTo(_host.Time.GetUtcNow() + TimeSpan.FromHours(12) - TimeSpan.FromMinutes(1)), "handed out until one minute before ECR's expiresAt");
+        Assert.That(
+            fresh.ExpiresOn,
+            Is.EqualTo(_host.Time.GetUtcNow() + TimeSpan.FromHours(12) - TimeSpan.FromMinutes(1)),
+            "handed out until one minute before ECR's expiresAt");
     }
 
     [Test]

@@ -111,10 +111,25 @@ public sealed class AzureProviderConformanceTests : RegistryProviderConformanceT
             CaCertificates = trustCa ? entry.CaCertificates : null,
         };
 
-        Assert.That(await host.CatchAsync(() => host.Manager.AddAsync(Request("/refused-secret", password: refused))), Is.InstanceOf<AzureCredentialException>(), "Entra ID refuses the secret");
-        Assert.That(await host.CatchAsync(() => host.Manager.AddAsync(new RegistryAddRequest { Scope = "a.azurecr.io", Username = "x/y", Password = entry.Secret })), Is.InstanceOf<AzureCredentialException>());
-        Assert.That(await host.CatchAsync(() => host.Manager.AddAsync(new RegistryAddRequest { Scope = "b.azurecr.io", Username = "default", Password = entry.Secret })), Is.InstanceOf<AzureCredentialException>());
-        Assert.That(await host.CatchAsync(() => host.Manager.AddAsync(Request("/untrusted", trustCa: false))), Is.InstanceOf<AzureCredentialException>(), "the registry's CA is not trusted");
+        Assert.That(
+            await host.CatchAsync(() => host.Manager.AddAsync(Request("/refused-secret", password: refused))),
+            Is.InstanceOf<AzureCredentialException>(),
+            "Entra ID refuses the secret");
+        Assert.That(
+            await host.CatchAsync(() => host.Manager.AddAsync(new RegistryAddRequest { Scope = "a.azurecr.io", Username = "x/y", Password = entry.Secret })),
+            Is.InstanceOf<AzureCredentialException>());
+        Assert.That(
+            await host.CatchAsync(() => host.Manager.AddAsync(new RegistryAddRequest
+            {
+                Scope = "b.azurecr.io",
+                Username = "default",
+                Password = entry.Secret,
+            })),
+            Is.InstanceOf<AzureCredentialException>());
+        Assert.That(
+            await host.CatchAsync(() => host.Manager.AddAsync(Request("/untrusted", trustCa: false))),
+            Is.InstanceOf<AzureCredentialException>(),
+            "the registry's CA is not trusted");
         _front.FailWith = HttpStatusCode.Forbidden;
         Assert.That(await host.CatchAsync(() => host.Manager.AddAsync(Request("/forbidden"))), Is.InstanceOf<AzureCredentialException>());
         _front.FailWith = null;

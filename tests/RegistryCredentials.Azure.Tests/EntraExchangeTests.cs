@@ -53,7 +53,10 @@ public class EntraExchangeTests
         // What went over the wire: the Entra ID form and the exchange form.
         var tokenRequest = _env.Entra.Requests.Single(r => r.Path.EndsWith("/oauth2/v2.0/token", StringComparison.Ordinal));
         Assert.That(tokenRequest.Path, Is.EqualTo($"/{_env.Entra.TenantId}/oauth2/v2.0/token"));
-        Assert.That(tokenRequest.Form, Does.Contain("grant_type=client_credentials").And.Contain("client_id=" + _env.Entra.ClientId).And.Contain("scope=https://containerregistry.azure.net/.default"));
+        Assert.That(
+            tokenRequest.Form,
+            Does.Contain("grant_type=client_credentials").And.Contain("client_id="
+                + _env.Entra.ClientId).And.Contain("scope=https://containerregistry.azure.net/.default"));
         var exchange = _env.Front.Requests.Single();
         Assert.That(exchange.Method, Is.EqualTo("POST"));
         Assert.That(exchange.Form, Does.StartWith($"grant_type=access_token&service={_env.Front.Registry}&tenant={_env.Entra.TenantId}&access_token="));
@@ -99,7 +102,9 @@ public class EntraExchangeTests
 
         _env.Host.Time.Advance(first.RefreshOn!.Value - Now);
         Assert.That((await _env.ResolveAsync()).Secret.Reveal(), Is.EqualTo(first.Secret.Reveal()));
-        await AzureTestEnvironment.WaitForAsync(() => _env.Host.Logs.Lines.Any(l => l.Contains("failed: Unauthorized", StringComparison.Ordinal)), "the failed refresh");
+        await AzureTestEnvironment.WaitForAsync(
+            () => _env.Host.Logs.Lines.Any(l => l.Contains("failed: Unauthorized", StringComparison.Ordinal)),
+            "the failed refresh");
 
         _env.Host.Time.Advance(first.ExpiresOn!.Value - Now - TimeSpan.FromSeconds(1));
         Assert.That((await _env.ResolveAsync()).Secret.Reveal(), Is.EqualTo(first.Secret.Reveal()), "still valid: still served");
@@ -168,7 +173,11 @@ public class EntraExchangeTests
         var before = await _env.Host.SnapshotAsync();
 
         var wrong = "wrong-" + TestHost.NewSecret();
-        var e = Assert.ThrowsAsync<AzureCredentialException>(() => _env.Host.Manager.UpdateAsync(new RegistryUpdateRequest { Scope = _env.Front.Registry, Password = wrong }));
+        var e = Assert.ThrowsAsync<AzureCredentialException>(() => _env.Host.Manager.UpdateAsync(new RegistryUpdateRequest
+        {
+            Scope = _env.Front.Registry,
+            Password = wrong,
+        }));
         Assert.That(e!.Kind, Is.EqualTo(RegistryValidationOutcome.Unauthorized));
         Assert.That(e.Message, Does.Contain("Entra ID refused"));
         Assert.That(await _env.Host.SnapshotAsync(), Is.EqualTo(before));

@@ -19,7 +19,9 @@ public class ModeSelectionTests
     [TestCase("contoso.onmicrosoft.com/" + Client, AzureAuthenticationMode.ClientSecret)]
     [TestCase("managed-identity", AzureAuthenticationMode.ManagedIdentity)]
     [TestCase("Managed-Identity:" + Client, AzureAuthenticationMode.ManagedIdentity)]
-    [TestCase("managed-identity:/subscriptions/0000/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/puller", AzureAuthenticationMode.ManagedIdentity)]
+    [TestCase(
+        "managed-identity:/subscriptions/0000/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/puller",
+        AzureAuthenticationMode.ManagedIdentity)]
     [TestCase("workload-identity", AzureAuthenticationMode.WorkloadIdentity)]
     [TestCase("default", AzureAuthenticationMode.DefaultCredential)]
     public void User_name_selects_the_mode(string username, AzureAuthenticationMode mode) =>
@@ -34,7 +36,12 @@ public class ModeSelectionTests
     {
         using var host = new TestHost(build: b => b.AddAzure());
         // Issue 13: CheckEntryAsync refuses with the provider's exception in the one failure model (it was ArgumentException).
-        var e = Assert.ThrowsAsync<AzureCredentialException>(() => host.Manager.AddAsync(new RegistryAddRequest { Scope = "myregistry.azurecr.io", Username = username, Password = "pw" }));
+        var e = Assert.ThrowsAsync<AzureCredentialException>(() => host.Manager.AddAsync(new RegistryAddRequest
+        {
+            Scope = "myregistry.azurecr.io",
+            Username = username,
+            Password = "pw",
+        }));
         Assert.That(e!.Message, Does.Contain(named).And.Contain("managed-identity:<client-id>").And.Not.Contain("(Parameter"));
         Assert.That((e.Reason, e.Field), Is.EqualTo((RegistryErrorReason.InvalidEntry, "Username")));
         Assert.That(await host.Store.ListAsync(null), Is.Empty);
@@ -43,7 +50,8 @@ public class ModeSelectionTests
     [Test]
     public async Task Admin_user_and_service_principal_pass_through_as_basic_without_network()
     {
-        using var host = new TestHost(build: b => b.AddAzure(o => o.CredentialFactory = _ => throw new AssertionException("no Entra ID call for pass-through")));
+        using var host = new TestHost(build: b =>
+            b.AddAzure(o => o.CredentialFactory = _ => throw new AssertionException("no Entra ID call for pass-through")));
         var secret = TestHost.NewSecret();
         await host.Manager.AddAsync(new RegistryAddRequest { Scope = "*.azurecr.io", Username = Client, Password = secret });
         await host.Manager.AddAsync(new RegistryAddRequest { Scope = "admin.azurecr.io", Username = "admin", Password = secret + "-admin" });
@@ -85,7 +93,13 @@ public class ModeSelectionTests
     public async Task Default_credential_is_refused_at_add_unless_allowed()
     {
         using var host = new TestHost(build: b => b.AddAzure(o => o.CredentialFactory = _ => throw new AssertionException("never built")));
-        var e = Assert.ThrowsAsync<AzureCredentialException>(() => host.Manager.AddAsync(new RegistryAddRequest { Scope = "myregistry.azurecr.io", Username = "default", Password = "unused", Validate = false }));
+        var e = Assert.ThrowsAsync<AzureCredentialException>(() => host.Manager.AddAsync(new RegistryAddRequest
+        {
+            Scope = "myregistry.azurecr.io",
+            Username = "default",
+            Password = "unused",
+            Validate = false,
+        }));
         Assert.That(e!.Message, Does.Contain("AllowDefaultCredential"));
         Assert.That((e.Reason, e.Field), Is.EqualTo((RegistryErrorReason.NotAllowed, "Username")));
         Assert.That(await host.Store.ListAsync(null), Is.Empty);
@@ -99,7 +113,16 @@ public class ModeSelectionTests
         var scope = RegistryScope.Parse("myregistry.azurecr.io");
         var protector = host.Services.GetRequiredService<ISecretProtector>();
         await host.Store.AddAsync(new RegistryRecord(
-            new RegistryEntry { Account = RegistryAccounts.Default, Scope = scope, Name = scope.Value, Type = RegistryType.Azure, Username = "default", CreatedOn = TestHost.Start, UpdatedOn = TestHost.Start },
+            new RegistryEntry
+            {
+                Account = RegistryAccounts.Default,
+                Scope = scope,
+                Name = scope.Value,
+                Type = RegistryType.Azure,
+                Username = "default",
+                CreatedOn = TestHost.Start,
+                UpdatedOn = TestHost.Start,
+            },
             await protector.ProtectAsync("unused", RegistryAccounts.Default, scope)));
 
         var e = Assert.ThrowsAsync<AzureCredentialException>(async () => await host.Resolver.ResolveAsync("myregistry.azurecr.io/app:1"));

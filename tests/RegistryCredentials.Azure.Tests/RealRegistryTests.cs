@@ -29,7 +29,9 @@ public class RealRegistryTests
             registry.Token!.AddUser(username, password);
         }
 
-        using var host = new TestHost(withValidator: false, build: b => b.AddAzure(o => o.CredentialFactory = _ => throw new AssertionException("no Entra ID call for pass-through")));
+        using var host = new TestHost(
+            withValidator: false,
+            build: b => b.AddAzure(o => o.CredentialFactory = _ => throw new AssertionException("no Entra ID call for pass-through")));
         var entry = await host.Manager.AddAsync(new RegistryAddRequest
         {
             Scope = registry.Registry,
@@ -64,7 +66,9 @@ public class RealRegistryTests
         Assert.That(env.Front.Exchanges, Is.EqualTo(1));
         Assert.That(env.Front.Problems, Is.Empty);
         Assert.That(env.Entra.Problems, Is.Empty);
-        Assert.That(registry.Token!.Requests.Select(r => (r.Username, r.StatusCode)), Is.EqualTo(new[] { ((string?)AzureCredentialProvider.RefreshTokenUsername, 200) }));
+        Assert.That(
+            registry.Token!.Requests.Select(r => (r.Username, r.StatusCode)),
+            Is.EqualTo(new[] { ((string?)AzureCredentialProvider.RefreshTokenUsername, 200) }));
 
         // A pull through the same host:port, with the cached refresh token (no second exchange).
         using var client = env.Host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("registry");

@@ -43,7 +43,9 @@ public class WorkloadIdentityTests
             Assert.That(env.Front.Problems, Is.Empty);
             Assert.That(credential.Username, Is.EqualTo(AzureCredentialProvider.RefreshTokenUsername));
             Assert.That(credential.Secret.Reveal(), Is.EqualTo(env.Front.IssuedTokens.Single()));
-            Assert.That(env.Entra.Requests.Single(r => r.Form is not null).Form, Does.Contain("client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer"));
+            Assert.That(
+                env.Entra.Requests.Single(r => r.Form is not null).Form,
+                Does.Contain("client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer"));
         }
         finally
         {

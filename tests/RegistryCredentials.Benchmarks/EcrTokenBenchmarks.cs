@@ -122,7 +122,8 @@ public class EcrTokenBenchmarks
     /// <summary>Answers GetAuthorizationToken like ECR: a 12-hour token for user AWS.</summary>
     private sealed class StubEcr : HttpMessageHandler
     {
-        private static readonly string Token = Convert.ToBase64String(Encoding.UTF8.GetBytes("AWS:" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(1536))));
+        private static readonly string Token = Convert.ToBase64String(Encoding.UTF8.GetBytes("AWS:"
+            + Convert.ToBase64String(RandomNumberGenerator.GetBytes(1536))));
         private int _calls;
 
         public int Calls => Volatile.Read(ref _calls);
@@ -132,7 +133,9 @@ public class EcrTokenBenchmarks
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _calls);
-            if (!request.Headers.TryGetValues("Authorization", out var authorization) || !authorization.Single().StartsWith("AWS4-HMAC-SHA256 Credential=", StringComparison.Ordinal))
+            if (!request.Headers.TryGetValues(
+                "Authorization",
+                out var authorization) || !authorization.Single().StartsWith("AWS4-HMAC-SHA256 Credential=", StringComparison.Ordinal))
             {
                 throw new InvalidOperationException("The ECR request is not SigV4-signed.");
             }

@@ -84,7 +84,8 @@ public class HandlerOverheadBenchmarks
         if (_registry.Unauthorized != 1 || _registry.TokenRequests != 1 || _registry.Manifests != 4)
         {
             throw new InvalidOperationException(
-                $"Warm-up saw {_registry.Unauthorized} 401s, {_registry.TokenRequests} token requests and {_registry.Manifests} manifests; expected 1, 1 and 4.");
+                $"Warm-up saw {_registry.Unauthorized} 401s, {_registry.TokenRequests} token requests and {_registry.Manifests} manifests; "
+                + "expected 1, 1 and 4.");
         }
 
         _unauthorizedAfterSetup = _registry.Unauthorized;

@@ -24,7 +24,9 @@ internal sealed class LoopbackRegistry : IAsyncDisposable
     public const string ManifestPath = "/v2/test/app/manifests/v1";
 
     private static readonly byte[] Manifest = Encoding.UTF8.GetBytes(
-        """{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef","size":2},"layers":[]}""");
+        """{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image."""
+        + """config.v1+json","digest":"sha256"""
+        + """:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef","size":2},"layers":[]}""");
 
     private readonly WebApplication _app;
     private string _expectedBasic = string.Empty;

@@ -114,7 +114,8 @@ public class PostgreSqlStoreBenchmarks
         await using var connection = new NpgsqlConnection(_server.ConnectionString());
         await connection.OpenAsync();
         await using var import = await connection.BeginBinaryImportAsync(
-            $"COPY {schema}.entries (account, scope, name, type, username, email, verify_tls, insecure_http, ca_certificates, is_active, created_on, updated_on, version, protected_secret) FROM STDIN (FORMAT BINARY)");
+            $"COPY {schema}.entries (account, scope, name, type, username, email, verify_tls, insecure_http, "
+            + $"ca_certificates, is_active, created_on, updated_on, version, protected_secret) FROM STDIN (FORMAT BINARY)");
         var secret = RandomNumberGenerator.GetBytes(60);
         for (var i = 0; i < EntryCount; i++)
         {

@@ -77,7 +77,8 @@ internal sealed class ResolverFixture : IDisposable
         // Shows in the BenchmarkDotNet log, so that setup cost at 100,000 entries stays visible.
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"// Setup: {entryCount} entries added through IRegistryManager in {added.TotalMilliseconds:F0} ms; first resolve (index build) {indexed.TotalMilliseconds:F1} ms"));
+            $"// Setup: {entryCount} entries added through IRegistryManager in "
+            + $"{added.TotalMilliseconds:F0} ms; first resolve (index build) {indexed.TotalMilliseconds:F1} ms"));
         return fixture;
     }
 

@@ -42,7 +42,8 @@ internal static class SqliteBenchmarkData
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = """
-            INSERT INTO registry_entries (account, scope, name, type, username, email, verify_tls, insecure_http, ca_certificates, is_active, created_on, updated_on, version, protected_secret)
+            INSERT INTO registry_entries (account, scope, name, type, username, email, verify_tls, insecure_http, ca_certificates,
+                is_active, created_on, updated_on, version, protected_secret)
             VALUES ('default', $scope, $scope, 'docker_v2', 'user', 'ops@example.com', 1, 0, NULL, 1, $created, $created, 1, zeroblob(60))
             """;
         var scope = insert.Parameters.Add("$scope", SqliteType.Text);

@@ -28,10 +28,16 @@ public sealed class CredentialHelperProtocolTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(get.StdoutBytes, Is.EqualTo(Bytes("{\"ServerURL\":\"127.0.0.1:5000\",\"Username\":\"ci\",\"Secret\":\"p@ss\\u003c\\u0026\\u003e\\\"w\\\\rd\"}\n")), get.ToString());
+            Assert.That(
+                get.StdoutBytes,
+                Is.EqualTo(Bytes("{\"ServerURL\":\"127.0.0.1:5000\",\"Username\":\"ci\",\"Secret\":\"p@ss\\u003c\\u0026\\u003e\\\"w\\\\rd\"}\n")),
+                get.ToString());
             Assert.That(get.ExitCode, Is.Zero);
             Assert.That(get.StderrBytes, Is.Empty);
-            Assert.That(url.Stdout, Is.EqualTo("{\"ServerURL\":\"https://127.0.0.1:5000/v2/\",\"Username\":\"ci\",\"Secret\":\"p@ss\\u003c\\u0026\\u003e\\\"w\\\\rd\"}\n"), url.ToString());
+            Assert.That(
+                url.Stdout,
+                Is.EqualTo("{\"ServerURL\":\"https://127.0.0.1:5000/v2/\",\"Username\":\"ci\",\"Secret\":\"p@ss\\u003c\\u0026\\u003e\\\"w\\\\rd\"}\n"),
+                url.ToString());
         });
     }
 
@@ -74,7 +80,10 @@ public sealed class CredentialHelperProtocolTests
         {
             Assert.That(store.ExitCode, Is.Zero, store.ToString());
             Assert.That(store.StdoutBytes, Is.Empty);
-            Assert.That(get.StdoutBytes, Is.EqualTo(Bytes("{\"ServerURL\":\"https://index.docker.io/v1/\",\"Username\":\"\\u003ctoken\\u003e\",\"Secret\":\"identity-token-1\"}\n")), get.ToString());
+            Assert.That(
+                get.StdoutBytes,
+                Is.EqualTo(Bytes("{\"ServerURL\":\"https://index.docker.io/v1/\",\"Username\":\"\\u003ctoken\\u003e\",\"Secret\":\"identity-token-1\"}\n")),
+                get.ToString());
             Assert.That(getByName.Stdout, Does.StartWith("{\"ServerURL\":\"docker.io\",\"Username\":\"\\u003ctoken\\u003e\""));
             Assert.That(entry.Text("registry"), Is.EqualTo("docker.io"));
             Assert.That(entry.Text("registry_user"), Is.EqualTo("<token>"));

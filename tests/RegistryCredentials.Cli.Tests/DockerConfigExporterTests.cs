@@ -17,7 +17,14 @@ public sealed class DockerConfigExporterTests
         services.AddRegistryCredentials().UseInMemoryStore().AddProvider<ExpiringCredentialProvider>();
         await using var provider = services.BuildServiceProvider();
         var manager = provider.GetRequiredService<IRegistryManager>();
-        await manager.AddAsync(new RegistryAddRequest { Scope = "tokens.example.com", Username = "AWS", Password = "short-lived-token", Type = ExpiringCredentialProvider.ExpiringType, Validate = false });
+        await manager.AddAsync(new RegistryAddRequest
+        {
+            Scope = "tokens.example.com",
+            Username = "AWS",
+            Password = "short-lived-token",
+            Type = ExpiringCredentialProvider.ExpiringType,
+            Validate = false,
+        });
         await manager.AddAsync(new RegistryAddRequest { Scope = "static.example.com", Username = "ci", Password = "static-password", Validate = false });
         var output = new StringWriter();
         var error = new StringWriter();

@@ -82,7 +82,9 @@ public sealed class DockerConfigInteropTests
                 ["quay.io"] = "quay-user",
                 ["extra.example.com"] = "extra-user",
             }));
-            Assert.That(hub.Stdout, Is.EqualTo("{\"ServerURL\":\"https://index.docker.io/v1/\",\"Username\":\"hub-user\",\"Secret\":\"hub-secret:with-colon\"}\n"));
+            Assert.That(
+                hub.Stdout,
+                Is.EqualTo("{\"ServerURL\":\"https://index.docker.io/v1/\",\"Username\":\"hub-user\",\"Secret\":\"hub-secret:with-colon\"}\n"));
             Assert.That(results["ghcr.io"].Text("source"), Is.EqualTo("credHelpers (fake)"));
             Assert.That(results["quay.io"].Text("source"), Is.EqualTo("credsStore (fake)"));
             Assert.That(results["extra.example.com"].Text("source"), Is.EqualTo("credsStore (fake)"));
@@ -117,7 +119,9 @@ public sealed class DockerConfigInteropTests
     public async Task Import_validates_unless_told_not_to_and_reads_DOCKER_AUTH_CONFIG()
     {
         var registry = await SharedRegistry.GetAsync();
-        var inline = JsonSerializer.Serialize(new { auths = new Dictionary<string, object> { [registry.Registry] = new { auth = Json.Base64(registry.Username + ":" + registry.Password) } } });
+        var inline = JsonSerializer.Serialize(new { auths = new Dictionary<string, object> { [registry.Registry] = new { auth = Json.Base64(registry.Username
+            + ":"
+            + registry.Password) } } });
         var environment = new Dictionary<string, string?> { ["DOCKER_AUTH_CONFIG"] = inline };
 
         // The test CA is not trusted by an imported entry: validation fails (TLS) and nothing is stored.
@@ -170,7 +174,9 @@ public sealed class DockerConfigInteropTests
             Assert.That(secret.Text("type"), Is.EqualTo("kubernetes.io/dockerconfigjson"));
             Assert.That(secret.GetProperty("metadata").Text("name"), Is.EqualTo("pull-secret"));
             Assert.That(secret.GetProperty("metadata").Text("namespace"), Is.EqualTo("ci"));
-            Assert.That(auths.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "docker.io/acme", "https://index.docker.io/v1/", "registry.example.com:5000" }));
+            Assert.That(
+                auths.EnumerateObject().Select(p => p.Name),
+                Is.EqualTo(new[] { "docker.io/acme", "https://index.docker.io/v1/", "registry.example.com:5000" }));
             Assert.That(auths.GetProperty("registry.example.com:5000").Text("auth"), Is.EqualTo(Json.Base64("plain-user:plain-secret")));
             Assert.That(auths.GetProperty("registry.example.com:5000").Text("email"), Is.EqualTo("ops@example.com"));
             Assert.That(auths.GetProperty("https://index.docker.io/v1/").Text("password"), Is.EqualTo("hub-secret"));
@@ -209,7 +215,14 @@ public sealed class DockerConfigInteropTests
         await AddAsync("ghcr.io", "gh-user", "gh-secret");
         await _sandbox.RunOkAsync("registry", "deactivate", "ghcr.io");
 
-        var two = await _sandbox.RunAsync("export", "dockerconfigjson", "registry.example.com/app:1", "registry.example.com/other", "docker.io/library/nginx", "-o", "raw");
+        var two = await _sandbox.RunAsync(
+            "export",
+            "dockerconfigjson",
+            "registry.example.com/app:1",
+            "registry.example.com/other",
+            "docker.io/library/nginx",
+            "-o",
+            "raw");
         var denied = await _sandbox.RunAsync("export", "dockerconfigjson", "ghcr.io/x/y");
         var nothing = await _sandbox.RunAsync("export", "dockerconfigjson", "nginx");
         var neither = await _sandbox.RunAsync("export", "dockerconfigjson");

@@ -76,8 +76,10 @@ public sealed class FailureModelTests
     // Issue 13: a provider refusing an entry (CheckEntryAsync) exits with the usage code, for each of the three providers,
     // and stores nothing; the message names what is wrong and never the secret.
     [TestCase(EcrHost, "_iam_role", "not-a-role-arn", "_iam_role", TestName = "Ecr_refuses_a_malformed_iam_role_password_with_the_usage_code")]
-    [TestCase("gcr.io", "_json_key", "{\"type\": \"service_account\", \"private_key\": ", "service-account key", TestName = "Google_refuses_a_malformed_key_with_the_usage_code")]
-    [TestCase("myregistry.azurecr.io", "default", "unused-password", "AllowDefaultCredential", TestName = "Azure_refuses_DefaultAzureCredential_with_the_usage_code")]
+    [TestCase("gcr.io", "_json_key", "{\"type\": \"service_account\", \"private_key\": ",
+        "service-account key", TestName = "Google_refuses_a_malformed_key_with_the_usage_code")]
+    [TestCase("myregistry.azurecr.io", "default", "unused-password", "AllowDefaultCredential",
+        TestName = "Azure_refuses_DefaultAzureCredential_with_the_usage_code")]
     public async Task A_provider_refusing_an_entry_exits_with_the_usage_code(string registry, string user, string password, string fragment)
     {
         Assert.That((await AddAsync(_sandbox, "kept.example.com", "ci")).ExitCode, Is.Zero);
@@ -166,7 +168,11 @@ public sealed class FailureModelTests
     }
 
     [TestCaseSource(nameof(Runs))]
-    public async Task A_real_failure_exits_with_the_code_of_its_reason(RegistryErrorReason reason, string fragment, Func<Sandbox, Task<ToolRun>> provoke, bool storesNothing)
+    public async Task A_real_failure_exits_with_the_code_of_its_reason(
+        RegistryErrorReason reason,
+        string fragment,
+        Func<Sandbox, Task<ToolRun>> provoke,
+        bool storesNothing)
     {
         // A store with one entry, so that the run's only error is the one provoked.
         Assert.That((await AddAsync(_sandbox, "kept.example.com", "ci")).ExitCode, Is.Zero);
@@ -188,7 +194,14 @@ public sealed class FailureModelTests
     private static Task<ToolRun> AddAsync(Sandbox sandbox, string registry, string user, params string[] more) =>
         sandbox.RunWithPasswordAsync(
             "pw-" + Guid.NewGuid().ToString("N"),
-            ["registry", "add", registry, "--username", user, .. more, .. more.Any(m => m.StartsWith("--validate", StringComparison.Ordinal)) ? Array.Empty<string>() : ["--validate=false"]]);
+            [
+                "registry",
+                "add",
+                registry,
+                "--username",
+                user,
+                .. more,
+                .. more.Any(m => m.StartsWith("--validate", StringComparison.Ordinal)) ? Array.Empty<string>() : ["--validate=false"]]);
 
     private static Task<ToolRun> AddWithPasswordAsync(Sandbox sandbox, string registry, string user, string password) =>
         sandbox.RunWithPasswordAsync(password, "registry", "add", registry, "--username", user, "--validate=false");

@@ -54,9 +54,15 @@ public sealed class InputTextAndSizeTests
     {
         var before = await StateAsync();
 
-        var rawBytes = await _sandbox.RunBytesAsync(["helper", "store"], Bytes("{\"ServerURL\":\"" + Registry + "\",\"Username\":\"ci\",\"Secret\":\"pw-", [0xFF], "\"}\n"));
-        var escapedSurrogate = await _sandbox.RunAsync(["helper", "store"], "{\"ServerURL\":\"" + Registry + "\",\"Username\":\"ci\",\"Secret\":\"pw-\\ud800\"}\n");
-        var newServer = await _sandbox.RunBytesAsync(["helper", "store"], Bytes("{\"ServerURL\":\"quay.io\",\"Username\":\"c", [0xFF], "i\",\"Secret\":\"pw\"}\n"));
+        var rawBytes = await _sandbox.RunBytesAsync(
+            ["helper", "store"],
+            Bytes("{\"ServerURL\":\"" + Registry + "\",\"Username\":\"ci\",\"Secret\":\"pw-", [0xFF], "\"}\n"));
+        var escapedSurrogate = await _sandbox.RunAsync(
+            ["helper", "store"],
+            "{\"ServerURL\":\"" + Registry + "\",\"Username\":\"ci\",\"Secret\":\"pw-\\ud800\"}\n");
+        var newServer = await _sandbox.RunBytesAsync(
+            ["helper", "store"],
+            Bytes("{\"ServerURL\":\"quay.io\",\"Username\":\"c", [0xFF], "i\",\"Secret\":\"pw\"}\n"));
         var get = await _sandbox.RunBytesAsync(["helper", "get"], Bytes(Registry, [0xFF], "\n"));
 
         Assert.Multiple(async () =>
@@ -80,8 +86,11 @@ public sealed class InputTextAndSizeTests
         var before = await StateAsync();
 
         // printf '\377' puts the byte 0xFF itself into argv and the environment, as a shell would from a mangled file.
-        var argument = await _sandbox.RunShellAsync("REGCRED_REGISTRY_PASSWORD=pw-ok exec \"$DOTNET\" \"$TOOL\" registry add quay.io/acme --username \"$(printf 'c\\377i')\" --validate=false");
-        var variable = await _sandbox.RunShellAsync("REGCRED_REGISTRY_PASSWORD=\"$(printf 'pw-\\377')\" exec \"$DOTNET\" \"$TOOL\" registry update " + Registry + " --validate=false");
+        var argument = await _sandbox.RunShellAsync(
+            "REGCRED_REGISTRY_PASSWORD=pw-ok exec \"$DOTNET\" \"$TOOL\" registry add quay.io/acme --username \"$(printf 'c\\377i')\" --validate=false");
+        var variable = await _sandbox.RunShellAsync("REGCRED_REGISTRY_PASSWORD=\"$(printf 'pw-\\377')\" exec \"$DOTNET\" \"$TOOL\" registry update "
+            + Registry
+            + " --validate=false");
 
         Assert.Multiple(async () =>
         {
@@ -142,7 +151,9 @@ public sealed class InputTextAndSizeTests
         var before = await StateAsync();
 
         var oneMore = await _sandbox.RunAsync(["registry", "update", Registry, "--password-stdin", "--validate=false"], exactly + "k\n");
-        var muchMore = await _sandbox.RunAsync(["registry", "add", "quay.io/acme", "--username", "ci", "--password-stdin", "--validate=false"], new string('k', 4 * 1024 * 1024));
+        var muchMore = await _sandbox.RunAsync(
+            ["registry", "add", "quay.io/acme", "--username", "ci", "--password-stdin", "--validate=false"],
+            new string('k', 4 * 1024 * 1024));
         var variable = await _sandbox.RunWithPasswordAsync(exactly + "k", "registry", "add", "quay.io/acme", "--username", "ci", "--validate=false");
 
         Assert.Multiple(async () =>
@@ -162,9 +173,15 @@ public sealed class InputTextAndSizeTests
     {
         var before = await StateAsync();
 
-        var bigSecret = await _sandbox.RunAsync(["helper", "store"], "{\"ServerURL\":\"" + Registry + "\",\"Username\":\"ci\",\"Secret\":\"" + new string('s', (64 * 1024) + 1) + "\"}\n");
-        var hugeStore = await _sandbox.RunAsync(["helper", "store"], "{\"ServerURL\":\"" + Registry + "\",\"Username\":\"ci\",\"Secret\":\"" + new string('s', 2 * 1024 * 1024) + "\"}\n");
-        var hugeKubelet = await _sandbox.RunAsync(["kubelet-credential-provider"], "{\"apiVersion\":\"credentialprovider.kubelet.k8s.io/v1\",\"image\":\"" + new string('a', 2 * 1024 * 1024) + "\"}");
+        var bigSecret = await _sandbox.RunAsync(
+            ["helper", "store"],
+            "{\"ServerURL\":\"" + Registry + "\",\"Username\":\"ci\",\"Secret\":\"" + new string('s', (64 * 1024) + 1) + "\"}\n");
+        var hugeStore = await _sandbox.RunAsync(
+            ["helper", "store"],
+            "{\"ServerURL\":\"" + Registry + "\",\"Username\":\"ci\",\"Secret\":\"" + new string('s', 2 * 1024 * 1024) + "\"}\n");
+        var hugeKubelet = await _sandbox.RunAsync(
+            ["kubelet-credential-provider"],
+            "{\"apiVersion\":\"credentialprovider.kubelet.k8s.io/v1\",\"image\":\"" + new string('a', 2 * 1024 * 1024) + "\"}");
 
         Assert.Multiple(async () =>
         {

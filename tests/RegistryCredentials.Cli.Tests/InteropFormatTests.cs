@@ -110,7 +110,9 @@ public sealed class InteropFormatTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(globals.ExplicitArguments(sqlite), Is.EqualTo(new[] { "--store", "/tmp/registries.db", "--key-file", "/tmp/secret.key", "--account", "team" }));
+            Assert.That(
+                globals.ExplicitArguments(sqlite),
+                Is.EqualTo(new[] { "--store", "/tmp/registries.db", "--key-file", "/tmp/secret.key", "--account", "team" }));
             Assert.That(globals.ExplicitArguments(postgres), Is.Empty);
             Assert.That(error.ToString(), Does.Contain("not written into the wrapper").And.Not.Contain("pg-secret"));
         });

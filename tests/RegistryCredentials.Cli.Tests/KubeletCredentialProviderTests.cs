@@ -21,7 +21,9 @@ public sealed class KubeletCredentialProviderTests
     {
         await AddAsync("registry.example.com:5000", "kube", "kube-secret");
 
-        var run = await RequestAsync("{\"apiVersion\":\"credentialprovider.kubelet.k8s.io/v1\",\"kind\":\"CredentialProviderRequest\",\"image\":\"registry.example.com:5000/team/app:1.2\"}");
+        var run = await RequestAsync(
+            "{\"apiVersion\":\"credentialprovider.kubelet.k8s.io/v1\",\"kind\":\"CredentialProviderRequest\","
+            + "\"image\":\"registry.example.com:5000/team/app:1.2\"}");
         var response = Json.Parse(run.Stdout);
 
         Assert.Multiple(() =>
@@ -46,7 +48,8 @@ public sealed class KubeletCredentialProviderTests
     {
         await AddAsync("registry.example.com", "kube", "kube-secret");
 
-        var v2 = await RequestAsync("{\"apiVersion\":\"credentialprovider.kubelet.k8s.io/v2\",\"kind\":\"CredentialProviderRequest\",\"image\":\"registry.example.com/app\"}");
+        var v2 = await RequestAsync(
+            "{\"apiVersion\":\"credentialprovider.kubelet.k8s.io/v2\",\"kind\":\"CredentialProviderRequest\",\"image\":\"registry.example.com/app\"}");
         var missingVersion = await RequestAsync("{\"kind\":\"CredentialProviderRequest\",\"image\":\"registry.example.com/app\"}");
         var wrongKind = await RequestAsync("{\"apiVersion\":\"credentialprovider.kubelet.k8s.io/v1\",\"kind\":\"Pod\",\"image\":\"registry.example.com/app\"}");
         var noImage = await RequestAsync("{\"apiVersion\":\"credentialprovider.kubelet.k8s.io/v1\",\"kind\":\"CredentialProviderRequest\"}");
@@ -54,7 +57,9 @@ public sealed class KubeletCredentialProviderTests
 
         Assert.Multiple(() =>
         {
-            foreach (var (run, fragment) in new[] { (v2, "apiVersion"), (missingVersion, "apiVersion"), (wrongKind, "kind"), (noImage, "no image"), (notJson, "not JSON") })
+            foreach (var (
+                run,
+                fragment) in new[] { (v2, "apiVersion"), (missingVersion, "apiVersion"), (wrongKind, "kind"), (noImage, "no image"), (notJson, "not JSON") })
             {
                 Assert.That(run.ExitCode, Is.Not.Zero, run.ToString());
                 Assert.That(run.Stdout, Is.Empty, run.ToString());
@@ -80,7 +85,10 @@ public sealed class KubeletCredentialProviderTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(hub.GetProperty("auth").GetProperty("index.docker.io").Text("username"), Is.EqualTo("hub"), "no default-registry rewrite for the kubelet: the runtime pulls from Docker Hub");
+            Assert.That(
+                hub.GetProperty("auth").GetProperty("index.docker.io").Text("username"),
+                Is.EqualTo("hub"),
+                "no default-registry rewrite for the kubelet: the runtime pulls from Docker Hub");
             Assert.That(hub.Text("cacheKeyType"), Is.EqualTo("Registry"));
             Assert.That(team.Text("apiVersion"), Is.EqualTo("credentialprovider.kubelet.k8s.io/v1beta1"));
             Assert.That(team.Text("cacheKeyType"), Is.EqualTo("Image"));
@@ -98,7 +106,9 @@ public sealed class KubeletCredentialProviderTests
 
         var anonymous = await RequestAsync(Request("credentialprovider.kubelet.k8s.io/v1", "ghcr.io/x/y:1"));
         var denied = await RequestAsync(Request("credentialprovider.kubelet.k8s.io/v1", "quay.io/partner/tool:3"));
-        var longer = await _sandbox.RunAsync(["kubelet-credential-provider", "--cache-duration", "1h"], Request("credentialprovider.kubelet.k8s.io/v1", "ghcr.io/x/y:1"));
+        var longer = await _sandbox.RunAsync(
+            ["kubelet-credential-provider", "--cache-duration", "1h"],
+            Request("credentialprovider.kubelet.k8s.io/v1", "ghcr.io/x/y:1"));
 
         Assert.Multiple(() =>
         {
@@ -133,10 +143,18 @@ public sealed class KubeletCredentialProviderTests
     [Test]
     public void The_response_serialises_like_the_kubelet_api()
     {
-        var json = KubeletCredentialProvider.Serialize("credentialprovider.kubelet.k8s.io/v1", "Registry", TimeSpan.FromSeconds(3725), [("r.example.com", "u", "p\"<")]);
+        var json = KubeletCredentialProvider.Serialize(
+            "credentialprovider.kubelet.k8s.io/v1",
+            "Registry",
+            TimeSpan.FromSeconds(3725),
+            [("r.example.com", "u", "p\"<")]);
 
         Assert.That(JsonDocument.Parse(json).RootElement.GetProperty("auth").GetProperty("r.example.com").Text("password"), Is.EqualTo("p\"<"));
-        Assert.That(json, Does.StartWith("{\"kind\":\"CredentialProviderResponse\",\"apiVersion\":\"credentialprovider.kubelet.k8s.io/v1\",\"cacheKeyType\":\"Registry\",\"cacheDuration\":\"1h2m5s\",\"auth\":{"));
+        Assert.That(
+            json,
+            Does.StartWith(
+                "{\"kind\":\"CredentialProviderResponse\",\"apiVersion\":\"credentialprovider.kubelet.k8s.io/v1\","
+                + "\"cacheKeyType\":\"Registry\",\"cacheDuration\":\"1h2m5s\",\"auth\":{"));
     }
 
     private static string Request(string apiVersion, string image) =>

@@ -15,7 +15,16 @@ public sealed class PostgreSqlStoreTests
         using var sandbox = new Sandbox();
         sandbox.Environment.Remove("REGCRED_STORE");
 
-        var add = await sandbox.RunWithPasswordAsync("pg-secret-1", "--store", connectionString, "registry", "add", "registry.example.com", "--username", "fleet", "--validate=false");
+        var add = await sandbox.RunWithPasswordAsync(
+            "pg-secret-1",
+            "--store",
+            connectionString,
+            "registry",
+            "add",
+            "registry.example.com",
+            "--username",
+            "fleet",
+            "--validate=false");
         sandbox.Environment["REGCRED_STORE"] = connectionString;
         var list = await sandbox.RunAsync("registry", "list", "-o", "json");
         var get = await sandbox.RunAsync(["helper", "get"], "registry.example.com\n");

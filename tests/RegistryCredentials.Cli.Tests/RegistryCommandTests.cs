@@ -88,14 +88,31 @@ public sealed class RegistryCommandTests
         await RunAddAsync("first-pw-1", "registry.example.com", "--username", "ci");
         var missing = await _sandbox.RunAsync("registry", "get", "nowhere.example.com");
         var conflict = await _sandbox.RunWithPasswordAsync("second-pw-2", "registry", "add", "registry.example.com", "--username", "other", "--validate=false");
-        var replaced = await _sandbox.RunWithPasswordAsync("third-pw-3", "registry", "add", "registry.example.com", "--username", "other", "--validate=false", "--replace");
+        var replaced = await _sandbox.RunWithPasswordAsync(
+            "third-pw-3",
+            "registry",
+            "add",
+            "registry.example.com",
+            "--username",
+            "other",
+            "--validate=false",
+            "--replace");
         var url = await _sandbox.RunWithPasswordAsync("fourth-pw-4", "registry", "add", "https://index.docker.io/v1/", "--username", "hub", "--validate=false");
         var noPassword = await _sandbox.RunAsync("registry", "add", "quay.io", "--username", "q", "--validate=false");
         var argumentPassword = await _sandbox.RunAsync("registry", "add", "quay.io", "--username", "q", "--password", "argv-secret-5", "--validate=false");
         var unknownCommand = await _sandbox.RunAsync("registry", "frobnicate");
         var missingUsername = await _sandbox.RunWithPasswordAsync("sixth-pw-6", "registry", "add", "quay.io");
         var deleteMissing = await _sandbox.RunAsync("registry", "delete", "nowhere.example.com");
-        var badType = await _sandbox.RunWithPasswordAsync("seventh-pw-7", "registry", "add", "quay.io", "--username", "q", "--type", "no such type!", "--validate=false");
+        var badType = await _sandbox.RunWithPasswordAsync(
+            "seventh-pw-7",
+            "registry",
+            "add",
+            "quay.io",
+            "--username",
+            "q",
+            "--type",
+            "no such type!",
+            "--validate=false");
 
         Assert.Multiple(() =>
         {
@@ -157,11 +174,23 @@ public sealed class RegistryCommandTests
     public async Task Update_keeps_the_stored_password_unless_a_new_one_is_given()
     {
         await RunAddAsync("original-pw-1", "registry.example.com", "--username", "ci");
-        var renamed = await _sandbox.RunAsync("registry", "update", "registry.example.com", "--username", "deploy", "--name", "Prod", "--validate=false", "-o", "json");
+        var renamed = await _sandbox.RunAsync(
+            "registry",
+            "update",
+            "registry.example.com",
+            "--username",
+            "deploy",
+            "--name",
+            "Prod",
+            "--validate=false",
+            "-o",
+            "json");
         var keptAuth = Json.DecodeRegistryAuth((await _sandbox.RunOkAsync("resolve", "registry.example.com/app", "-o", "docker-auth")).Stdout);
         var changed = await _sandbox.RunWithPasswordAsync("rotated-pw-2", "registry", "update", "registry.example.com", "--validate=false");
         var changedAuth = Json.DecodeRegistryAuth((await _sandbox.RunOkAsync("resolve", "registry.example.com/app", "-o", "docker-auth")).Stdout);
-        var fromStdin = await _sandbox.RunAsync(["registry", "update", "registry.example.com", "--password-stdin", "--validate=false", "-o", "json"], "stdin-pw-3\n");
+        var fromStdin = await _sandbox.RunAsync(
+            ["registry", "update", "registry.example.com", "--password-stdin", "--validate=false", "-o", "json"],
+            "stdin-pw-3\n");
         var stdinAuth = Json.DecodeRegistryAuth((await _sandbox.RunOkAsync("resolve", "registry.example.com/app", "-o", "docker-auth")).Stdout);
         var missing = await _sandbox.RunAsync("registry", "update", "nowhere.example.com", "--username", "x", "--validate=false");
 
@@ -213,9 +242,21 @@ public sealed class RegistryCommandTests
     [Test]
     public async Task Accounts_keep_their_entries_apart_and_identity_tokens_skip_validation()
     {
-        var teamA = await _sandbox.RunWithPasswordAsync("team-a-pw", "--account", "team-a", "registry", "add", "quay.io", "--username", "a", "--validate=false");
+        var teamA = await _sandbox.RunWithPasswordAsync(
+            "team-a-pw",
+            "--account",
+            "team-a",
+            "registry",
+            "add",
+            "quay.io",
+            "--username",
+            "a",
+            "--validate=false");
         var defaultList = Json.Parse((await _sandbox.RunOkAsync("registry", "list", "-o", "json")).Stdout);
-        var teamAList = Json.Parse((await _sandbox.RunAsync(["registry", "list", "-o", "json"], null, new Dictionary<string, string?> { ["REGCRED_ACCOUNT"] = "team-a" })).Stdout);
+        var teamAList = Json.Parse((await _sandbox.RunAsync(
+            ["registry", "list", "-o", "json"],
+            null,
+            new Dictionary<string, string?> { ["REGCRED_ACCOUNT"] = "team-a" })).Stdout);
         var token = await _sandbox.RunWithPasswordAsync("identity-token-pw", "registry", "add", "unreachable.invalid", "--username", "<token>");
 
         Assert.Multiple(() =>
@@ -235,9 +276,33 @@ public sealed class RegistryCommandTests
         var registry = await SharedRegistry.GetAsync();
         var ca = SharedRegistry.WriteCa(registry, Path.Combine(_sandbox.Root, "ca"));
 
-        var good = await _sandbox.RunWithPasswordAsync(registry.Password, "registry", "add", registry.Registry, "--username", registry.Username, "--ca-file", ca, "-o", "json");
-        var wrong = await _sandbox.RunWithPasswordAsync("not-the-password", "registry", "add", registry.Registry + "/test", "--username", registry.Username, "--ca-file", ca);
-        var untrusted = await _sandbox.RunWithPasswordAsync(registry.Password, "registry", "add", registry.Registry + "/other", "--username", registry.Username);
+        var good = await _sandbox.RunWithPasswordAsync(
+            registry.Password,
+            "registry",
+            "add",
+            registry.Registry,
+            "--username",
+            registry.Username,
+            "--ca-file",
+            ca,
+            "-o",
+            "json");
+        var wrong = await _sandbox.RunWithPasswordAsync(
+            "not-the-password",
+            "registry",
+            "add",
+            registry.Registry + "/test",
+            "--username",
+            registry.Username,
+            "--ca-file",
+            ca);
+        var untrusted = await _sandbox.RunWithPasswordAsync(
+            registry.Password,
+            "registry",
+            "add",
+            registry.Registry + "/other",
+            "--username",
+            registry.Username);
         var wrongUpdate = await _sandbox.RunWithPasswordAsync("still-not-it", "registry", "update", registry.Registry);
         var list = Json.Parse((await _sandbox.RunOkAsync("registry", "list", "-o", "json")).Stdout);
         var auth = Json.DecodeRegistryAuth((await _sandbox.RunOkAsync("resolve", registry.Registry + "/test/app:v1", "-o", "docker-auth")).Stdout);

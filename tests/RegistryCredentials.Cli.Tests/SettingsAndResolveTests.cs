@@ -48,7 +48,9 @@ public sealed class SettingsAndResolveTests
             Assert.That(storeCreatedByGet, Is.False, "reading the settings creates no store");
             Assert.That(table.Stdout, Does.Contain("reg.example.com,*.azurecr.io,quay.io/partner"));
             Assert.That(json.Text("default-registry"), Is.EqualTo("reg.example.com"));
-            Assert.That(json.GetProperty("allowed-registries").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(new[] { "reg.example.com", "*.azurecr.io", "quay.io/partner" }));
+            Assert.That(
+                json.GetProperty("allowed-registries").EnumerateArray().Select(e => e.GetString()),
+                Is.EqualTo(new[] { "reg.example.com", "*.azurecr.io", "quay.io/partner" }));
             Assert.That(one.Stdout, Is.EqualTo("reg.example.com\n"));
             Assert.That(stored, Is.EqualTo("default|2|reg.example.com|reg.example.com,*.azurecr.io,quay.io/partner"), "the account's policy in the store");
             Assert.That(cleared.Stdout, Is.EqualTo("\n"));
@@ -155,7 +157,11 @@ public sealed class SettingsAndResolveTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(resolved.Stdout, Does.Contain("REGISTRY    reg.example.com\n").And.Contain("REPOSITORY  ubuntu\n").And.Contain("RESULT      credential\n").And.Contain("USER        mirror\n"));
+            Assert.That(
+                resolved.Stdout,
+                Does.Contain(
+                    "REGISTRY    reg.example.com\n").And.Contain(
+                        "REPOSITORY  ubuntu\n").And.Contain("RESULT      credential\n").And.Contain("USER        mirror\n"));
             Assert.That(json.Text("registry"), Is.EqualTo("reg.example.com"));
             Assert.That(json.Text("entry"), Is.EqualTo("reg.example.com"));
             Assert.That(json.Text("credential"), Is.EqualTo("username-password"));

@@ -35,7 +35,15 @@ public sealed class SkopeoEndToEndTests
         _sandbox.Environment["TMPDIR"] = Directory.CreateDirectory(Path.Combine(_sandbox.Root, "tmp")).FullName;
 
         // The entry trusts the test CA, so adding it validates against the real registry.
-        var add = await _sandbox.RunWithPasswordAsync(_registry.Password, "registry", "add", _registry.Registry, "--username", _registry.Username, "--ca-file", ca);
+        var add = await _sandbox.RunWithPasswordAsync(
+            _registry.Password,
+            "registry",
+            "add",
+            _registry.Registry,
+            "--username",
+            _registry.Username,
+            "--ca-file",
+            ca);
         Assert.That(add.ExitCode, Is.Zero, add.ToString());
     }
 
@@ -50,7 +58,9 @@ public sealed class SkopeoEndToEndTests
         var install = await _sandbox.RunAsync("helper", "install", "--dir", _sandbox.Bin);
         Assert.That(install.ExitCode, Is.Zero, install.ToString());
         var authFile = Path.Combine(_sandbox.Root, "auth.json");
-        await File.WriteAllTextAsync(authFile, JsonSerializer.Serialize(new { credHelpers = new Dictionary<string, string> { [_registry.Registry] = "regcred" } }));
+        await File.WriteAllTextAsync(
+            authFile,
+            JsonSerializer.Serialize(new { credHelpers = new Dictionary<string, string> { [_registry.Registry] = "regcred" } }));
 
         var copy = await SkopeoCopyAsync(authFile, "good");
         AssertCopied(copy, "good");

@@ -10,7 +10,8 @@ namespace RegistryCredentials.Cli.Tests;
 [TestFixture]
 public sealed class StoreAndKeyFileTests
 {
-    private const string KubeletRequest = "{\"apiVersion\":\"credentialprovider.kubelet.k8s.io/v1\",\"kind\":\"CredentialProviderRequest\",\"image\":\"registry.example.com/app:1\"}";
+    private const string KubeletRequest =
+        "{\"apiVersion\":\"credentialprovider.kubelet.k8s.io/v1\",\"kind\":\"CredentialProviderRequest\",\"image\":\"registry.example.com/app:1\"}";
 
     private Sandbox _sandbox = null!;
 
@@ -155,7 +156,9 @@ public sealed class StoreAndKeyFileTests
             Assert.That(filesAfterNothing, Is.EqualTo(before), "an import that adds nothing creates nothing");
             Assert.That(one.ExitCode, Is.Zero, one.ToString());
             Assert.That(one.Stderr, Does.Contain($"regcred: created new store {_sandbox.Store} and key {_sandbox.KeyFile}"));
-            Assert.That(Json.Parse((await _sandbox.RunOkAsync("registry", "get", "registry.example.com", "-o", "json")).Stdout).Text("registry_user"), Is.EqualTo("ci"));
+            Assert.That(
+                Json.Parse((await _sandbox.RunOkAsync("registry", "get", "registry.example.com", "-o", "json")).Stdout).Text("registry_user"),
+                Is.EqualTo("ci"));
         });
     }
 

@@ -19,7 +19,12 @@ public sealed class StoreKeyCommandTests
     public void TearDown() => _sandbox.Dispose();
 
     private static string KeyIdOf(string keyFile) =>
-        new AesGcmSecretProtector(Options.Create(new SecretProtectionOptions { KeyFile = keyFile, KeyEnvironmentVariable = null, CreateKeyFile = false })).CurrentKeyId;
+        new AesGcmSecretProtector(Options.Create(new SecretProtectionOptions
+        {
+            KeyFile = keyFile,
+            KeyEnvironmentVariable = null,
+            CreateKeyFile = false,
+        })).CurrentKeyId;
 
     private async Task<string> PasswordOfAsync(string image, IReadOnlyDictionary<string, string?>? environment = null)
     {

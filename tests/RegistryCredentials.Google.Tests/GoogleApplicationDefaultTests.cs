@@ -25,7 +25,10 @@ public class GoogleApplicationDefaultTests
         var before = await host.SnapshotAsync();
         var exception = await GoogleHosts.CatchAsync(() => host.Manager.AddAsync(Request()));
 
-        Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.ApplicationDefaultNotAllowed));
+        Assert.That(
+            exception,
+            Is.InstanceOf<GoogleCredentialException>().With.Property(
+                nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.ApplicationDefaultNotAllowed));
         Assert.That(exception!.Message, Does.Contain("AllowApplicationDefault").And.Contain(Scope));
         Assert.That(await host.SnapshotAsync(), Is.EqualTo(before));
         Assert.That(host.Validator.Invocations, Is.Empty);

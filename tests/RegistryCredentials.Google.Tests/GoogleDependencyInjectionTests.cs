@@ -52,7 +52,12 @@ public class GoogleDependencyInjectionTests
     public async Task Google_hosts_get_type_gcr(string scope)
     {
         using var host = GoogleHosts.Create();
-        var entry = await host.Manager.AddAsync(new RegistryAddRequest { Scope = scope, Username = "oauth2accesstoken", Password = "ya29." + TestHost.NewSecret() });
+        var entry = await host.Manager.AddAsync(new RegistryAddRequest
+        {
+            Scope = scope,
+            Username = "oauth2accesstoken",
+            Password = "ya29." + TestHost.NewSecret(),
+        });
         Assert.That(entry.Type, Is.EqualTo(RegistryType.Google));
         Assert.That(entry.Type.Value, Is.EqualTo("gcr"));
     }
@@ -74,7 +79,13 @@ public class GoogleDependencyInjectionTests
     [Test]
     public void Loopback_http_and_any_https_token_uri_are_valid()
     {
-        foreach (var uri in new[] { "http://127.0.0.1:8080/token", "http://localhost/token", "http://[::1]:9/token", "https://oauth2-psc.p.googleapis.com/token" })
+        foreach (var uri in new[]
+        {
+            "http://127.0.0.1:8080/token",
+            "http://localhost/token",
+            "http://[::1]:9/token",
+            "https://oauth2-psc.p.googleapis.com/token",
+        })
         {
             using var host = GoogleHosts.Create(o => o.TokenUri = new Uri(uri));
             Assert.That(() => host.Manager, Throws.Nothing, uri);

@@ -20,8 +20,15 @@ public class GoogleKeyCheckTests
     private static RegistryAddRequest Request(string username, string password, string scope = "us-docker.pkg.dev/acme-project/*") =>
         new() { Scope = scope, Username = username, Password = password };
 
-    /// <summary>Adds, expecting a <see cref="GoogleCredentialException"/> of <paramref name="error"/>, and checks the store is untouched and nothing of the key is in the message.</summary>
-    private static async Task<GoogleCredentialException> RefusedAsync(TestHost host, RegistryAddRequest request, GoogleCredentialError error, params string[] secrets)
+    /// <summary>
+    /// Adds, expecting a <see cref="GoogleCredentialException"/> of <paramref name="error"/>, and checks the store is
+    /// untouched and nothing of the key is in the message.
+    /// </summary>
+    private static async Task<GoogleCredentialException> RefusedAsync(
+        TestHost host,
+        RegistryAddRequest request,
+        GoogleCredentialError error,
+        params string[] secrets)
     {
         var before = await host.SnapshotAsync();
         var exception = await GoogleHosts.CatchAsync(() => host.Manager.AddAsync(request));
@@ -31,7 +38,9 @@ public class GoogleKeyCheckTests
         {
             Assert.That(google.Kind, Is.EqualTo(error), google.Message);
             // Issue 13: the refusal in the one failure model (a 400 naming the field over HTTP, exit 1 in regcred).
-            Assert.That(google.Reason, Is.EqualTo(error == GoogleCredentialError.ApplicationDefaultNotAllowed ? RegistryErrorReason.NotAllowed : RegistryErrorReason.InvalidEntry));
+            Assert.That(
+                google.Reason,
+                Is.EqualTo(error == GoogleCredentialError.ApplicationDefaultNotAllowed ? RegistryErrorReason.NotAllowed : RegistryErrorReason.InvalidEntry));
             Assert.That(google.Field, Is.EqualTo(error == GoogleCredentialError.InvalidKey ? "Password" : "Username"));
             Assert.That(google.InnerException, Is.Null.Or.Not.InstanceOf<System.Text.Json.JsonException>());
             Assert.That(host.Validator.Invocations, Is.Empty, "refused before validation");
@@ -59,7 +68,9 @@ public class GoogleKeyCheckTests
         var resolution = await host.Resolver.ResolveAsync("us-docker.pkg.dev/acme-project/repo/app:1");
         Assert.That(resolution.Credential!.Username, Is.EqualTo("_json_key"));
         Assert.That(resolution.Credential.Secret.Reveal(), Is.EqualTo(_account.Json));
-        Assert.That(resolution.Credential.GetAuthorizationHeaderValue(), Is.EqualTo("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("_json_key:" + _account.Json))));
+        Assert.That(
+            resolution.Credential.GetAuthorizationHeaderValue(),
+            Is.EqualTo("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("_json_key:" + _account.Json))));
     }
 
     [Test]
@@ -108,7 +119,11 @@ public class GoogleKeyCheckTests
     {
         using var host = GoogleHosts.Create();
         var truncated = _account.Json[..(_account.Json.Length / 2)];
-        var error = await RefusedAsync(host, Request(GoogleUsernames.JsonKey, truncated), GoogleCredentialError.InvalidKey, [truncated, .. _account.SecretFragments]);
+        var error = await RefusedAsync(
+            host,
+            Request(GoogleUsernames.JsonKey, truncated),
+            GoogleCredentialError.InvalidKey,
+            [truncated, .. _account.SecretFragments]);
         Assert.That(error.Message, Does.Contain("not valid JSON"));
     }
 
@@ -163,9 +178,15 @@ public class GoogleKeyCheckTests
     public async Task Private_key_that_is_not_a_pem_rsa_key_is_refused_without_echoing_it()
     {
         using var host = GoogleHosts.Create();
-        var garbage = "-----BEGIN PRIVATE KEY-----\n" + Convert.ToBase64String(Encoding.UTF8.GetBytes(TestHost.NewSecret() + TestHost.NewSecret())) + "\n-----END PRIVATE KEY-----\n";
+        var garbage = "-----BEGIN PRIVATE KEY-----\n"
+            + Convert.ToBase64String(Encoding.UTF8.GetBytes(TestHost.NewSecret() + TestHost.NewSecret()))
+            + "\n-----END PRIVATE KEY-----\n";
         using var broken = TestServiceAccount.CreateBroken(TokenUri, privateKey: garbage);
-        var error = await RefusedAsync(host, Request(GoogleUsernames.JsonKey, broken.Json), GoogleCredentialError.InvalidKey, [garbage.Split('\n')[1], .. broken.SecretFragments]);
+        var error = await RefusedAsync(
+            host,
+            Request(GoogleUsernames.JsonKey, broken.Json),
+            GoogleCredentialError.InvalidKey,
+            [garbage.Split('\n')[1], .. broken.SecretFragments]);
         Assert.That(error.Message, Does.Contain("not a PEM RSA private key"));
     }
 
@@ -173,7 +194,11 @@ public class GoogleKeyCheckTests
     public async Task Base64_user_with_a_json_password_is_refused_with_a_hint()
     {
         using var host = GoogleHosts.Create();
-        var error = await RefusedAsync(host, Request(GoogleUsernames.JsonKeyBase64, _account.Json), GoogleCredentialError.InvalidKey, [.. _account.SecretFragments]);
+        var error = await RefusedAsync(
+            host,
+            Request(GoogleUsernames.JsonKeyBase64, _account.Json),
+            GoogleCredentialError.InvalidKey,
+            [.. _account.SecretFragments]);
         Assert.That(error.Message, Does.Contain("not valid base64").And.Contain("_json_key"));
     }
 
@@ -181,7 +206,11 @@ public class GoogleKeyCheckTests
     public async Task Json_user_with_a_base64_password_is_refused_with_a_hint()
     {
         using var host = GoogleHosts.Create();
-        var error = await RefusedAsync(host, Request(GoogleUsernames.JsonKey, _account.Base64), GoogleCredentialError.InvalidKey, [.. _account.SecretFragments]);
+        var error = await RefusedAsync(
+            host,
+            Request(GoogleUsernames.JsonKey, _account.Base64),
+            GoogleCredentialError.InvalidKey,
+            [.. _account.SecretFragments]);
         Assert.That(error.Message, Does.Contain("_json_key_base64"));
     }
 
@@ -190,7 +219,11 @@ public class GoogleKeyCheckTests
     {
         using var host = GoogleHosts.Create();
         var secret = TestHost.NewSecret();
-        var error = await RefusedAsync(host, Request(GoogleUsernames.JsonKeyBase64, Convert.ToBase64String(Encoding.UTF8.GetBytes(secret))), GoogleCredentialError.InvalidKey, secret);
+        var error = await RefusedAsync(
+            host,
+            Request(GoogleUsernames.JsonKeyBase64, Convert.ToBase64String(Encoding.UTF8.GetBytes(secret))),
+            GoogleCredentialError.InvalidKey,
+            secret);
         Assert.That(error.Message, Does.Contain("base64-encoded").And.Contain("not valid JSON"));
     }
 
@@ -220,7 +253,9 @@ public class GoogleKeyCheckTests
     {
         using var host = GoogleHosts.Create();
         var error = await RefusedAsync(host, Request(username, _account.Json), GoogleCredentialError.UnsupportedUsername, [.. _account.SecretFragments]);
-        Assert.That(error.Message, Does.Contain("_json_key").And.Contain("_json_key_base64").And.Contain("oauth2accesstoken").And.Contain("_dcgcr_auto").And.Contain("docker_v2"));
+        Assert.That(
+            error.Message,
+            Does.Contain("_json_key").And.Contain("_json_key_base64").And.Contain("oauth2accesstoken").And.Contain("_dcgcr_auto").And.Contain("docker_v2"));
     }
 
     [Test]
@@ -239,7 +274,9 @@ public class GoogleKeyCheckTests
         await host.Manager.AddAsync(Request(GoogleUsernames.JsonKey, _account.Json, "gcr.io"));
         var before = await host.SnapshotAsync();
         var exception = await GoogleHosts.CatchAsync(() => host.Manager.UpdateAsync(new RegistryUpdateRequest { Scope = "gcr.io", Password = "{}" }));
-        Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.InvalidKey));
+        Assert.That(
+            exception,
+            Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.InvalidKey));
         Assert.That(await host.SnapshotAsync(), Is.EqualTo(before));
     }
 

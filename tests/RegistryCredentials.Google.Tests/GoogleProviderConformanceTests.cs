@@ -80,13 +80,23 @@ public sealed class GoogleProviderConformanceTests : RegistryProviderConformance
         Task<Exception?> AddAsync(string scope, string username, string password) =>
             host.CatchAsync(() => host.Manager.AddAsync(new RegistryAddRequest { Scope = scope, Username = username, Password = password }));
 
-        Assert.That(await AddAsync("gcr.io", GoogleUsernames.JsonKey, key.Json[..^40]), Is.InstanceOf<GoogleCredentialException>().With.Message.Contain("not valid JSON"));
-        Assert.That(await AddAsync("gcr.io", GoogleUsernames.JsonKey, key.Json.Replace("service_account", "authorized_user", StringComparison.Ordinal)), Is.InstanceOf<GoogleCredentialException>().With.Message.Contain("not a service-account key"));
+        Assert.That(
+            await AddAsync("gcr.io", GoogleUsernames.JsonKey, key.Json[..^40]),
+            Is.InstanceOf<GoogleCredentialException>().With.Message.Contain("not valid JSON"));
+        Assert.That(
+            await AddAsync("gcr.io", GoogleUsernames.JsonKey, key.Json.Replace("service_account", "authorized_user", StringComparison.Ordinal)),
+            Is.InstanceOf<GoogleCredentialException>().With.Message.Contain("not a service-account key"));
         Assert.That(await AddAsync("gcr.io", GoogleUsernames.JsonKey, key.Base64), Is.InstanceOf<GoogleCredentialException>(), "base64 given to _json_key");
-        Assert.That(await AddAsync("gcr.io", GoogleUsernames.JsonKeyBase64, key.Json), Is.InstanceOf<GoogleCredentialException>().With.Message.Contain("not valid base64"));
+        Assert.That(
+            await AddAsync("gcr.io", GoogleUsernames.JsonKeyBase64, key.Json),
+            Is.InstanceOf<GoogleCredentialException>().With.Message.Contain("not valid base64"));
         Assert.That(await AddAsync("gcr.io", "ci-user", key.Json), Is.InstanceOf<GoogleCredentialException>().With.Message.Contain("must be _json_key"));
-        Assert.That(await AddAsync("gcr.io", GoogleUsernames.ApplicationDefault, key.Json), Is.InstanceOf<GoogleCredentialException>().With.Message.Contain("AllowApplicationDefault"));
-        Assert.That(await AddAsync("eu.gcr.io", GoogleUsernames.JsonKey, unknown.Json), Is.InstanceOf<GoogleCredentialException>().With.Message.Contain("refused the request"));
+        Assert.That(
+            await AddAsync("gcr.io", GoogleUsernames.ApplicationDefault, key.Json),
+            Is.InstanceOf<GoogleCredentialException>().With.Message.Contain("AllowApplicationDefault"));
+        Assert.That(
+            await AddAsync("eu.gcr.io", GoogleUsernames.JsonKey, unknown.Json),
+            Is.InstanceOf<GoogleCredentialException>().With.Message.Contain("refused the request"));
 
         // The same key handed out as is, through every public API of a host that does not exchange it.
         using var passThrough = GoogleHosts.Create();

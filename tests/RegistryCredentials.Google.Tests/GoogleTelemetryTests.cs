@@ -44,7 +44,9 @@ public class GoogleTelemetryTests
         await host.Resolver.ResolveAsync("us-docker.pkg.dev/trusted/repo/app:1");
         await Add(host, "us-docker.pkg.dev/unknown/*", GoogleUsernames.JsonKey, unknown.Json);
         var refused = await GoogleHosts.CatchAsync(async () => await host.Resolver.ResolveAsync("us-docker.pkg.dev/unknown/repo/app:1"));
-        Assert.That(refused, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.TokenRequestFailed));
+        Assert.That(
+            refused,
+            Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.TokenRequestFailed));
 
         // Application Default Credentials pointing at a file that is not there. Google.Apis.Auth finds ADC once per
         // process: when an earlier test already found a key file (whose token endpoint is gone), the token request fails

@@ -55,7 +55,13 @@ public class GoogleTokenExchangeTests
     }
 
     private Task<RegistryEntry> AddAsync(string? password = null, string username = GoogleUsernames.JsonKey, bool validate = false, TestHost? host = null) =>
-        (host ?? _host).Manager.AddAsync(new RegistryAddRequest { Scope = Scope, Username = username, Password = password ?? _account.Json, Validate = validate });
+        (host ?? _host).Manager.AddAsync(new RegistryAddRequest
+        {
+            Scope = Scope,
+            Username = username,
+            Password = password ?? _account.Json,
+            Validate = validate,
+        });
 
     private async Task<RegistryCredential> ResolveAsync(TestHost? host = null) => (await (host ?? _host).Resolver.ResolveAsync(Image)).Credential!;
 
@@ -101,11 +107,17 @@ public class GoogleTokenExchangeTests
         Assert.Multiple(() =>
         {
             Assert.That(claims.GetProperty("iss").GetString(), Is.EqualTo(_account.ClientEmail));
-            Assert.That(claims.GetProperty("aud").GetString(), Is.EqualTo("https://oauth2.googleapis.com/token"), "Google.Apis.Auth's audience, whatever the token_uri");
+            Assert.That(
+                claims.GetProperty("aud").GetString(),
+                Is.EqualTo("https://oauth2.googleapis.com/token"),
+                "Google.Apis.Auth's audience, whatever the token_uri");
             // docker-credential-gcr's scopes (GoogleCloudPlatform/docker-credential-gcr config/const.go: GCRScopes =
             // ["https://www.googleapis.com/auth/cloud-platform"]), so the token pushes as well as pulls.
             Assert.That(claims.GetProperty("scope").GetString(), Is.EqualTo("https://www.googleapis.com/auth/cloud-platform"));
-            Assert.That(claims.GetProperty("iat").GetInt64(), Is.EqualTo((TestHost.Start + TimeSpan.FromMinutes(7)).ToUnixTimeSeconds()), "iat comes from the library's TimeProvider");
+            Assert.That(
+                claims.GetProperty("iat").GetInt64(),
+                Is.EqualTo((TestHost.Start + TimeSpan.FromMinutes(7)).ToUnixTimeSeconds()),
+                "iat comes from the library's TimeProvider");
             Assert.That(claims.GetProperty("exp").GetInt64() - claims.GetProperty("iat").GetInt64(), Is.EqualTo(3600));
             Assert.That(claims.TryGetProperty("sub", out _), Is.False, "no domain-wide delegation");
         });
@@ -185,7 +197,9 @@ public class GoogleTokenExchangeTests
 
         _host.Time.Advance(TimeSpan.FromSeconds(1)); // 10 s before the real expiry
         var exception = await GoogleHosts.CatchAsync(() => ResolveAsync());
-        Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.TokenRequestFailed));
+        Assert.That(
+            exception,
+            Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.TokenRequestFailed));
         Assert.That(((GoogleCredentialException)exception!).Reason, Is.EqualTo(RegistryErrorReason.Unauthorized), "issue 13: the reason of the cause");
         Assert.That(exception!.Message, Does.Contain("refused").And.Contain("HTTP 400").And.Contain("invalid_grant"));
 
@@ -204,7 +218,9 @@ public class GoogleTokenExchangeTests
         _oauth.ExpiresIn = expiresIn;
         await AddAsync();
         var exception = await GoogleHosts.CatchAsync(() => ResolveAsync());
-        Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.TokenRequestFailed));
+        Assert.That(
+            exception,
+            Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.TokenRequestFailed));
         Assert.That(((GoogleCredentialException)exception!).Reason, Is.EqualTo(RegistryErrorReason.ProtocolError), "issue 13: the reason of the cause");
         Assert.That(exception!.Message, Does.Contain("safety margin"));
     }
@@ -283,7 +299,9 @@ public class GoogleTokenExchangeTests
     {
         using var unknown = TestServiceAccount.Create(_oauth.TokenUri); // its public key is not trusted by the endpoint
         var exception = await GoogleHosts.CatchAsync(() => AddAsync(unknown.Json, validate: true));
-        Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.TokenRequestFailed));
+        Assert.That(
+            exception,
+            Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.TokenRequestFailed));
         Assert.That(((GoogleCredentialException)exception!).Reason, Is.EqualTo(RegistryErrorReason.Unauthorized), "issue 13: the reason of the cause");
         Assert.That(exception!.Message, Does.Contain(unknown.ClientEmail).And.Contain("invalid_grant"));
         Assert.That(await _host.Manager.ListAsync(), Is.Empty);
@@ -296,7 +314,10 @@ public class GoogleTokenExchangeTests
     {
         using var impostor = TestServiceAccount.Create(_oauth.TokenUri);
         // Same client e-mail and key id as the trusted account, but another private key.
-        var forged = impostor.Json.Replace(impostor.ClientEmail, _account.ClientEmail, StringComparison.Ordinal).Replace(impostor.PrivateKeyId, _account.PrivateKeyId, StringComparison.Ordinal);
+        var forged = impostor.Json.Replace(
+            impostor.ClientEmail,
+            _account.ClientEmail,
+            StringComparison.Ordinal).Replace(impostor.PrivateKeyId, _account.PrivateKeyId, StringComparison.Ordinal);
         await AddAsync(forged);
         var exception = await GoogleHosts.CatchAsync(() => ResolveAsync());
         Assert.That(exception, Is.InstanceOf<GoogleCredentialException>());
@@ -310,7 +331,9 @@ public class GoogleTokenExchangeTests
         using var nowhere = TestServiceAccount.Create(new Uri("http://127.0.0.1:1/token"));
         await AddAsync(nowhere.Json);
         var exception = await GoogleHosts.CatchAsync(() => ResolveAsync());
-        Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.TokenRequestFailed));
+        Assert.That(
+            exception,
+            Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.TokenRequestFailed));
         Assert.That(((GoogleCredentialException)exception!).Reason, Is.EqualTo(RegistryErrorReason.Unreachable), "issue 13: the reason of the cause");
         Assert.That(exception!.Message, Does.Contain("could not be reached"));
     }
@@ -381,7 +404,9 @@ public class GoogleTokenExchangeTests
         });
         await AddAsync(host: host);
         var exception = await GoogleHosts.CatchAsync(() => ResolveAsync(host));
-        Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.TokenRequestFailed));
+        Assert.That(
+            exception,
+            Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.TokenRequestFailed));
         Assert.That(((GoogleCredentialException)exception!).Reason, Is.EqualTo(RegistryErrorReason.TlsFailure), "issue 13: the reason of the cause");
         Assert.That(https.RequestCount, Is.Zero);
     }
@@ -401,7 +426,9 @@ public class GoogleTokenExchangeTests
         host.Time.Advance(TimeSpan.FromSeconds(6));
 
         var exception = await GoogleHosts.CatchAsync(() => resolve);
-        Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.TokenRequestFailed));
+        Assert.That(
+            exception,
+            Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.TokenRequestFailed));
         Assert.That(((GoogleCredentialException)exception!).Reason, Is.EqualTo(RegistryErrorReason.Timeout), "issue 13: the reason of the cause");
         Assert.That(exception!.Message, Does.Contain("did not answer within 5 s"));
     }

@@ -75,7 +75,9 @@ public sealed class PostgreSqlKeyIdTests
     }
 
     private Task<string> EntriesAsync(string schema) =>
-        _server.ScalarAsync<string>($"SELECT coalesce(string_agg(account || '|' || scope || '|' || version || '|' || encode(protected_secret, 'hex'), E'\\n' ORDER BY account, scope), '') FROM {schema}.entries");
+        _server.ScalarAsync<string>(
+            $"SELECT coalesce(string_agg(account || '|' || scope || '|' || version || '|' || "
+            + $"encode(protected_secret, 'hex'), E'\\n' ORDER BY account, scope), '') FROM {schema}.entries");
 
     [Test]
     public async Task A_version_1_schema_is_migrated_and_refuses_another_key_without_changing_an_entry()
@@ -90,7 +92,8 @@ public sealed class PostgreSqlKeyIdTests
             passwords[scope] = "pw-" + Guid.NewGuid().ToString("N");
             var bytes = await Protector(keyA).ProtectAsync(passwords[scope], RegistryAccounts.Default, RegistryScope.Parse(scope));
             await _server.ExecuteAsync(
-                $"INSERT INTO {schema}.entries VALUES ('default', '{scope}', '{scope}', 'docker_v2', 'u', NULL, true, false, NULL, true, now(), now(), 1, decode('{Convert.ToHexString(bytes)}', 'hex'))");
+                $"INSERT INTO {schema}.entries VALUES ('default', '{scope}', '{scope}', 'docker_v2', 'u', "
+                + $"NULL, true, false, NULL, true, now(), now(), 1, decode('{Convert.ToHexString(bytes)}', 'hex'))");
         }
 
         var before = await EntriesAsync(schema);
@@ -101,7 +104,8 @@ public sealed class PostgreSqlKeyIdTests
         var manager = b.GetRequiredService<IRegistryManager>();
         var update = Assert.ThrowsAsync<RegistrySecretKeyException>(() => manager.UpdateAsync(
             new RegistryUpdateRequest { Scope = "x.example.com", Password = "pw-" + Guid.NewGuid().ToString("N"), Validate = false }));
-        var read = Assert.ThrowsAsync<RegistrySecretKeyException>(async () => await b.GetRequiredService<IRegistryCredentialResolver>().ResolveAsync("y.example.com/app"));
+        var read = Assert.ThrowsAsync<RegistrySecretKeyException>(async () =>
+            await b.GetRequiredService<IRegistryCredentialResolver>().ResolveAsync("y.example.com/app"));
 
         Assert.That(update!.Message, Does.Contain(idA).And.Contain(idB));
         Assert.That(update.StoreKeyIds, Is.EqualTo(new[] { idA }));
@@ -111,10 +115,35 @@ public sealed class PostgreSqlKeyIdTests
         Assert.That(await _server.ScalarAsync<string>($"SELECT string_agg(key_id, ',') FROM {schema}.secret_keys"), Is.EqualTo(idA));
 
         var a = Node(schema, keyA);
-        await a.GetRequiredService<IRegistryManager>().UpdateAsync(new RegistryUpdateRequest { Scope = "x.example.com", Password = "pw-new", Validate = false });
+        await a.GetRequiredService<IRegistryManager>().UpdateAsync(new RegistryUpdateRequest
+        {
+            Scope = "x.example.com",
+            Password = "pw-new",
+            Validate = false,
+        });
         var resolver = a.GetRequiredService<IRegistryCredentialResolver>();
         Assert.That((await resolver.ResolveAsync("x.example.com/app")).Credential!.Secret.Reveal(), Is.EqualTo("pw-new"));
         Assert.That((await resolver.ResolveAsync("y.example.com/app")).Credential!.Secret.Reveal(), Is.EqualTo(passwords["y.example.com"]));
+    }
+
+    [Test]
+    public async Task The_tables_keep_their_comments_whole_though_the_migration_writes_them_on_two_lines()
+    {
+        // Schema.cs writes each COMMENT as two string constants separated by a newline, which PostgreSQL joins into one
+        // (PostgreSQL manual, 4.1.2.1 String Constants); the stored text is the one-line original.
+        var schema = PostgreSqlServer.NewName("comments_");
+        using var node = Node(schema, AesGcmSecretProtector.GenerateKey());
+
+        await node.GetRequiredService<IRegistryStore>().ListAsync(null);
+
+        Assert.That(
+            await _server.ScalarAsync<string>($"SELECT obj_description('{schema}.entries'::regclass, 'pg_class')"),
+            Is.EqualTo("RegistryCredentials registry entries; protected_secret is ciphertext from ISecretProtector, never a secret in clear."));
+        Assert.That(
+            await _server.ScalarAsync<string>($"SELECT obj_description('{schema}.secret_keys'::regclass, 'pg_class')"),
+            Is.EqualTo(
+                "RegistryCredentials: ids (fingerprints, never the keys) of the secret keys the entries are protected with; "
+                + "writes under another key are refused."));
     }
 
     [Test]
@@ -149,7 +178,9 @@ public sealed class PostgreSqlKeyIdTests
         var winners = (await Task.WhenAll(adds)).OfType<int>().ToList();
 
         Assert.That(winners, Has.Count.EqualTo(1), "the first key recorded wins; every other key is refused");
-        Assert.That(await _server.ScalarAsync<string>($"SELECT string_agg(key_id, ',') FROM {schema}.secret_keys"), Is.EqualTo(Protector(keys[winners[0]]).CurrentKeyId));
+        Assert.That(
+            await _server.ScalarAsync<string>($"SELECT string_agg(key_id, ',') FROM {schema}.secret_keys"),
+            Is.EqualTo(Protector(keys[winners[0]]).CurrentKeyId));
         Assert.That(await _server.ScalarAsync<long>($"SELECT count(*) FROM {schema}.entries"), Is.EqualTo(1));
     }
 }

@@ -12,8 +12,16 @@ public sealed class PostgreSqlRestartTests
     {
         var server = await PostgreSqlServer.GetAsync();
         var schema = PostgreSqlServer.NewName("restart_");
-        await using var writer = new PostgreSqlRegistryStore(new PostgreSqlRegistryStoreOptions { ConnectionString = server.ConnectionString(), Schema = schema });
-        await using var watcher = new PostgreSqlRegistryStore(new PostgreSqlRegistryStoreOptions { ConnectionString = server.ConnectionString(), Schema = schema });
+        await using var writer = new PostgreSqlRegistryStore(new PostgreSqlRegistryStoreOptions
+        {
+            ConnectionString = server.ConnectionString(),
+            Schema = schema,
+        });
+        await using var watcher = new PostgreSqlRegistryStore(new PostgreSqlRegistryStoreOptions
+        {
+            ConnectionString = server.ConnectionString(),
+            Schema = schema,
+        });
         await writer.ListAsync(null);
         await watcher.ListAsync(null);
         Assert.That(watcher.ListenerConnections, Is.EqualTo(1));
@@ -81,7 +89,8 @@ public sealed class PostgreSqlRestartTests
         Volatile.Write(ref restarted, true);
         await load;
 
-        TestContext.Out.WriteLine($"restart took {downFor.TotalMilliseconds:F0} ms; {succeededBefore} calls before, {failures.Count} failed, {succeededAfter} after");
+        TestContext.Out.WriteLine(
+            $"restart took {downFor.TotalMilliseconds:F0} ms; {succeededBefore} calls before, {failures.Count} failed, {succeededAfter} after");
         foreach (var failure in failures.Take(5))
         {
             TestContext.Out.WriteLine($"  {failure.SqlState ?? "-"} {failure.InnerException?.GetType().Name}: {failure.Message}");

@@ -85,7 +85,8 @@ public sealed class PostgreSqlStoreTests
             var started = Stopwatch.StartNew();
             await change();
             var latency = await WaitAsync(token, TimeSpan.FromSeconds(1));
-            TestContext.Out.WriteLine($"{name}: node B signalled {latency.TotalMilliseconds:F1} ms after node A's call started ({started.Elapsed.TotalMilliseconds:F1} ms)");
+            TestContext.Out.WriteLine(
+                $"{name}: node B signalled {latency.TotalMilliseconds:F1} ms after node A's call started ({started.Elapsed.TotalMilliseconds:F1} ms)");
         }
 
         Assert.That(await b.GetAsync(RegistryAccounts.Default, scope), Is.Null);
@@ -305,16 +306,29 @@ public sealed class PostgreSqlStoreTests
     public void Bad_options_are_refused_at_once()
     {
         Assert.Throws<ArgumentException>(() => new PostgreSqlRegistryStore(new PostgreSqlRegistryStoreOptions()));
-        Assert.Throws<ArgumentException>(() => new PostgreSqlRegistryStore(new PostgreSqlRegistryStoreOptions { ConnectionString = "Host=x", Schema = "Bad;Schema" }));
-        Assert.Throws<ArgumentException>(() => new PostgreSqlRegistryStore(new PostgreSqlRegistryStoreOptions { ConnectionString = "Host=x", NotifyChannel = "a\"b" }));
-        Assert.Throws<ArgumentException>(() => new PostgreSqlRegistryStore(new PostgreSqlRegistryStoreOptions { ConnectionString = "Host=x", CommandTimeout = TimeSpan.Zero }));
+        Assert.Throws<ArgumentException>(() => new PostgreSqlRegistryStore(new PostgreSqlRegistryStoreOptions
+        {
+            ConnectionString = "Host=x",
+            Schema = "Bad;Schema",
+        }));
+        Assert.Throws<ArgumentException>(() => new PostgreSqlRegistryStore(new PostgreSqlRegistryStoreOptions
+        {
+            ConnectionString = "Host=x",
+            NotifyChannel = "a\"b",
+        }));
+        Assert.Throws<ArgumentException>(() => new PostgreSqlRegistryStore(new PostgreSqlRegistryStoreOptions
+        {
+            ConnectionString = "Host=x",
+            CommandTimeout = TimeSpan.Zero,
+        }));
         Assert.Throws<ArgumentException>(() => new ServiceCollection().AddRegistryCredentials().UsePostgreSqlStore("Host=x", o => o.Schema = "1abc"));
     }
 
     [Test]
     public async Task An_unreachable_server_is_a_transient_store_error_and_a_refused_login_is_not()
     {
-        var closedPort = new PostgreSqlRegistryStore(new PostgreSqlRegistryStoreOptions { ConnectionString = "Host=127.0.0.1;Port=1;Username=x;Password=y;Timeout=2" });
+        var closedPort = new PostgreSqlRegistryStore(
+            new PostgreSqlRegistryStoreOptions { ConnectionString = "Host=127.0.0.1;Port=1;Username=x;Password=y;Timeout=2" });
         _disposables.Add(closedPort);
         var unreachable = Assert.ThrowsAsync<PostgreSqlStoreException>(async () => await closedPort.ListAsync(null));
         Assert.That(unreachable!.IsTransient, Is.True, unreachable.Message);
@@ -427,7 +441,13 @@ public sealed class PostgreSqlStoreTests
         await using var nodeB = Node(services => services.AddRegistryCredentials().UsePostgreSqlStore(_server.ConnectionString(), o => o.Schema = schema));
         Assert.That(nodeA.GetRequiredService<ISecretProtector>(), Is.InstanceOf<AesGcmSecretProtector>());
 
-        await nodeA.GetRequiredService<IRegistryManager>().AddAsync(new RegistryAddRequest { Scope = "reg.example.com", Username = "u", Password = "shared", Validate = false });
+        await nodeA.GetRequiredService<IRegistryManager>().AddAsync(new RegistryAddRequest
+        {
+            Scope = "reg.example.com",
+            Username = "u",
+            Password = "shared",
+            Validate = false,
+        });
 
         var resolution = await nodeB.GetRequiredService<IRegistryCredentialResolver>().ResolveAsync("reg.example.com/app");
         Assert.That(resolution.Credential!.Secret.Reveal(), Is.EqualTo("shared"));

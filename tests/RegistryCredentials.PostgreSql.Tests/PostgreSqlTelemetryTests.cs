@@ -22,7 +22,10 @@ public sealed class PostgreSqlTelemetryTests
     public void Activity_source_is_named_after_the_package()
     {
         Assert.That(PostgreSqlRegistryStoreTelemetry.ActivitySourceName, Is.EqualTo("RegistryCredentials.PostgreSql"));
-        Assert.That(TelemetryDocs.Instruments.Where(i => i.Meter == PostgreSqlRegistryStoreTelemetry.ActivitySourceName), Is.Empty, "no meter, so no instrument documented");
+        Assert.That(
+            TelemetryDocs.Instruments.Where(i => i.Meter == PostgreSqlRegistryStoreTelemetry.ActivitySourceName),
+            Is.Empty,
+            "no meter, so no instrument documented");
     }
 
     [Test]

@@ -87,7 +87,9 @@ public static class Program
                 var next = long.Parse(current.Entry.Username, CultureInfo.InvariantCulture) + 1;
                 try
                 {
-                    await store.UpdateAsync(current.WithEntry(current.Entry with { Username = next.ToString(CultureInfo.InvariantCulture) }), current.Entry.Version);
+                    await store.UpdateAsync(
+                        current.WithEntry(current.Entry with { Username = next.ToString(CultureInfo.InvariantCulture) }),
+                        current.Entry.Version);
                     increments++;
                 }
                 catch (RegistryConcurrencyException)

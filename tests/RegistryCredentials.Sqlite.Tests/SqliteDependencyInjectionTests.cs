@@ -128,7 +128,13 @@ public sealed class SqliteDependencyInjectionTests
             await using (var first = Build())
             {
                 Assert.That(first.GetRequiredService<ISecretProtector>(), Is.InstanceOf<AesGcmSecretProtector>());
-                await first.GetRequiredService<IRegistryManager>().AddAsync(new RegistryAddRequest { Scope = "reg.example.com", Username = "u", Password = "kept", Validate = false });
+                await first.GetRequiredService<IRegistryManager>().AddAsync(new RegistryAddRequest
+                {
+                    Scope = "reg.example.com",
+                    Username = "u",
+                    Password = "kept",
+                    Validate = false,
+                });
             }
 
             Assert.That(File.Exists(keyFile), Is.True, "the key lives outside the database folder");

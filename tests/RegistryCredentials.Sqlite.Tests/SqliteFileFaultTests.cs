@@ -259,7 +259,8 @@ public sealed class SqliteFileFaultTests
         }
 
         _db.RawExecute($"UPDATE registry_entries SET {column} = '{value}'");
-        const string Row = "SELECT account || '|' || scope || '|' || type || '|' || created_on || '|' || version || '|' || hex(protected_secret) FROM registry_entries";
+        const string Row = "SELECT account || '|' || scope || '|' || type || '|' || created_on || "
+            + "'|' || version || '|' || hex(protected_secret) FROM registry_entries";
         var before = _db.RawScalar(Row);
 
         var scope = column == "scope" ? value : "reg.example.com";

@@ -52,7 +52,8 @@ public sealed class SqliteKeyIdTests
         INSERT INTO registry_schema (version, description, applied_on) VALUES (1, 'registry entries, revision counter', '2026-01-01T00:00:00.0000000+00:00');
         """;
 
-    private const string EntriesSnapshot = "SELECT group_concat(account || '|' || scope || '|' || version || '|' || hex(protected_secret), char(10)) FROM registry_entries";
+    private const string EntriesSnapshot = "SELECT group_concat(account || '|' || scope || '|' || version "
+        + "|| '|' || hex(protected_secret), char(10)) FROM registry_entries";
 
     private TempDatabase _db = null!;
     private readonly List<ServiceProvider> _nodes = [];
@@ -101,8 +102,10 @@ public sealed class SqliteKeyIdTests
             passwords[scope] = "pw-" + Guid.NewGuid().ToString("N");
             var bytes = await protector.ProtectAsync(passwords[scope], RegistryAccounts.Default, RegistryScope.Parse(scope));
             _db.RawExecute(
-                "INSERT INTO registry_entries (account, scope, name, type, username, email, verify_tls, insecure_http, ca_certificates, is_active, created_on, updated_on, version, protected_secret) " +
-                $"VALUES ('default', '{scope}', '{scope}', 'docker_v2', 'u', NULL, 1, 0, NULL, 1, '2026-01-01T00:00:00.0000000+00:00', '2026-01-01T00:00:00.0000000+00:00', 1, X'{Convert.ToHexString(bytes)}')");
+                "INSERT INTO registry_entries (account, scope, name, type, username, email, verify_tls, "
+                + "insecure_http, ca_certificates, is_active, created_on, updated_on, version, protected_secret) " +
+                $"VALUES ('default', '{scope}', '{scope}', 'docker_v2', 'u', NULL, 1, 0, NULL, 1, "
+                + $"'2026-01-01T00:00:00.0000000+00:00', '2026-01-01T00:00:00.0000000+00:00', 1, X'{Convert.ToHexString(bytes)}')");
         }
 
         return passwords;
@@ -124,7 +127,8 @@ public sealed class SqliteKeyIdTests
             new RegistryUpdateRequest { Scope = "x.example.com", Password = "pw-" + Guid.NewGuid().ToString("N"), Validate = false }));
         var add = Assert.ThrowsAsync<RegistrySecretKeyException>(() => manager.AddAsync(
             new RegistryAddRequest { Scope = "z.example.com", Username = "u", Password = "pw-" + Guid.NewGuid().ToString("N"), Validate = false }));
-        var read = Assert.ThrowsAsync<RegistrySecretKeyException>(async () => await b.GetRequiredService<IRegistryCredentialResolver>().ResolveAsync("y.example.com/app"));
+        var read = Assert.ThrowsAsync<RegistrySecretKeyException>(async () =>
+            await b.GetRequiredService<IRegistryCredentialResolver>().ResolveAsync("y.example.com/app"));
 
         Assert.Multiple(() =>
         {
@@ -141,7 +145,12 @@ public sealed class SqliteKeyIdTests
 
         // The store's own key writes and reads as before.
         var a = Node(keyA);
-        await a.GetRequiredService<IRegistryManager>().UpdateAsync(new RegistryUpdateRequest { Scope = "x.example.com", Password = "pw-new", Validate = false });
+        await a.GetRequiredService<IRegistryManager>().UpdateAsync(new RegistryUpdateRequest
+        {
+            Scope = "x.example.com",
+            Password = "pw-new",
+            Validate = false,
+        });
         var resolver = a.GetRequiredService<IRegistryCredentialResolver>();
         Assert.That((await resolver.ResolveAsync("x.example.com/app")).Credential!.Secret.Reveal(), Is.EqualTo("pw-new"));
         Assert.That((await resolver.ResolveAsync("y.example.com/app")).Credential!.Secret.Reveal(), Is.EqualTo(passwords["y.example.com"]));
@@ -170,7 +179,8 @@ public sealed class SqliteKeyIdTests
         await first.DisposeAsync();
         _nodes.Remove(first);
 
-        var error = Assert.ThrowsAsync<RegistrySecretKeyException>(() => Node(AesGcmSecretProtector.GenerateKey()).GetRequiredService<IRegistryManager>().AddAsync(
+        var error = Assert.ThrowsAsync<RegistrySecretKeyException>(() =>
+            Node(AesGcmSecretProtector.GenerateKey()).GetRequiredService<IRegistryManager>().AddAsync(
             new RegistryAddRequest { Scope = "y.example.com", Username = "u", Password = "pw-" + Guid.NewGuid().ToString("N"), Validate = false }));
         Assert.That(error!.StoreKeyIds, Is.EqualTo(new[] { Protector(keyA).CurrentKeyId }));
         Assert.That(_db.RawScalar("SELECT count(*) FROM registry_entries"), Is.EqualTo("1"));

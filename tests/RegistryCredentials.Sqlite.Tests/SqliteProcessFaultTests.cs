@@ -34,7 +34,9 @@ public sealed class SqliteProcessFaultTests
             child.Kill();
 
             // Lines the child printed before it died are still in the pipe: they were acknowledged too.
-            acknowledged.AddRange(child.RemainingLines(TimeSpan.FromSeconds(10)).Where(l => l.StartsWith("ACK ", StringComparison.Ordinal)).Select(l => l[4..]));
+            acknowledged.AddRange(child.RemainingLines(TimeSpan.FromSeconds(10)).Where(l => l.StartsWith(
+                "ACK ",
+                StringComparison.Ordinal)).Select(l => l[4..]));
         }
 
         Assert.That(File.Exists(_db.Path + "-wal"), Is.True, "the kill should leave the write-ahead log behind, unmerged");
@@ -86,7 +88,9 @@ public sealed class SqliteProcessFaultTests
             var next = long.Parse(current.Entry.Username, CultureInfo.InvariantCulture) + 1;
             try
             {
-                await store.UpdateAsync(current.WithEntry(current.Entry with { Username = next.ToString(CultureInfo.InvariantCulture) }), current.Entry.Version);
+                await store.UpdateAsync(
+                    current.WithEntry(current.Entry with { Username = next.ToString(CultureInfo.InvariantCulture) }),
+                    current.Entry.Version);
                 ownIncrements++;
             }
             catch (RegistryConcurrencyException)
@@ -111,7 +115,8 @@ public sealed class SqliteProcessFaultTests
 
         var childIncrements = results.Sum(r => long.Parse(Field(r, "increments"), CultureInfo.InvariantCulture));
         var final = (await store.GetAsync(RegistryAccounts.Default, counter))!;
-        TestContext.Out.WriteLine($"increments: this process {ownIncrements} (slowest get + update {slowest.TotalMilliseconds:F0} ms), children {string.Join(", ", results)}");
+        TestContext.Out.WriteLine(
+            $"increments: this process {ownIncrements} (slowest get + update {slowest.TotalMilliseconds:F0} ms), children {string.Join(", ", results)}");
         Assert.That(results.Select(r => long.Parse(Field(r, "increments"), CultureInfo.InvariantCulture)), Is.All.GreaterThan(0), "a process was starved");
         Assert.That(ownIncrements, Is.GreaterThan(0), "this process was starved");
         Assert.That(long.Parse(final.Entry.Username, CultureInfo.InvariantCulture), Is.EqualTo(ownIncrements + childIncrements), "an update was lost");

@@ -50,7 +50,12 @@ internal sealed class TempDatabase : IDisposable
 
     public string RawScalar(string sql)
     {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ToString());
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Pooling = false,
+            Mode = SqliteOpenMode.ReadOnly,
+        }.ToString());
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;

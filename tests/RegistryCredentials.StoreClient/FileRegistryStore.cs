@@ -123,7 +123,10 @@ public sealed class FileRegistryStore : IRegistryStore, IDisposable
         Run<IReadOnlyList<string>>(false, data => [.. data.KeyIds.Order(StringComparer.Ordinal)], cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask<bool> ReplaceKeyIdsAsync(IReadOnlyCollection<string> expected, IReadOnlyCollection<string> keyIds, CancellationToken cancellationToken = default)
+    public ValueTask<bool> ReplaceKeyIdsAsync(
+        IReadOnlyCollection<string> expected,
+        IReadOnlyCollection<string> keyIds,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(keyIds);

@@ -39,7 +39,8 @@ public static class Program
             switch (positional[0])
             {
                 case "add":
-                    var password = Environment.GetEnvironmentVariable("STORE_CLIENT_PASSWORD") ?? throw new InvalidOperationException("STORE_CLIENT_PASSWORD is not set.");
+                    var password = Environment.GetEnvironmentVariable("STORE_CLIENT_PASSWORD")
+                        ?? throw new InvalidOperationException("STORE_CLIENT_PASSWORD is not set.");
                     await provider.GetRequiredService<IRegistryManager>().AddAsync(new RegistryAddRequest
                     {
                         Scope = positional[2],

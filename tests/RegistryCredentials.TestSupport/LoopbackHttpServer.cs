@@ -33,7 +33,10 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
     /// <summary>Starts a server whose handler also gets the exact request body (for checks such as SigV4 that need the payload).</summary>
-    public static Task<LoopbackHttpServer> StartAsync(Func<HttpContext, byte[], Task> handler, X509Certificate2? certificate = null, string address = "127.0.0.1") =>
+    public static Task<LoopbackHttpServer> StartAsync(
+        Func<HttpContext, byte[], Task> handler,
+        X509Certificate2? certificate = null,
+        string address = "127.0.0.1") =>
         StartAsync(
             async context =>
             {
@@ -70,7 +73,12 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
                 request.Body.Position = 0;
             }
 
-            server!.Requests.Enqueue(new RecordedRequest(request.Method, request.Path, request.QueryString.Value ?? string.Empty, request.Headers.Authorization.ToString(), form));
+            server!.Requests.Enqueue(new RecordedRequest(
+                request.Method,
+                request.Path,
+                request.QueryString.Value ?? string.Empty,
+                request.Headers.Authorization.ToString(),
+                form));
             await handler(context);
         });
         await app.StartAsync();

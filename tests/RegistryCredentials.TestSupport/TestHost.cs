@@ -65,7 +65,10 @@ public sealed class TestHost : IDisposable
     public async Task<string> SnapshotAsync()
     {
         var records = await Store.ListAsync(null);
-        return string.Join("\n", records.Select(r => $"{r.Entry.Account}|{r.Entry} |{r.Entry.Name}|{r.Entry.Email}|{r.Entry.UpdatedOn:O}|{Convert.ToBase64String(r.ProtectedSecret.Span)}"));
+        return string.Join(
+            "\n",
+            records.Select(r =>
+                $"{r.Entry.Account}|{r.Entry} |{r.Entry.Name}|{r.Entry.Email}|{r.Entry.UpdatedOn:O}|{Convert.ToBase64String(r.ProtectedSecret.Span)}"));
     }
 
     public void Dispose() => _provider.Dispose();

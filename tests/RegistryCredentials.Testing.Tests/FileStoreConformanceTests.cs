@@ -2,7 +2,10 @@ using RegistryCredentials.StoreClient;
 
 namespace RegistryCredentials.Testing.Tests;
 
-/// <summary>The conformance suite against a custom store (one JSON file, <see cref="FileRegistryStore"/>): a second instance on the same file is the other view.</summary>
+/// <summary>
+/// The conformance suite against a custom store (one JSON file, <see cref="FileRegistryStore"/>): a second instance on
+/// the same file is the other view.
+/// </summary>
 [TestFixture]
 public sealed class FileStoreConformanceTests : RegistryStoreConformanceTests
 {

@@ -144,14 +144,24 @@ public class AesGcmSecretProtectorTests
             foreach (var (scope, account) in new[] { ("a.example.com", "default"), ("b.example.com/x", "default"), ("a.example.com", "team") })
             {
                 secrets[account + scope] = "s-" + Guid.NewGuid();
-                await manager.AddAsync(new RegistryAddRequest { Scope = scope, Account = account, Username = "u", Password = secrets[account + scope], Validate = false });
+                await manager.AddAsync(new RegistryAddRequest
+                {
+                    Scope = scope,
+                    Account = account,
+                    Username = "u",
+                    Password = secrets[account + scope],
+                    Validate = false,
+                });
             }
         }
 
         using (var during = Build(newKey, oldKey))
         {
             var resolver = during.GetRequiredService<IRegistryCredentialResolver>();
-            Assert.That((await resolver.ResolveAsync("a.example.com/app")).Credential!.Secret.Reveal(), Is.EqualTo(secrets["defaulta.example.com"]), "the retired key still decrypts");
+            Assert.That(
+                (await resolver.ResolveAsync("a.example.com/app")).Credential!.Secret.Reveal(),
+                Is.EqualTo(secrets["defaulta.example.com"]),
+                "the retired key still decrypts");
             Assert.That(await during.GetRequiredService<IRegistryManager>().RotateKeyAsync(), Is.EqualTo(3));
             Assert.That(await during.GetRequiredService<IRegistryManager>().RotateKeyAsync(), Is.Zero, "a second run has nothing left to do");
         }
@@ -174,7 +184,13 @@ public class AesGcmSecretProtectorTests
         services.AddRegistryCredentials().UseStore(store).UseSecretProtection(o => o.Key = AesGcmSecretProtector.GenerateKey());
         using (var provider = services.BuildServiceProvider())
         {
-            await provider.GetRequiredService<IRegistryManager>().AddAsync(new RegistryAddRequest { Scope = "a.example.com", Username = "u", Password = "p", Validate = false });
+            await provider.GetRequiredService<IRegistryManager>().AddAsync(new RegistryAddRequest
+            {
+                Scope = "a.example.com",
+                Username = "u",
+                Password = "p",
+                Validate = false,
+            });
         }
 
         var before = (await store.ListAsync(null)).Single().ProtectedSecret.ToArray();

@@ -9,7 +9,8 @@ public class ImageReferenceTests
     // sha256, sha384 and sha512 of the empty string.
     private const string Hex64 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     private const string Hex96 = "38b060a751ac96384cd9327eb1b1e36a21fdb71114be07434c0cc7bf63f6e1da274edebfe76f65fbd51ad2f14898b95b";
-    private const string Hex128 = "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e";
+    private const string Hex128 =
+        "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e";
     private const string Hex32 = "d41d8cd98f00b204e9800998ecf8427e";
     private const string Sha256 = "sha256:" + Hex64;
     private const string Sha384 = "sha384:" + Hex96;
@@ -83,8 +84,26 @@ public class ImageReferenceTests
         yield return V("quay.io/ns/app:1.2", "quay.io", "quay.io", null, "ns/app", "1.2", null, false, "quay.io/ns/app");
         yield return V("Quay.IO/ns/app", "quay.io", "quay.io", null, "ns/app", null, null, false, "quay.io/ns/app");
         yield return V("a.b.c.example.com/x/y/z", "a.b.c.example.com", "a.b.c.example.com", null, "x/y/z", null, null, false, "a.b.c.example.com/x/y/z");
-        yield return V("my-registry.example:8443/team/app", "my-registry.example:8443", "my-registry.example", 8443, "team/app", null, null, false, "my-registry.example:8443/team/app");
-        yield return V("xn--bcher-kva.example/app", "xn--bcher-kva.example", "xn--bcher-kva.example", null, "app", null, null, false, "xn--bcher-kva.example/app");
+        yield return V(
+            "my-registry.example:8443/team/app",
+            "my-registry.example:8443",
+            "my-registry.example",
+            8443,
+            "team/app",
+            null,
+            null,
+            false,
+            "my-registry.example:8443/team/app");
+        yield return V(
+            "xn--bcher-kva.example/app",
+            "xn--bcher-kva.example",
+            "xn--bcher-kva.example",
+            null,
+            "app",
+            null,
+            null,
+            false,
+            "xn--bcher-kva.example/app");
         yield return V("reg.example.com:1/app", "reg.example.com:1", "reg.example.com", 1, "app", null, null, false, "reg.example.com:1/app");
 
         // IPv4 and bracketed IPv6 hosts.
@@ -122,7 +141,16 @@ public class ImageReferenceTests
         yield return V("quay.io/ns/app:1@" + Sha384, "quay.io", "quay.io", null, "ns/app", "1", Sha384, false, "quay.io/ns/app");
         yield return V("app@md5:" + Hex32, Hub, Hub, null, "library/app", null, "md5:" + Hex32, true, "app");
         yield return V("app@multihash+base58:" + Hex32, Hub, Hub, null, "library/app", null, "multihash+base58:" + Hex32, true, "app");
-        yield return V("app@foo.bar-baz_qux:ABCDEF0123456789ABCDEF0123456789abcd", Hub, Hub, null, "library/app", null, "foo.bar-baz_qux:ABCDEF0123456789ABCDEF0123456789abcd", true, "app");
+        yield return V(
+            "app@foo.bar-baz_qux:ABCDEF0123456789ABCDEF0123456789abcd",
+            Hub,
+            Hub,
+            null,
+            "library/app",
+            null,
+            "foo.bar-baz_qux:ABCDEF0123456789ABCDEF0123456789abcd",
+            true,
+            "app");
 
         // The 255-character limit on the repository path (reference.go, RepositoryNameTotalLengthMax).
         yield return V("a.io/" + Path250, "a.io", "a.io", null, Path250, null, null, false, "a.io/" + Path250);
@@ -165,7 +193,16 @@ public class ImageReferenceTests
         yield return V("FOO/bar", "FOO", "FOO", null, "bar", null, null, false, "FOO/bar");
     }
 
-    private static TestCaseData V(string input, string registry, string host, int? port, string repository, string? tag, string? digest, bool isImplicit, string familiarName) =>
+    private static TestCaseData V(
+        string input,
+        string registry,
+        string host,
+        int? port,
+        string repository,
+        string? tag,
+        string? digest,
+        bool isImplicit,
+        string familiarName) =>
         new TestCaseData(input, registry, host, port, repository, tag, digest, isImplicit, familiarName)
             .SetArgDisplayNames(input.Length > 60 ? input[..57] + "..." : input);
 
@@ -317,7 +354,9 @@ public class ImageReferenceTests
 
     private static TestCaseData I(string input, ImageReferencePart part, string messageFragment) =>
         new TestCaseData(input, part, messageFragment)
-            .SetArgDisplayNames((input.Length > 60 ? input[..57] + "..." : input).ReplaceLineEndings("\\n").Replace("\t", "\\t", StringComparison.Ordinal), part.ToString());
+            .SetArgDisplayNames(
+                (input.Length > 60 ? input[..57] + "..." : input).ReplaceLineEndings("\\n").Replace("\t", "\\t", StringComparison.Ordinal),
+                part.ToString());
 
     private static string Suffix(string? tag, string? digest) =>
         (tag is null ? string.Empty : ":" + tag) + (digest is null ? string.Empty : "@" + digest);

@@ -115,7 +115,11 @@ public class ProviderKitTests
 
     /// <summary>A kit provider whose "upstream" is a counter: token-1, token-2, … valid for <see cref="KitOptions.Lifetime"/>.</summary>
     public sealed class KitProvider(
-        IOptionsMonitor<KitOptions> options, ILogger<KitProvider> logger, TimeProvider timeProvider, RegistryTokenCache tokenCache, IRegistryHttpSender httpSender)
+        IOptionsMonitor<KitOptions> options,
+        ILogger<KitProvider> logger,
+        TimeProvider timeProvider,
+        RegistryTokenCache tokenCache,
+        IRegistryHttpSender httpSender)
         : RegistryCredentialProvider<KitOptions>(options, logger, timeProvider, tokenCache, httpSender)
     {
         public static readonly RegistryType KitType = RegistryType.Parse("kittest");
@@ -134,7 +138,10 @@ public class ProviderKitTests
 
         public void LogSomething(string message) => Logger.Log(LogLevel.Information, default, message, null, static (m, _) => m);
 
-        public override ValueTask<RegistryCredential> GetCredentialAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default) =>
+        public override ValueTask<RegistryCredential> GetCredentialAsync(
+            RegistryEntry entry,
+            RegistrySecret secret,
+            CancellationToken cancellationToken = default) =>
             TokenCache.GetOrCreateAsync(
                 TokenKey(entry, Options.Audience, entry.Username, secret.Reveal()),
                 _ => Task.FromResult(RegistryCredential.FromRegistryToken(

@@ -38,7 +38,9 @@ public class RegistryCredentialTests
     [TestCase(RegistryCredentialKind.RegistryToken, "registrytoken")]
     public void X_registry_auth_carries_tokens(RegistryCredentialKind kind, string property)
     {
-        var credential = kind == RegistryCredentialKind.IdentityToken ? RegistryCredential.FromIdentityToken("t0k") : RegistryCredential.FromRegistryToken("t0k");
+        var credential = kind == RegistryCredentialKind.IdentityToken
+            ? RegistryCredential.FromIdentityToken("t0k")
+            : RegistryCredential.FromRegistryToken("t0k");
         var json = Encoding.UTF8.GetString(Convert.FromBase64String(credential.GetRegistryAuthHeaderValue().Replace('-', '+').Replace('_', '/')));
         using var document = JsonDocument.Parse(json);
         Assert.That(document.RootElement.GetProperty(property).GetString(), Is.EqualTo("t0k"));

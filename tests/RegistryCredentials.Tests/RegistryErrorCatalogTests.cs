@@ -58,10 +58,18 @@ public class RegistryErrorCatalogTests
             Assert.That(RegistryErrorCatalog.ReasonOf(notFound), Is.EqualTo(RegistryErrorReason.NotFound));
             Assert.That(RegistryErrorCatalog.ReasonOf(new AggregateException(notFound)), Is.EqualTo(RegistryErrorReason.NotFound));
             Assert.That(RegistryErrorCatalog.ReasonOf(new ArgumentException("bad", "x")), Is.EqualTo(RegistryErrorReason.InvalidArgument));
-            Assert.That(RegistryErrorCatalog.ReasonOf(new RegistryFieldException("Password", RegistryFieldProblem.TooLarge, "big")), Is.EqualTo(RegistryErrorReason.InvalidArgument));
-            Assert.That(RegistryErrorCatalog.ReasonOf(new RegistryScopeFormatException("x y", "bad host", null)), Is.EqualTo(RegistryErrorReason.InvalidArgument));
-            Assert.That(RegistryErrorCatalog.ReasonOf(new ImageReferenceFormatException("A", ImageReferencePart.Repository, "upper case")), Is.EqualTo(RegistryErrorReason.InvalidArgument));
-            Assert.That(RegistryErrorCatalog.ReasonOf(new OptionsValidationException("o", typeof(object), ["bad"])), Is.EqualTo(RegistryErrorReason.Misconfigured));
+            Assert.That(
+                RegistryErrorCatalog.ReasonOf(new RegistryFieldException("Password", RegistryFieldProblem.TooLarge, "big")),
+                Is.EqualTo(RegistryErrorReason.InvalidArgument));
+            Assert.That(
+                RegistryErrorCatalog.ReasonOf(new RegistryScopeFormatException("x y", "bad host", null)),
+                Is.EqualTo(RegistryErrorReason.InvalidArgument));
+            Assert.That(
+                RegistryErrorCatalog.ReasonOf(new ImageReferenceFormatException("A", ImageReferencePart.Repository, "upper case")),
+                Is.EqualTo(RegistryErrorReason.InvalidArgument));
+            Assert.That(
+                RegistryErrorCatalog.ReasonOf(new OptionsValidationException("o", typeof(object), ["bad"])),
+                Is.EqualTo(RegistryErrorReason.Misconfigured));
             Assert.That(RegistryErrorCatalog.ReasonOf(new OperationCanceledException()), Is.EqualTo(RegistryErrorReason.Unspecified));
             Assert.That(RegistryErrorCatalog.ReasonOf(new IOException("disk")), Is.EqualTo(RegistryErrorReason.Unspecified));
             Assert.That(RegistryErrorCatalog.ReasonOf(new AggregateException(new IOException("a"), notFound)), Is.EqualTo(RegistryErrorReason.Unspecified));
@@ -82,7 +90,10 @@ public class RegistryErrorCatalogTests
             Assert.That(new RegistryTypeNotSupportedException(RegistryType.Parse("x_type")).Reason, Is.EqualTo(RegistryErrorReason.TypeNotSupported));
             Assert.That(new RegistrySecretKeyException("wrong key").Reason, Is.EqualTo(RegistryErrorReason.SecretKey));
             Assert.That(new RegistryPullDeniedException("denied").Reason, Is.EqualTo(RegistryErrorReason.PullDenied));
-            Assert.That(new RegistryValidationException("refused").Reason, Is.EqualTo(RegistryErrorReason.Unauthorized), "a validation failure of unknown outcome");
+            Assert.That(
+                new RegistryValidationException("refused").Reason,
+                Is.EqualTo(RegistryErrorReason.Unauthorized),
+                "a validation failure of unknown outcome");
             Assert.That(new RegistryAuthenticationException("bad answer").Reason, Is.EqualTo(RegistryErrorReason.ProtocolError));
         });
     }
@@ -112,12 +123,21 @@ public class RegistryErrorCatalogTests
         {
             foreach (var mapping in RegistryErrorCatalog.All)
             {
-                Assert.That(new RegistryCredentialsException(mapping.Reason, "x", null).IsTransient, Is.EqualTo(mapping.IsTransient), mapping.Reason.ToString());
+                Assert.That(
+                    new RegistryCredentialsException(mapping.Reason, "x", null).IsTransient,
+                    Is.EqualTo(mapping.IsTransient),
+                    mapping.Reason.ToString());
             }
 
             Assert.That(
                 RegistryErrorCatalog.All.Where(m => m.IsTransient).Select(m => m.Reason),
-                Is.EquivalentTo(new[] { RegistryErrorReason.Unreachable, RegistryErrorReason.Timeout, RegistryErrorReason.Throttled, RegistryErrorReason.StoreUnavailable }));
+                Is.EquivalentTo(new[]
+                {
+                    RegistryErrorReason.Unreachable,
+                    RegistryErrorReason.Timeout,
+                    RegistryErrorReason.Throttled,
+                    RegistryErrorReason.StoreUnavailable,
+                }));
         });
     }
 
@@ -140,7 +160,12 @@ public class RegistryErrorCatalogTests
         await host.Manager.AddAsync(new RegistryAddRequest { Scope = "kept.example.com", Username = "u", Password = "p", Validate = false });
         var before = await host.SnapshotAsync();
 
-        var add = Assert.ThrowsAsync<RegistryCredentialsException>(() => host.Manager.AddAsync(new RegistryAddRequest { Scope = "reg.example.com", Username = "u", Password = "p" }));
+        var add = Assert.ThrowsAsync<RegistryCredentialsException>(() => host.Manager.AddAsync(new RegistryAddRequest
+        {
+            Scope = "reg.example.com",
+            Username = "u",
+            Password = "p",
+        }));
         var validate = Assert.ThrowsAsync<RegistryCredentialsException>(() => host.Manager.ValidateAsync(RegistryScope.Parse("kept.example.com")));
 
         Assert.Multiple(() =>

@@ -232,7 +232,13 @@ public class RegistryManagerTests
     {
         // A surrogate pair (U+1F511) is well formed; U+FFFD itself is a character like any other here.
         var password = "key-\ud83d\udd11-\ufffd-" + TestHost.NewSecret();
-        await _host.Manager.AddAsync(new RegistryAddRequest { Scope = "reg.example.com", Username = "\ud83d\udd11user", Password = password, Validate = false });
+        await _host.Manager.AddAsync(new RegistryAddRequest
+        {
+            Scope = "reg.example.com",
+            Username = "\ud83d\udd11user",
+            Password = password,
+            Validate = false,
+        });
 
         var resolution = await _host.Resolver.ResolveAsync("reg.example.com/app");
         Assert.That(resolution.Credential!.Secret.Reveal(), Is.EqualTo(password));
@@ -518,7 +524,10 @@ public class RegistryManagerTests
     {
         public override RegistryType Type => RegistryType.Azure;
 
-        public override ValueTask<RegistryCredential> GetCredentialAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default) =>
+        public override ValueTask<RegistryCredential> GetCredentialAsync(
+            RegistryEntry entry,
+            RegistrySecret secret,
+            CancellationToken cancellationToken = default) =>
             ValueTask.FromResult(RegistryCredential.FromUsernamePassword(entry.Username, secret));
     }
 }

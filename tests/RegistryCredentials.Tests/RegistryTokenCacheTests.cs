@@ -129,7 +129,10 @@ public class RegistryTokenCacheTests
 
         Assert.That(_cache.Evict(first), Is.True);
         Assert.That(_cache.Evict(first), Is.False);
-        Assert.That(_cache.EvictEntry(entry with { Version = 7, Username = "changed" }, RegistryType.Google), Is.EqualTo(1), "one provider's tokens of the entry (its account and scope)");
+        Assert.That(
+            _cache.EvictEntry(entry with { Version = 7, Username = "changed" }, RegistryType.Google),
+            Is.EqualTo(1),
+            "one provider's tokens of the entry (its account and scope)");
         Assert.That(_cache.Count, Is.EqualTo(3));
         Assert.That(_cache.EvictEntry(entry), Is.EqualTo(1), "every provider's tokens of the entry");
         Assert.That(_cache.Count, Is.EqualTo(2), "other entries and accounts keep theirs");

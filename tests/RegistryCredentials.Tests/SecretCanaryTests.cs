@@ -55,7 +55,13 @@ public class SecretCanaryTests
 
         // Failures of every kind, with the canary in the request.
         Observe(await CatchAsync(() => host.Manager.AddAsync(request)));
-        Observe(await CatchAsync(() => host.Manager.AddAsync(new RegistryAddRequest { Scope = "reg.example.com", Username = "a:b", Password = canary, Validate = false })));
+        Observe(await CatchAsync(() => host.Manager.AddAsync(new RegistryAddRequest
+        {
+            Scope = "reg.example.com",
+            Username = "a:b",
+            Password = canary,
+            Validate = false,
+        })));
         Observe(await CatchAsync(() => host.Manager.AddAsync(new RegistryAddRequest { Scope = "https://reg.example.com", Username = "a", Password = canary })));
         Observe(await CatchAsync(() => host.Manager.UpdateAsync(new RegistryUpdateRequest { Scope = "reg.example.com/acme/*", Password = newCanary,
             ExpectedVersion = 99 })));
@@ -77,7 +83,10 @@ public class SecretCanaryTests
         foreach (var secret in new[] { canary, newCanary })
         {
             var base64 = Convert.ToBase64String(Encoding.UTF8.GetBytes(secret));
-            Assert.That(texts, Has.None.Contain(secret), $"the password showed up in: {texts.FirstOrDefault(t => t.Contains(secret, StringComparison.Ordinal))}");
+            Assert.That(
+                texts,
+                Has.None.Contain(secret),
+                $"the password showed up in: {texts.FirstOrDefault(t => t.Contains(secret, StringComparison.Ordinal))}");
             Assert.That(texts, Has.None.Contain(base64));
         }
     }

@@ -84,19 +84,34 @@ public class SecretProtectionPairingTests
     /// <summary>A store type the container builds (its members are never called here).</summary>
     private sealed class CustomStoreType : IRegistryStore
     {
-        public ValueTask<RegistryRecord?> GetAsync(string account, RegistryScope scope, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public ValueTask<RegistryRecord?> GetAsync(
+            string account,
+            RegistryScope scope,
+            CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public ValueTask<IReadOnlyList<RegistryRecord>> ListAsync(string? account, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public ValueTask<IReadOnlyList<RegistryRecord>> ListAsync(
+            string? account,
+            CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public ValueTask<RegistryRecord> AddAsync(RegistryRecord record, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public ValueTask<RegistryRecord> UpdateAsync(RegistryRecord record, long expectedVersion, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public ValueTask<RegistryRecord> UpdateAsync(
+            RegistryRecord record,
+            long expectedVersion,
+            CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public ValueTask<bool> DeleteAsync(string account, RegistryScope scope, long? expectedVersion = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public ValueTask<bool> DeleteAsync(
+            string account,
+            RegistryScope scope,
+            long? expectedVersion = null,
+            CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public ValueTask<IReadOnlyList<string>> GetKeyIdsAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public ValueTask<bool> ReplaceKeyIdsAsync(IReadOnlyCollection<string> expected, IReadOnlyCollection<string> keyIds, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public ValueTask<bool> ReplaceKeyIdsAsync(
+            IReadOnlyCollection<string> expected,
+            IReadOnlyCollection<string> keyIds,
+            CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Microsoft.Extensions.Primitives.IChangeToken Watch() => throw new NotSupportedException();
     }

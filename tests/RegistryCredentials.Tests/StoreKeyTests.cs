@@ -51,7 +51,10 @@ public class StoreKeyTests
         node.GetRequiredService<IRegistryManager>().AddAsync(new RegistryAddRequest { Scope = scope, Username = "u", Password = password, Validate = false });
 
     private async Task<string> SnapshotAsync() =>
-        string.Join("\n", (await _store.ListAsync(null)).Select(r => $"{r.Entry.Account}|{r.Entry.Scope}|{r.Entry.Version}|{Convert.ToBase64String(r.ProtectedSecret.Span)}"));
+        string.Join(
+            "\n",
+            (await _store.ListAsync(null)).Select(r =>
+                $"{r.Entry.Account}|{r.Entry.Scope}|{r.Entry.Version}|{Convert.ToBase64String(r.ProtectedSecret.Span)}"));
 
     private static async Task<string> ResolveAsync(ServiceProvider node, string image) =>
         (await node.GetRequiredService<IRegistryCredentialResolver>().ResolveAsync(image)).Credential!.Secret.Reveal();
@@ -94,7 +97,8 @@ public class StoreKeyTests
         await AddAsync(a, "x.example.com", TestHost.NewSecret());
         var b = Node(AesGcmSecretProtector.GenerateKey());
 
-        var resolve = Assert.ThrowsAsync<RegistrySecretKeyException>(async () => await b.GetRequiredService<IRegistryCredentialResolver>().ResolveAsync("x.example.com/app"));
+        var resolve = Assert.ThrowsAsync<RegistrySecretKeyException>(async () =>
+            await b.GetRequiredService<IRegistryCredentialResolver>().ResolveAsync("x.example.com/app"));
         var update = Assert.ThrowsAsync<RegistrySecretKeyException>(() => b.GetRequiredService<IRegistryManager>().UpdateAsync(
             new RegistryUpdateRequest { Scope = "x.example.com", Username = "renamed", Validate = false }));
 
@@ -112,7 +116,8 @@ public class StoreKeyTests
         using var second = new ServiceCollection().AddRegistryCredentials().UseStore(_store).Services.BuildServiceProvider();
         var before = await SnapshotAsync();
 
-        var read = Assert.ThrowsAsync<RegistrySecretKeyException>(async () => await second.GetRequiredService<IRegistryCredentialResolver>().ResolveAsync("x.example.com/app"));
+        var read = Assert.ThrowsAsync<RegistrySecretKeyException>(async () =>
+            await second.GetRequiredService<IRegistryCredentialResolver>().ResolveAsync("x.example.com/app"));
         var write = Assert.ThrowsAsync<RegistrySecretKeyException>(() => AddAsync(second, "y.example.com", TestHost.NewSecret()));
 
         Assert.That(read!.KeyId, Is.EqualTo(first.GetRequiredService<ISecretProtector>().CurrentKeyId));
@@ -131,7 +136,16 @@ public class StoreKeyTests
         // As a store of an earlier version holds them: records, and no key id recorded.
         var scope = RegistryScope.Parse("x.example.com");
         await _store.AddAsync(new RegistryRecord(
-            new RegistryEntry { Account = RegistryAccounts.Default, Scope = scope, Name = "x", Type = RegistryType.DockerV2, Username = "u", CreatedOn = TestHost.Start, UpdatedOn = TestHost.Start },
+            new RegistryEntry
+            {
+                Account = RegistryAccounts.Default,
+                Scope = scope,
+                Name = "x",
+                Type = RegistryType.DockerV2,
+                Username = "u",
+                CreatedOn = TestHost.Start,
+                UpdatedOn = TestHost.Start,
+            },
             await protectorA.ProtectAsync(password, RegistryAccounts.Default, scope)));
         Assert.That(await _store.GetKeyIdsAsync(), Is.Empty);
         var before = await SnapshotAsync();

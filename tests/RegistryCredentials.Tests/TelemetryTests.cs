@@ -63,7 +63,11 @@ public class TelemetryTests
         Assert.Multiple(() =>
         {
             TelemetryDocs.AssertMeterMatches(recorder, RegistryCredentialsTelemetry.MeterName);
-            TelemetryDocs.AssertActivitiesMatch(recorder, RegistryCredentialsTelemetry.ActivitySourceName, "RegistryCredentials.Add", "RegistryCredentials.RebuildIndex");
+            TelemetryDocs.AssertActivitiesMatch(
+                recorder,
+                RegistryCredentialsTelemetry.ActivitySourceName,
+                "RegistryCredentials.Add",
+                "RegistryCredentials.RebuildIndex");
 
             foreach (var instrument in new[] { "registrycredentials.resolutions", "registrycredentials.resolution.duration" })
             {
@@ -95,7 +99,10 @@ public class TelemetryTests
 
         public override RegistryType Type => Failing;
 
-        public override ValueTask<RegistryCredential> GetCredentialAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default) =>
+        public override ValueTask<RegistryCredential> GetCredentialAsync(
+            RegistryEntry entry,
+            RegistrySecret secret,
+            CancellationToken cancellationToken = default) =>
             throw new RegistryAuthenticationException(RegistryValidationOutcome.Unreachable, $"The token service of {entry.Scope} could not be reached.");
     }
 }

@@ -15,7 +15,8 @@ internal static class DashboardEndpoints
 {
     /// <summary>Scripts, styles and API calls from this origin only; no inline code, no frames, no other form targets.</summary>
     public const string ContentSecurityPolicy =
-        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+        + "img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     public static void Map(RouteGroupBuilder group, IServiceProvider services)
     {

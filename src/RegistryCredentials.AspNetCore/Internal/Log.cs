@@ -8,10 +8,16 @@ internal static partial class Log
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Refused {Method} {Path}: no valid antiforgery token on a browser request.")]
     public static partial void AntiforgeryRejected(ILogger logger, string method, string path);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Refused {Method} {Path}: the request has no account (the account selector returned null).")]
+    [LoggerMessage(
+        EventId = 2,
+        Level = LogLevel.Warning,
+        Message = "Refused {Method} {Path}: the request has no account (the account selector returned null).")]
     public static partial void AccountMissing(ILogger logger, string method, string path);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Refused {Method} {Path}: the account selector returned a name that is not a valid account name.")]
+    [LoggerMessage(
+        EventId = 3,
+        Level = LogLevel.Warning,
+        Message = "Refused {Method} {Path}: the account selector returned a name that is not a valid account name.")]
     public static partial void AccountInvalid(ILogger logger, string method, string path);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "{Method} {Path} answered {Status} {ProblemType} for account {Account}.")]

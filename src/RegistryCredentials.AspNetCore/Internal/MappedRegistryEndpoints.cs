@@ -70,7 +70,10 @@ internal sealed class MappedRegistryEndpoints(IOptions<RegistryCredentialsApiOpt
         return path;
     }
 
-    /// <summary>The start-up check; throws a <see cref="RegistryErrorReason.Misconfigured"/> <see cref="RegistryCredentialsException"/> naming every unprotected endpoint.</summary>
+    /// <summary>
+    /// The start-up check; throws a <see cref="RegistryErrorReason.Misconfigured"/>
+    /// <see cref="RegistryCredentialsException"/> naming every unprotected endpoint.
+    /// </summary>
     public void Verify(IServiceProvider services)
     {
         lock (_lock)
@@ -118,7 +121,8 @@ internal sealed class MappedRegistryEndpoints(IOptions<RegistryCredentialsApiOpt
         {
             throw RegistryApiErrors.Misconfigured(
                 $"The RegistryCredentials endpoint {EndpointGuard.Describe(endpoint)} has no authorization policy: chain .RequireAuthorization(…) "
-                + "on what MapRegistryCredentialsApi() and MapRegistryCredentialsDashboard() return, or set RegistryCredentialsApiOptions.AllowAnonymous = true.");
+                + "on what MapRegistryCredentialsApi() and MapRegistryCredentialsDashboard() "
+                + "return, or set RegistryCredentialsApiOptions.AllowAnonymous = true.");
         }
     }
 }

@@ -6,7 +6,13 @@ namespace RegistryCredentials.AspNetCore.Internal;
 /// <summary>RFC 9457 problem responses, one stable <c>type</c> per error of the manager.</summary>
 internal static class Problems
 {
-    public static ProblemHttpResult Create(HttpContext context, int status, string type, string title, string detail, IEnumerable<KeyValuePair<string, object?>>? extensions = null)
+    public static ProblemHttpResult Create(
+        HttpContext context,
+        int status,
+        string type,
+        string title,
+        string detail,
+        IEnumerable<KeyValuePair<string, object?>>? extensions = null)
     {
         var all = new Dictionary<string, object?>(StringComparer.Ordinal);
         if (extensions is not null)
@@ -18,7 +24,13 @@ internal static class Problems
         }
 
         all["traceId"] = context.TraceIdentifier;
-        return TypedResults.Problem(detail: detail, instance: context.Request.PathBase + context.Request.Path, statusCode: status, title: title, type: type, extensions: all);
+        return TypedResults.Problem(
+            detail: detail,
+            instance: context.Request.PathBase + context.Request.Path,
+            statusCode: status,
+            title: title,
+            type: type,
+            extensions: all);
     }
 
     /// <summary>
@@ -63,7 +75,8 @@ internal static class Problems
                 break;
             case RegistryConcurrencyException e when context.Request.Headers.IfMatch.Count > 0:
                 (status, type, title) = (StatusCodes.Status412PreconditionFailed, RegistryProblemTypes.PreconditionFailed, "The entry has changed");
-                detail = $"The entry is at version {e.ActualVersion} (ETag \"{e.ActualVersion}\"), not the one If-Match named: somebody else changed it. Read it again and retry.";
+                detail = $"The entry is at version {e.ActualVersion} (ETag \"{e.ActualVersion}\"), not "
+                    + $"the one If-Match named: somebody else changed it. Read it again and retry.";
                 extensions.Add(new("registry", e.Scope?.Value));
                 break;
             case RegistryValidationException e:

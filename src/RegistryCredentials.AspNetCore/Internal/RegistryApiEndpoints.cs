@@ -24,7 +24,8 @@ internal static class RegistryApiEndpoints
     public static void Map(RouteGroupBuilder group, IServiceProvider services)
     {
         var mapped = services.GetRequiredService<MappedRegistryEndpoints>();
-        var logger = services.GetService<ILoggerFactory>()?.CreateLogger("RegistryCredentials.AspNetCore") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        var logger = services.GetService<ILoggerFactory>()?.CreateLogger("RegistryCredentials.AspNetCore")
+            ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         group.AddEndpointFilter(new RegistryApiFilter(
             mapped,
             services.GetRequiredService<IOptionsMonitor<RegistryCredentialsOptions>>(),
@@ -75,7 +76,9 @@ internal static class RegistryApiEndpoints
 
         group.MapPut("{**registry}", UpdateAsync)
             .WithSummary("Update a registry")
-            .WithDescription("Anchore's PUT /registries/{registry}. The scope never changes; fields left out keep their values, and a left-out or empty registry_pass keeps the stored password. If-Match with the ETag makes the update conditional (412 when the entry changed).")
+            .WithDescription(
+                "Anchore's PUT /registries/{registry}. The scope never changes; fields left out keep their values, and a left-out or empty "
+                + "registry_pass keeps the stored password. If-Match with the ETag makes the update conditional (412 when the entry changed).")
             .WithMetadata(new RegistryRequestBodyMetadata(typeof(RegistryConfigurationRequest)))
             .Produces<RegistryConfiguration[]>(StatusCodes.Status200OK, Json)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -179,7 +182,9 @@ internal static class RegistryApiEndpoints
         if (!string.IsNullOrWhiteSpace(body.Registry) && !RegistryScope.Parse(body.Registry.Trim()).Equals(scope))
         {
             throw ApiProblemException.InvalidField(
-                "registry", $"The body names the registry '{body.Registry}' but the path names '{scope.Value}': the scope of an entry never changes (delete it and add another).");
+                "registry",
+                $"The body names the registry '{body.Registry}' but the path names "
+                + $"'{scope.Value}': the scope of an entry never changes (delete it and add another).");
         }
 
         var manager = Manager(context);

@@ -8,7 +8,10 @@ namespace RegistryCredentials.AspNetCore.Internal;
 internal sealed class RegistryConfigurationRequest
 {
     [JsonPropertyName("registry")]
-    [Description("The scope, host[:port][/path][/*], without a scheme (drop https://). Required on POST; on PUT it may be left out, and must equal the path's scope otherwise.")]
+    [
+        Description(
+            "The scope, host[:port][/path][/*], without a scheme (drop https://). Required "
+            + "on POST; on PUT it may be left out, and must equal the path's scope otherwise.")]
     public string? Registry { get; set; }
 
     [JsonPropertyName("registry_name")]

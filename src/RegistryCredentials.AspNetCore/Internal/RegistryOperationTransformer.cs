@@ -90,7 +90,8 @@ internal sealed class RegistryOperationTransformer : IOpenApiOperationTransforme
             {
                 Name = "If-Match",
                 In = ParameterLocation.Header,
-                Description = $"The entry's ETag (its version, such as \"3\"): {(HttpMethods.IsPut(method) ? "update" : "delete")} only if it has not changed since; 412 otherwise.",
+                Description = $"The entry's ETag (its version, such as \"3\"): "
+                    + $"{(HttpMethods.IsPut(method) ? "update" : "delete")} only if it has not changed since; 412 otherwise.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String },
             });
         }

@@ -22,7 +22,10 @@ internal static class RequestBody
         if (!request.HasJsonContentType())
         {
             throw new ApiProblemException(
-                StatusCodes.Status415UnsupportedMediaType, RegistryProblemTypes.UnsupportedMediaType, "Unsupported media type", "Send the body as application/json.");
+                StatusCodes.Status415UnsupportedMediaType,
+                RegistryProblemTypes.UnsupportedMediaType,
+                "Unsupported media type",
+                "Send the body as application/json.");
         }
 
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit
@@ -40,7 +43,11 @@ internal static class RequestBody
         try
         {
             return JsonSerializer.Deserialize<T>(body, ApiJson.Options)
-                ?? throw new ApiProblemException(StatusCodes.Status400BadRequest, RegistryProblemTypes.InvalidBody, "Invalid body", "The body is JSON null, not an object.");
+                ?? throw new ApiProblemException(
+                    StatusCodes.Status400BadRequest,
+                    RegistryProblemTypes.InvalidBody,
+                    "Invalid body",
+                    "The body is JSON null, not an object.");
         }
         catch (JsonException e)
         {
@@ -105,7 +112,10 @@ internal static class RequestBody
         catch (ArgumentException)
         {
             throw new ApiProblemException(
-                StatusCodes.Status415UnsupportedMediaType, RegistryProblemTypes.UnsupportedMediaType, "Unsupported media type", $"The charset '{charset}' is not supported: send UTF-8.");
+                StatusCodes.Status415UnsupportedMediaType,
+                RegistryProblemTypes.UnsupportedMediaType,
+                "Unsupported media type",
+                $"The charset '{charset}' is not supported: send UTF-8.");
         }
     }
 

@@ -71,7 +71,8 @@ internal sealed class AwsCredentialSource(
         {
             throw new AwsEcrException(
                 AwsEcrErrorKind.NoCredentials,
-                "The AWS default credential chain found no credentials for this machine (environment keys, web identity, shared profile, container credentials, EC2 instance metadata): "
+                "The AWS default credential chain found no credentials for this machine (environment "
+                + "keys, web identity, shared profile, container credentials, EC2 instance metadata): "
                 + Compact(e.Message),
                 innerException: e);
         }
@@ -92,10 +93,17 @@ internal sealed class AwsCredentialSource(
                 var status = answer.StatusCode == 0 ? null : (HttpStatusCode?)answer.StatusCode;
                 var http = status is { } code ? $" (HTTP {((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture)})" : string.Empty;
                 throw new AwsEcrException(
-                    AwsEcrErrorKind.NoCredentials, $"The credentials of {what} could not be loaded: AWS answered {answer.ErrorCode}{http}.", answer.ErrorCode, status, e);
+                    AwsEcrErrorKind.NoCredentials,
+                    $"The credentials of {what} could not be loaded: AWS answered {answer.ErrorCode}{http}.",
+                    answer.ErrorCode,
+                    status,
+                    e);
             }
 
-            throw new AwsEcrException(AwsEcrErrorKind.NoCredentials, $"The credentials of {what} could not be loaded: {FirstLine(e.Message)}", innerException: e);
+            throw new AwsEcrException(
+                AwsEcrErrorKind.NoCredentials,
+                $"The credentials of {what} could not be loaded: {FirstLine(e.Message)}",
+                innerException: e);
         }
     }
 
@@ -151,12 +159,20 @@ internal sealed class AwsCredentialSource(
                 : AwsEcrErrorKind.ServiceError;
             AwsTelemetry.RoleSessionRequested(kind);
             // AWS's message may quote the role ARN, which is part of the entry's password: only the code is kept.
-            throw new AwsEcrException(kind, $"STS refused to assume the _iam_role role of {state.Scope} ({e.ErrorCode ?? "HTTP " + ((int)e.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)}).", e.ErrorCode, e.StatusCode);
+            throw new AwsEcrException(
+                kind,
+                $"STS refused to assume the _iam_role role of {state.Scope} "
+                + $"({e.ErrorCode ?? "HTTP " + ((int)e.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)}).",
+                e.ErrorCode,
+                e.StatusCode);
         }
         catch (Exception e) when (e is AmazonClientException or AmazonServiceException or HttpRequestException)
         {
             AwsTelemetry.RoleSessionRequested(AwsEcrErrorKind.Unreachable);
-            throw new AwsEcrException(AwsEcrErrorKind.Unreachable, $"STS could not be reached to assume the _iam_role role of {state.Scope}: {FirstLine(e.Message)}", innerException: e);
+            throw new AwsEcrException(
+                AwsEcrErrorKind.Unreachable,
+                $"STS could not be reached to assume the _iam_role role of {state.Scope}: {FirstLine(e.Message)}",
+                innerException: e);
         }
     }
 

@@ -60,7 +60,8 @@ internal sealed class AwsEcrOptionsValidator : IValidateOptions<AwsEcrOptions>
 
     private static void CheckUrl(Uri? url, string what, List<string> errors)
     {
-        if (url is not null && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp) || !string.IsNullOrEmpty(url.Query)))
+        if (url is not null
+            && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp) || !string.IsNullOrEmpty(url.Query)))
         {
             errors.Add($"AwsEcrOptions.{what} '{url}' must be an absolute https:// (or http://) URL without a query.");
         }

@@ -6,7 +6,13 @@ namespace RegistryCredentials.Aws.Internal;
 internal static partial class AwsLog
 {
     [LoggerMessage(1, LogLevel.Debug, "ECR token for {Registry} ({Region}, {Identity}) received; expires {ExpiresOn:O}, refresh from {RefreshOn:O}")]
-    public static partial void TokenReceived(ILogger logger, string registry, string region, string identity, DateTimeOffset expiresOn, DateTimeOffset refreshOn);
+    public static partial void TokenReceived(
+        ILogger logger,
+        string registry,
+        string region,
+        string identity,
+        DateTimeOffset expiresOn,
+        DateTimeOffset refreshOn);
 
     [LoggerMessage(2, LogLevel.Warning, "ECR GetAuthorizationToken for {Registry} failed ({Error}); retry {Attempt} of {MaxRetries} in {DelayMilliseconds} ms")]
     public static partial void Retrying(ILogger logger, string registry, string error, int attempt, int maxRetries, double delayMilliseconds);

@@ -31,7 +31,9 @@ internal static class AwsTelemetry
 
     /// <summary>STS AssumeRole calls for <c>_iam_role</c> entries, with <c>error.type</c> when they failed.</summary>
     public static readonly Counter<long> RoleSessions = Meter.CreateCounter<long>(
-        "registrycredentials.aws.role_sessions", unit: "{session}", description: "STS AssumeRole calls for _iam_role entries, with error.type when they failed.");
+        "registrycredentials.aws.role_sessions",
+        unit: "{session}",
+        description: "STS AssumeRole calls for _iam_role entries, with error.type when they failed.");
 
     /// <summary>Counts one STS AssumeRole call; <paramref name="failure"/> is null when it succeeded.</summary>
     public static void RoleSessionRequested(AwsEcrErrorKind? failure) => RegistryTokenTelemetry.Count(RoleSessions, failure);

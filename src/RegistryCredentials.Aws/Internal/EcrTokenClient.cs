@@ -100,7 +100,8 @@ internal sealed class EcrTokenClient(IHttpClientFactory httpClientFactory, IOpti
         {
             return (null, new AwsEcrException(
                 AwsEcrErrorKind.Unreachable,
-                $"The ECR API {target.Endpoint.GetLeftPart(UriPartial.Authority)} did not answer within {settings.RequestTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.",
+                $"The ECR API {target.Endpoint.GetLeftPart(UriPartial.Authority)} did not answer within "
+                + $"{settings.RequestTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.",
                 innerException: e), true);
         }
         catch (HttpRequestException e)
@@ -196,7 +197,9 @@ internal sealed class EcrTokenClient(IHttpClientFactory httpClientFactory, IOpti
                 data = data.EnumerateArray().FirstOrDefault(d => d.ValueKind == JsonValueKind.Object && d.TryGetProperty("authorizationToken", out _));
             }
 
-            if (data.ValueKind != JsonValueKind.Object || !data.TryGetProperty("authorizationToken", out var tokenElement) || tokenElement.GetString() is not { Length: > 0 } token)
+            if (data.ValueKind != JsonValueKind.Object || !data.TryGetProperty(
+                "authorizationToken",
+                out var tokenElement) || tokenElement.GetString() is not { Length: > 0 } token)
             {
                 throw new FormatException("the answer has no authorizationData.authorizationToken");
             }
@@ -219,12 +222,14 @@ internal sealed class EcrTokenClient(IHttpClientFactory httpClientFactory, IOpti
 
             return new EcrAuthorization(decoded[..colon], decoded[(colon + 1)..], expiresAt);
         }
-        catch (Exception e) when (e is JsonException or FormatException or KeyNotFoundException or InvalidOperationException or ArgumentOutOfRangeException or OverflowException)
+        catch (Exception e) when (e is JsonException or FormatException or KeyNotFoundException
+            or InvalidOperationException or ArgumentOutOfRangeException or OverflowException)
         {
             // The message names what is wrong, never the token.
             throw new AwsEcrException(
                 AwsEcrErrorKind.ServiceError,
-                $"The ECR API {target.Endpoint.GetLeftPart(UriPartial.Authority)} answered GetAuthorizationToken without a usable token: {(e is FormatException ? e.Message : "the body is not the expected JSON")}.",
+                $"The ECR API {target.Endpoint.GetLeftPart(UriPartial.Authority)} answered GetAuthorizationToken "
+                + $"without a usable token: {(e is FormatException ? e.Message : "the body is not the expected JSON")}.",
                 statusCode: status,
                 innerException: e is FormatException ? null : e);
         }
@@ -238,10 +243,15 @@ internal sealed class EcrTokenClient(IHttpClientFactory httpClientFactory, IOpti
         var detail = $"{code ?? "HTTP " + status.ToString(CultureInfo.InvariantCulture)}{(string.IsNullOrEmpty(message) ? string.Empty : ": " + message)}";
         if (code is not null && ThrottlingCodes.Contains(code) || response.StatusCode == HttpStatusCode.TooManyRequests)
         {
-            return (null, new AwsEcrException(AwsEcrErrorKind.Throttled, $"The ECR API {where} throttled GetAuthorizationToken ({detail}).", code, response.StatusCode), true);
+            return (
+                null,
+                new AwsEcrException(AwsEcrErrorKind.Throttled, $"The ECR API {where} throttled GetAuthorizationToken ({detail}).", code, response.StatusCode),
+                true);
         }
 
-        if (code is not null && UnauthorizedCodes.Contains(code) || (code is null && response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden))
+        if (code is not null
+            && UnauthorizedCodes.Contains(code)
+            || (code is null && response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden))
         {
             // Only the code: AWS's text may quote the principal (an assumed role's ARN comes from the entry's password).
             return (null, new AwsEcrException(
@@ -256,10 +266,16 @@ internal sealed class EcrTokenClient(IHttpClientFactory httpClientFactory, IOpti
             return (null, new AwsEcrException(AwsEcrErrorKind.Unreachable, $"The ECR API {where} failed ({detail}).", code, response.StatusCode), true);
         }
 
-        return (null, new AwsEcrException(AwsEcrErrorKind.ServiceError, $"The ECR API {where} refused GetAuthorizationToken ({detail}).", code, response.StatusCode), false);
+        return (
+            null,
+            new AwsEcrException(AwsEcrErrorKind.ServiceError, $"The ECR API {where} refused GetAuthorizationToken ({detail}).", code, response.StatusCode),
+            false);
     }
 
-    /// <summary>AWS JSON protocol errors: <c>__type</c> (possibly <c>namespace#Code</c>) or the <c>x-amzn-ErrorType</c> header (<c>Code:uri</c>), and <c>message</c>.</summary>
+    /// <summary>
+    /// AWS JSON protocol errors: <c>__type</c> (possibly <c>namespace#Code</c>) or the <c>x-amzn-ErrorType</c> header
+    /// (<c>Code:uri</c>), and <c>message</c>.
+    /// </summary>
     private static (string? Code, string? Message) ReadError(HttpResponseMessage response, byte[] body)
     {
         string? code = null;

@@ -50,12 +50,15 @@ internal sealed class AcrTokenExchange(IRegistryHttpSender http)
             {
                 throw new AzureCredentialException(
                     RegistryValidationOutcome.Unauthorized,
-                    $"{where} refused the Entra ID token ({(int)response.StatusCode}{ErrorDetail(body, accessToken)}): does the identity have a pull role (AcrPull) on the registry?");
+                    $"{where} refused the Entra ID token ({(int)response.StatusCode}{ErrorDetail(body, accessToken)}): "
+                    + $"does the identity have a pull role (AcrPull) on the registry?");
             }
 
             if ((int)response.StatusCode is >= 300 and < 400)
             {
-                throw new AzureCredentialException(RegistryValidationOutcome.ProtocolError, $"{where} answered with a redirect ({(int)response.StatusCode}); an Entra ID token is never sent on to another address.");
+                throw new AzureCredentialException(
+                    RegistryValidationOutcome.ProtocolError,
+                    $"{where} answered with a redirect ({(int)response.StatusCode}); an Entra ID token is never sent on to another address.");
             }
 
             if (!response.IsSuccessStatusCode)

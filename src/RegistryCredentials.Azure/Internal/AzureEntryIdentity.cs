@@ -44,7 +44,9 @@ internal sealed partial record AzureEntryIdentity(AzureAuthenticationMode Mode, 
                 return new(AzureAuthenticationMode.ManagedIdentity, null, null, id);
             }
 
-            throw Invalid($"'{username}' does not name a user-assigned managed identity: use 'managed-identity:<client-id>' with a GUID, or 'managed-identity:/subscriptions/…' with its resource id.");
+            throw Invalid(
+                $"'{username}' does not name a user-assigned managed identity: use 'managed-identity:<client-id>' "
+                + $"with a GUID, or 'managed-identity:/subscriptions/…' with its resource id.");
         }
 
         if (string.Equals(username, WorkloadIdentityName, StringComparison.OrdinalIgnoreCase))
@@ -64,7 +66,9 @@ internal sealed partial record AzureEntryIdentity(AzureAuthenticationMode Mode, 
             var client = username[(slash + 1)..];
             if (!TenantName().IsMatch(tenant) || !Guid.TryParseExact(client, "D", out _))
             {
-                throw Invalid($"'{username}' is not '<tenant-id>/<client-id>': the tenant is a directory id or domain (letters, digits, '.' and '-') and the client id a GUID.");
+                throw Invalid(
+                    $"'{username}' is not '<tenant-id>/<client-id>': the tenant is a directory "
+                    + $"id or domain (letters, digits, '.' and '-') and the client id a GUID.");
             }
 
             return new(AzureAuthenticationMode.ClientSecret, tenant, client, null);

@@ -8,8 +8,18 @@ internal static partial class Log
     [LoggerMessage(1, LogLevel.Debug, "Getting an Entra ID token ({Mode}) for {Scope} in account {Account}")]
     public static partial void GettingEntraToken(ILogger logger, AzureAuthenticationMode mode, string scope, string account);
 
-    [LoggerMessage(2, LogLevel.Information, "ACR refresh token for {Registry} (entry {Scope} in account {Account}, {Mode}) expires at {ExpiresOn:O}; refresh from {RefreshOn:O}")]
-    public static partial void RefreshTokenIssued(ILogger logger, string registry, string scope, string account, AzureAuthenticationMode mode, DateTimeOffset expiresOn, DateTimeOffset refreshOn);
+    [LoggerMessage(
+        2,
+        LogLevel.Information,
+        "ACR refresh token for {Registry} (entry {Scope} in account {Account}, {Mode}) expires at {ExpiresOn:O}; refresh from {RefreshOn:O}")]
+    public static partial void RefreshTokenIssued(
+        ILogger logger,
+        string registry,
+        string scope,
+        string account,
+        AzureAuthenticationMode mode,
+        DateTimeOffset expiresOn,
+        DateTimeOffset refreshOn);
 
     [LoggerMessage(3, LogLevel.Warning, "Getting an ACR refresh token for {Scope} in account {Account} failed: {Outcome}: {Reason}")]
     public static partial void RefreshTokenFailed(ILogger logger, string scope, string account, RegistryValidationOutcome outcome, string reason);

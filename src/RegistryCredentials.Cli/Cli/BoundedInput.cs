@@ -73,7 +73,9 @@ internal static class BoundedInput
     /// <exception cref="RegcredException">It holds one.</exception>
     public static string RequireDecoded(string value, string what) =>
         value.Contains('\uFFFD', StringComparison.Ordinal)
-            ? throw new RegcredException($"{what} holds U+FFFD, the replacement character: it was not valid UTF-8 (regcred does not take U+FFFD from arguments or the environment; pipe the value as UTF-8 with --password-stdin where there is one).")
+            ? throw new RegcredException(
+                $"{what} holds U+FFFD, the replacement character: it was not valid UTF-8 (regcred does not take U+FFFD "
+                + $"from arguments or the environment; pipe the value as UTF-8 with --password-stdin where there is one).")
             : value;
 
     private static string Size(int bytes) => bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024)} MiB" : $"{bytes / 1024} KiB";

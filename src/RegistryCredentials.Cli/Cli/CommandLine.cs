@@ -69,7 +69,9 @@ internal static class CommandLine
     {
         var image = new Argument<string>("image") { Description = "An image reference, such as nginx or quay.io/ns/app:1.2." };
         var output = OutputOption(OutputFormat.Text, OutputFormat.Text, OutputFormat.Json, OutputFormat.DockerAuth);
-        var resolve = new Command("resolve", "Show which entry a pull of IMAGE would use (or anonymous, or denied and why). -o docker-auth prints the X-Registry-Auth value.") { image, output };
+        var resolve = new Command(
+            "resolve",
+            "Show which entry a pull of IMAGE would use (or anonymous, or denied and why). -o docker-auth prints the X-Registry-Auth value.") { image, output };
         resolve.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var context = globals.CreateContext(parseResult, terminal);

@@ -8,14 +8,16 @@ internal sealed class GlobalOptions
 {
     public Option<string> Store { get; } = new("--store")
     {
-        Description = "The store: a SQLite file path (only registry add, import and helper store create it), or a PostgreSQL connection string (Host=…). Default: $REGCRED_STORE, else $XDG_DATA_HOME/regcred/registries.db.",
+        Description = "The store: a SQLite file path (only registry add, import and helper store create it), or a PostgreSQL "
+            + "connection string (Host=…). Default: $REGCRED_STORE, else $XDG_DATA_HOME/regcred/registries.db.",
         HelpName = "path|connection-string",
         Recursive = true,
     };
 
     public Option<string> KeyFile { get; } = new("--key-file")
     {
-        Description = "The secret key file (only registry add, import and helper store create it, mode 0600). Default: $REGCRED_KEY_FILE, else the library's ~/.config/registry-credentials/secret.key ($REGCRED_SECRET_KEY, a base64 key, wins over both).",
+        Description = "The secret key file (only registry add, import and helper store create it, mode 0600). Default: $REGCRED_KEY_FILE, "
+            + "else the library's ~/.config/registry-credentials/secret.key ($REGCRED_SECRET_KEY, a base64 key, wins over both).",
         HelpName = "path",
         Recursive = true,
     };
@@ -44,7 +46,8 @@ internal sealed class GlobalOptions
         if (context.StoreOption is not null && context.Store.IsPostgreSql)
         {
             // The wrapper is world-readable (0755) and a connection string may hold a password.
-            context.Terminal.WriteWarning("a PostgreSQL connection string is not written into the wrapper: set REGCRED_STORE where Docker, Podman or skopeo run.");
+            context.Terminal.WriteWarning(
+                "a PostgreSQL connection string is not written into the wrapper: set REGCRED_STORE where Docker, Podman or skopeo run.");
         }
         else if (context.StoreOption is not null)
         {

@@ -51,7 +51,10 @@ internal static class InteropCommandLine
             var path = HelperInstaller.Install(parseResult.GetValue(directory) ?? context.Paths.DefaultHelperDirectory, globals.ExplicitArguments(context));
             terminal.Out.Write(path + "\n");
             var folder = Path.GetDirectoryName(path)!;
-            var onPath = (terminal.Variable("PATH") ?? string.Empty).Split(':').Any(p => string.Equals(Path.TrimEndingDirectorySeparator(p), folder, StringComparison.Ordinal));
+            var onPath = (terminal.Variable("PATH") ?? string.Empty).Split(':').Any(p => string.Equals(
+                Path.TrimEndingDirectorySeparator(p),
+                folder,
+                StringComparison.Ordinal));
             if (!onPath)
             {
                 terminal.WriteWarning($"{folder} is not on PATH: Docker, Podman and skopeo will not find {HelperInstaller.FileName}.");
@@ -67,12 +70,14 @@ internal static class InteropCommandLine
     {
         var cacheDuration = new Option<string>("--cache-duration")
         {
-            Description = "How long the kubelet may cache a credential that does not expire (Go duration, default 5m); expiring ones are cached until they should be refreshed.",
+            Description = "How long the kubelet may cache a credential that does not expire (Go "
+                + "duration, default 5m); expiring ones are cached until they should be refreshed.",
             DefaultValueFactory = _ => "5m",
         };
         var kubelet = new Command(
             "kubelet-credential-provider",
-            "The kubelet credential-provider plugin: a CredentialProviderRequest (credentialprovider.kubelet.k8s.io/v1) on stdin, a CredentialProviderResponse on stdout.")
+            "The kubelet credential-provider plugin: a CredentialProviderRequest "
+            + "(credentialprovider.kubelet.k8s.io/v1) on stdin, a CredentialProviderResponse on stdout.")
         {
             cacheDuration,
         };
@@ -94,12 +99,21 @@ internal static class InteropCommandLine
     {
         var path = new Argument<string>("path")
         {
-            Description = "A Docker config.json or containers auth.json ('-' for stdin). Default: $DOCKER_AUTH_CONFIG when set, else $DOCKER_CONFIG/config.json or ~/.docker/config.json.",
+            Description = "A Docker config.json or containers auth.json ('-' for stdin). Default: "
+                + "$DOCKER_AUTH_CONFIG when set, else $DOCKER_CONFIG/config.json or ~/.docker/config.json.",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var validate = new Option<bool>("--validate") { Description = "Check each credential against its registry first (default true).", DefaultValueFactory = _ => true };
+        var validate = new Option<bool>("--validate")
+        {
+            Description = "Check each credential against its registry first (default true).",
+            DefaultValueFactory = _ => true
+        };
         var replace = new Option<bool>("--replace") { Description = "Replace existing entries for the same registries." };
-        var timeout = new Option<string>("--helper-timeout") { Description = "How long a credential helper may take (default 10s).", DefaultValueFactory = _ => "10s" };
+        var timeout = new Option<string>("--helper-timeout")
+        {
+            Description = "How long a credential helper may take (default 10s).",
+            DefaultValueFactory = _ => "10s"
+        };
         var output = CommandLine.OutputOption(OutputFormat.Table, OutputFormat.Table, OutputFormat.Json);
         var dockerConfig = new Command(
             "docker-config",

@@ -37,7 +37,11 @@ internal static class RegistryCommandLine
         };
         var name = new Option<string>("--name") { Description = "A display name" + (update ? "." : "; default the registry.") };
         var email = new Option<string>("--email") { Description = "An e-mail address" + (update ? " (empty to remove)." : ".") };
-        var secure = new Option<bool>("--secure-connection") { Description = "Verify TLS certificates (default true): --secure-connection=false to accept any certificate for this registry." };
+        var secure = new Option<bool>(
+            "--secure-connection")
+            {
+                Description = "Verify TLS certificates (default true): --secure-connection=false to accept any certificate for this registry."
+            };
         var validate = new Option<bool>("--validate") { Description = "Check the credential against the registry before storing it (default true)." };
         var passwordStdin = new Option<bool>("--password-stdin")
         {
@@ -152,7 +156,11 @@ internal static class RegistryCommandLine
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var context = globals.CreateContext(parseResult, terminal);
-            return await new RegistryCommands(context).SetActiveAsync(parseResult.GetValue(registry)!, activate, parseResult.GetValue(output)!, cancellationToken);
+            return await new RegistryCommands(context).SetActiveAsync(
+                parseResult.GetValue(registry)!,
+                activate,
+                parseResult.GetValue(output)!,
+                cancellationToken);
         });
         return command;
     }

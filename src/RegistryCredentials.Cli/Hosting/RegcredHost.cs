@@ -41,7 +41,10 @@ internal sealed class RegcredHost : IAsyncDisposable
     public RegistryCredentialsOptions Options => _services.GetRequiredService<IOptions<RegistryCredentialsOptions>>().Value;
 
     /// <param name="store">The store.</param>
-    /// <param name="keyFile">The secret key file; null for the library's default (<see cref="SecretProtectionOptions.DefaultKeyFile"/>, or <c>REGCRED_SECRET_KEY</c>).</param>
+    /// <param name="keyFile">
+    /// The secret key file; null for the library's default (<see cref="SecretProtectionOptions.DefaultKeyFile"/>, or
+    /// <c>REGCRED_SECRET_KEY</c>).
+    /// </param>
     /// <param name="account">The account; null for the library's default.</param>
     /// <param name="createKeyFile">Whether a missing key file is created (only the commands that may create a store).</param>
     /// <param name="lookupOnly">

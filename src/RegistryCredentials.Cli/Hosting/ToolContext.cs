@@ -86,7 +86,8 @@ internal sealed class ToolContext : IAsyncDisposable
             await host.InitializeAsync(cancellationToken);
             Terminal.WriteNotice(
                 storeMissing && keyMissing ? $"created new store {Store.Value} and key {keyFile}"
-                : storeMissing ? $"created new store {Store.Value} (with the existing key {keyFile ?? "from " + SecretProtectionOptions.DefaultKeyEnvironmentVariable})"
+                : storeMissing
+                    ? $"created new store {Store.Value} (with the existing key {keyFile ?? "from " + SecretProtectionOptions.DefaultKeyEnvironmentVariable})"
                 : $"created new key {keyFile} for the store");
         }
 
@@ -129,7 +130,8 @@ internal sealed class ToolContext : IAsyncDisposable
         {
             throw new RegcredException(
                 RegistryErrorReason.NotFound,
-                $"There is no store at {Store.Value} (nothing was created): 'regcred registry add' or 'regcred import docker-config' creates one, or point --store or {ToolPaths.StoreVariable} at yours.");
+                $"There is no store at {Store.Value} (nothing was created): 'regcred registry add' or 'regcred "
+                + $"import docker-config' creates one, or point --store or {ToolPaths.StoreVariable} at yours.");
         }
 
         // A new key goes only with a new store (or a PostgreSQL database, whose contents cannot be seen from here; the
@@ -139,7 +141,8 @@ internal sealed class ToolContext : IAsyncDisposable
         {
             throw new RegcredException(
                 RegistryErrorReason.NotFound,
-                $"The key file {keyFile} does not exist, so the secrets of the store {StoreName} cannot be read (nothing was created): point --key-file or {ToolPaths.KeyFileVariable} at the key the store was written with, or set {SecretProtectionOptions.DefaultKeyEnvironmentVariable}"
+                $"The key file {keyFile} does not exist, so the secrets of the store {StoreName} cannot be read (nothing was created): point --key-file "
+                + $"or {ToolPaths.KeyFileVariable} at the key the store was written with, or set {SecretProtectionOptions.DefaultKeyEnvironmentVariable}"
                 + (create ? "; to start afresh, move the store away first." : "."));
         }
 

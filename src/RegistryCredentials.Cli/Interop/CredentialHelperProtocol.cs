@@ -35,7 +35,8 @@ internal sealed class CredentialHelperProtocol
     {
         get
         {
-            var version = typeof(CredentialHelperProtocol).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+            var version = typeof(CredentialHelperProtocol).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+                ?? "0.0.0";
             var plus = version.IndexOf('+', StringComparison.Ordinal);
             return $"{Name} (RegistryCredentials) {(plus < 0 ? version : version[..plus])}";
         }

@@ -12,7 +12,10 @@ internal static class CredentialLookup
     public const string ProbeRepository = "regcred-probe/scope";
 
     /// <exception cref="ImageReferenceFormatException">The scope has glob host labels (no image can be named there).</exception>
-    public static ValueTask<RegistryResolution> ResolveScopeAsync(IRegistryCredentialResolver resolver, RegistryScope scope, CancellationToken cancellationToken)
+    public static ValueTask<RegistryResolution> ResolveScopeAsync(
+        IRegistryCredentialResolver resolver,
+        RegistryScope scope,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(resolver);
         return resolver.ResolveAsync(ProbeImage(scope), null, cancellationToken);

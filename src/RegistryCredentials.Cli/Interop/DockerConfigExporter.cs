@@ -51,7 +51,11 @@ internal sealed class DockerConfigExporter
                     continue;
                 }
 
-                var resolution = await Progress.RunAsync(_terminal, $"Fetching the credential of {entry.Scope}", ct => CredentialLookup.ResolveScopeAsync(_resolver, entry.Scope, ct).AsTask(), cancellationToken);
+                var resolution = await Progress.RunAsync(
+                    _terminal,
+                    $"Fetching the credential of {entry.Scope}",
+                    ct => CredentialLookup.ResolveScopeAsync(_resolver, entry.Scope, ct).AsTask(),
+                    cancellationToken);
                 if (!resolution.HasCredential || resolution.Entry!.Scope != entry.Scope)
                 {
                     _terminal.WriteWarning($"{entry.Scope}: {resolution.Message} Not exported.");
@@ -66,7 +70,11 @@ internal sealed class DockerConfigExporter
             foreach (var image in images)
             {
                 var reference = ImageReference.Parse(image);
-                var resolution = await Progress.RunAsync(_terminal, $"Resolving {image}", ct => _resolver.ResolveAsync(reference, null, ct).AsTask(), cancellationToken);
+                var resolution = await Progress.RunAsync(
+                    _terminal,
+                    $"Resolving {image}",
+                    ct => _resolver.ResolveAsync(reference, null, ct).AsTask(),
+                    cancellationToken);
                 if (resolution.IsDenied)
                 {
                     throw new RegcredException(RegistryErrorReason.PullDenied, $"{image}: {resolution.Message}");

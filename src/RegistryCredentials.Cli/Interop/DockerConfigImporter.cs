@@ -29,7 +29,12 @@ internal sealed class DockerConfigImporter
         _terminal = terminal;
     }
 
-    public async Task<IReadOnlyList<ImportResult>> ImportAsync(string configJson, string origin, bool validate, bool replace, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ImportResult>> ImportAsync(
+        string configJson,
+        string origin,
+        bool validate,
+        bool replace,
+        CancellationToken cancellationToken)
     {
         var config = Parse(configJson, origin);
         var results = new List<ImportResult>();
@@ -55,7 +60,13 @@ internal sealed class DockerConfigImporter
 
             if (helperScopes.Contains(scope.Value))
             {
-                results.Add(new ImportResult("auths", key, scope.Value, null, ImportOutcome.Skipped, "credHelpers names a helper for this registry; read from it instead"));
+                results.Add(new ImportResult(
+                    "auths",
+                    key,
+                    scope.Value,
+                    null,
+                    ImportOutcome.Skipped,
+                    "credHelpers names a helper for this registry; read from it instead"));
                 continue;
             }
 
@@ -147,7 +158,14 @@ internal sealed class DockerConfigImporter
             : ExitCodes.Ok;
     }
 
-    private async Task FromHelperAsync(string source, string helper, string key, RegistryScope scope, List<Candidate> candidates, List<ImportResult> results, CancellationToken cancellationToken)
+    private async Task FromHelperAsync(
+        string source,
+        string helper,
+        string key,
+        RegistryScope scope,
+        List<Candidate> candidates,
+        List<ImportResult> results,
+        CancellationToken cancellationToken)
     {
         if (helper == Self)
         {
@@ -362,7 +380,9 @@ internal sealed class DockerConfigImporter
                     helpers.AddRange(h.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).Select(p => (p.Name, p.Value.GetString()!)));
                 }
 
-                var store = root.TryGetProperty("credsStore", out var s) && s.ValueKind == JsonValueKind.String && s.GetString() is { Length: > 0 } name ? name : null;
+                var store = root.TryGetProperty(
+                    "credsStore",
+                    out var s) && s.ValueKind == JsonValueKind.String && s.GetString() is { Length: > 0 } name ? name : null;
                 return new DockerConfig(auths, helpers, store);
             }
         }

@@ -27,7 +27,9 @@ internal static class DockerCredentialForm
         {
             RegistryCredentialKind.UsernamePassword => (credential.Username!, credential.Secret.Reveal()),
             RegistryCredentialKind.IdentityToken => (IdentityTokenUsername, credential.Secret.Reveal()),
-            _ => throw new RegcredException($"The credential for {registry} is a registry bearer token, which Docker's credential-helper protocol cannot carry."),
+            _ =>
+                throw new RegcredException(
+                    $"The credential for {registry} is a registry bearer token, which Docker's credential-helper protocol cannot carry."),
         };
     }
 }

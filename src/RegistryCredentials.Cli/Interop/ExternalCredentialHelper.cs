@@ -119,8 +119,16 @@ internal sealed partial class ExternalCredentialHelper
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_timeout);
-            var output = Cli.BoundedInput.ReadAllAsync(process.StandardOutput, Cli.BoundedInput.MaxDocumentBytes, $"What {executable} {action} printed", timeout.Token).AsTask();
-            var error = Cli.BoundedInput.ReadAllAsync(process.StandardError, Cli.BoundedInput.MaxDocumentBytes, $"What {executable} {action} printed on stderr", timeout.Token).AsTask();
+            var output = Cli.BoundedInput.ReadAllAsync(
+                process.StandardOutput,
+                Cli.BoundedInput.MaxDocumentBytes,
+                $"What {executable} {action} printed",
+                timeout.Token).AsTask();
+            var error = Cli.BoundedInput.ReadAllAsync(
+                process.StandardError,
+                Cli.BoundedInput.MaxDocumentBytes,
+                $"What {executable} {action} printed on stderr",
+                timeout.Token).AsTask();
             try
             {
                 await process.StandardInput.WriteAsync(input.AsMemory(), timeout.Token);
@@ -141,7 +149,11 @@ internal sealed partial class ExternalCredentialHelper
                 cancellationToken.ThrowIfCancellationRequested();
                 return e switch
                 {
-                    OperationCanceledException => new HelperRun(null, string.Empty, string.Empty, $"{executable} {action} did not answer within {GoDuration.Format(_timeout)}"),
+                    OperationCanceledException => new HelperRun(
+                        null,
+                        string.Empty,
+                        string.Empty,
+                        $"{executable} {action} did not answer within {GoDuration.Format(_timeout)}"),
                     Cli.RegcredException => new HelperRun(null, string.Empty, string.Empty, e.Message),
                     _ => new HelperRun(null, string.Empty, string.Empty, $"{executable} {action} failed: {e.Message}"),
                 };

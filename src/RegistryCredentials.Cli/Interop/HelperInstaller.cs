@@ -10,7 +10,10 @@ internal static class HelperInstaller
 
     /// <summary>Writes the wrapper into <paramref name="directory"/> (created when missing) and returns its path.</summary>
     /// <param name="directory">The folder; should be on PATH.</param>
-    /// <param name="globalArguments">Options to bake in before <c>helper</c> (<c>--store</c>, <c>--key-file</c>, <c>--account</c> when given explicitly).</param>
+    /// <param name="globalArguments">
+    /// Options to bake in before <c>helper</c> (<c>--store</c>, <c>--key-file</c>, <c>--account</c> when given
+    /// explicitly).
+    /// </param>
     public static string Install(string directory, IReadOnlyList<string> globalArguments)
     {
         ArgumentNullException.ThrowIfNull(globalArguments);

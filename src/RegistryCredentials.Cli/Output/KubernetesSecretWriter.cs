@@ -66,7 +66,8 @@ internal static partial class KubernetesSecretWriter
         var valid = value.Length <= (subdomain ? 253 : 63) && (subdomain ? Subdomain() : Label()).IsMatch(value);
         if (!valid)
         {
-            throw new RegcredException($"{option} '{value}' is not a Kubernetes name (lower-case letters, digits and '-'{(subdomain ? ", '.'" : string.Empty)}).");
+            throw new RegcredException(
+                $"{option} '{value}' is not a Kubernetes name (lower-case letters, digits and '-'{(subdomain ? ", '.'" : string.Empty)}).");
         }
     }
 

@@ -79,7 +79,8 @@ internal sealed partial class ServiceAccountKey
             {
                 var named = CredentialTypeName().IsMatch(type) ? $"\"{type}\"" : "another kind of";
                 var hint = string.Equals(type, "authorized_user", StringComparison.Ordinal)
-                    ? $"; a gcloud user login cannot be stored: create a service-account key, or use {GoogleUsernames.ApplicationDefault} with Application Default Credentials"
+                    ? $"; a gcloud user login cannot be stored: create a service-account key, or "
+                        + $"use {GoogleUsernames.ApplicationDefault} with Application Default Credentials"
                     : string.Empty;
                 throw Invalid(username, $"it is a {named} credential, not a service-account key (\"type\" must be \"service_account\"){hint}");
             }
@@ -90,7 +91,9 @@ internal sealed partial class ServiceAccountKey
                 throw Invalid(username, "it has no \"client_email\"");
             }
 
-            if (clientEmail.Length > 256 || !clientEmail.Contains('@', StringComparison.Ordinal) || clientEmail.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+            if (clientEmail.Length > 256 || !clientEmail.Contains(
+                '@',
+                StringComparison.Ordinal) || clientEmail.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
             {
                 throw Invalid(username, "its \"client_email\" is not an e-mail address");
             }
@@ -121,7 +124,8 @@ internal sealed partial class ServiceAccountKey
 
     private static GoogleCredentialException Invalid(string username, string why) => new(
         GoogleCredentialError.InvalidKey,
-        $"The password of a Google entry with user name {username} must be a service-account key file{(username == GoogleUsernames.JsonKeyBase64 ? ", base64-encoded" : string.Empty)}, but {why}.");
+        $"The password of a Google entry with user name {username} must be a service-account key "
+        + $"file{(username == GoogleUsernames.JsonKeyBase64 ? ", base64-encoded" : string.Empty)}, but {why}.");
 
     private static string DecodeBase64(string text)
     {
@@ -132,7 +136,10 @@ internal sealed partial class ServiceAccountKey
         }
         catch (FormatException)
         {
-            throw Invalid(GoogleUsernames.JsonKeyBase64, "it is not valid base64" + (text.TrimStart().StartsWith('{') ? $"; a key file as is needs the user name {GoogleUsernames.JsonKey}" : string.Empty));
+            throw Invalid(
+                GoogleUsernames.JsonKeyBase64,
+                "it is not valid base64"
+                    + (text.TrimStart().StartsWith('{') ? $"; a key file as is needs the user name {GoogleUsernames.JsonKey}" : string.Empty));
         }
 
         try

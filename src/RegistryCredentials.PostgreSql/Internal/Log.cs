@@ -8,7 +8,10 @@ internal static partial class Log
     [LoggerMessage(1, LogLevel.Information, "Registry store schema {Schema} migrated from version {FromVersion} to {ToVersion}")]
     public static partial void SchemaMigrated(ILogger logger, string schema, int fromVersion, int toVersion);
 
-    [LoggerMessage(2, LogLevel.Error, "Registry store schema {Schema} is at version {DatabaseVersion}, newer than the supported {SupportedVersion}: refusing to use it")]
+    [LoggerMessage(
+        2,
+        LogLevel.Error,
+        "Registry store schema {Schema} is at version {DatabaseVersion}, newer than the supported {SupportedVersion}: refusing to use it")]
     public static partial void SchemaTooNew(ILogger logger, string schema, int databaseVersion, int supportedVersion);
 
     [LoggerMessage(3, LogLevel.Warning, "Registry store change listener on channel {Channel} lost its connection; reconnecting")]
@@ -17,7 +20,10 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Debug, "Registry store change listener on channel {Channel} could not reconnect; next try in {DelayMilliseconds} ms")]
     public static partial void ListenerReconnectFailed(ILogger logger, string channel, double delayMilliseconds, Exception exception);
 
-    [LoggerMessage(5, LogLevel.Information, "Registry store change listener on channel {Channel} reconnected after {Attempts} attempt(s); signalling a change in case one was missed")]
+    [LoggerMessage(
+        5,
+        LogLevel.Information,
+        "Registry store change listener on channel {Channel} reconnected after {Attempts} attempt(s); signalling a change in case one was missed")]
     public static partial void ListenerReconnected(ILogger logger, string channel, int attempts);
 
     [LoggerMessage(6, LogLevel.Warning, "A registry store change callback failed")]

@@ -42,7 +42,8 @@ internal static class PostgreSqlErrors
         var sqlState = (exception as PostgresException)?.SqlState;
         var cause = exception is PostgresException pg ? $"{pg.SqlState}: {pg.MessageText}" : exception.Message;
         var advice = transient
-            ? " The connection was lost or the server is busy or restarting; retry the call (a write may or may not have been committed: read before retrying it)."
+            ? " The connection was lost or the server is busy or restarting; retry the "
+                + "call (a write may or may not have been committed: read before retrying it)."
             : string.Empty;
         return new PostgreSqlStoreException(
             $"The PostgreSQL registry store (schema '{schema}') could not {operation}: {cause}.{advice}",

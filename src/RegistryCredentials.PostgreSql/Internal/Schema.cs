@@ -28,7 +28,8 @@ internal static class Schema
                 protected_secret bytea NOT NULL CHECK (octet_length(protected_secret) > 0),
                 CONSTRAINT entries_pkey PRIMARY KEY (account, scope)
             );
-            COMMENT ON TABLE {schema}.entries IS 'RegistryCredentials registry entries; protected_secret is ciphertext from ISecretProtector, never a secret in clear.';
+            COMMENT ON TABLE {schema}.entries IS 'RegistryCredentials registry entries; protected_secret is ciphertext from ISecretProtector, '
+                'never a secret in clear.';
             """),
         ("secret key ids", schema => $"""
             CREATE TABLE {schema}.secret_keys (
@@ -36,7 +37,8 @@ internal static class Schema
                 added_on timestamptz NOT NULL DEFAULT now(),
                 CONSTRAINT secret_keys_pkey PRIMARY KEY (key_id)
             );
-            COMMENT ON TABLE {schema}.secret_keys IS 'RegistryCredentials: ids (fingerprints, never the keys) of the secret keys the entries are protected with; writes under another key are refused.';
+            COMMENT ON TABLE {schema}.secret_keys IS 'RegistryCredentials: ids (fingerprints, never the keys) of the secret keys the entries '
+                'are protected with; writes under another key are refused.';
             """),
         (PolicySchema.Description, PolicySchema.Sql),
         ("change feed", schema => $"""

@@ -32,7 +32,11 @@ internal static class SchemaMigrator
                 using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", connection, transaction))
                 {
                     lockCommand.CommandTimeout = settings.CommandTimeoutSeconds;
-                    lockCommand.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "RegistryCredentials.PostgreSql/migrate/" + settings.Schema, NpgsqlDbType = NpgsqlDbType.Text });
+                    lockCommand.Parameters.Add(new NpgsqlParameter<string>
+                    {
+                        TypedValue = "RegistryCredentials.PostgreSql/migrate/" + settings.Schema,
+                        NpgsqlDbType = NpgsqlDbType.Text,
+                    });
                     await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
@@ -52,7 +56,10 @@ internal static class SchemaMigrator
                 {
                     var (description, sql) = Schema.Migrations[version - 1];
                     await ExecuteAsync(connection, transaction, settings, sql(schema), cancellationToken).ConfigureAwait(false);
-                    using var record = new NpgsqlCommand($"INSERT INTO {schema}.schema_version (version, description) VALUES ($1, $2)", connection, transaction);
+                    using var record = new NpgsqlCommand(
+                        $"INSERT INTO {schema}.schema_version (version, description) VALUES ($1, $2)",
+                        connection,
+                        transaction);
                     record.CommandTimeout = settings.CommandTimeoutSeconds;
                     record.Parameters.Add(new NpgsqlParameter<int> { TypedValue = version, NpgsqlDbType = NpgsqlDbType.Integer });
                     record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = description, NpgsqlDbType = NpgsqlDbType.Text });
@@ -69,7 +76,11 @@ internal static class SchemaMigrator
     }
 
     /// <summary>The highest version recorded, or 0 when the schema or its version table does not exist.</summary>
-    private static async Task<int> ReadVersionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, StoreSettings settings, CancellationToken cancellationToken)
+    private static async Task<int> ReadVersionAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction? transaction,
+        StoreSettings settings,
+        CancellationToken cancellationToken)
     {
         var versionTable = Identifier.Quote(settings.Schema) + ".schema_version";
         using (var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection, transaction))
@@ -87,7 +98,12 @@ internal static class SchemaMigrator
         return (int)(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoreSettings settings, string sql, CancellationToken cancellationToken)
+    private static async Task ExecuteAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        StoreSettings settings,
+        string sql,
+        CancellationToken cancellationToken)
     {
         using var command = new NpgsqlCommand(sql, connection, transaction);
         command.CommandTimeout = settings.CommandTimeoutSeconds;

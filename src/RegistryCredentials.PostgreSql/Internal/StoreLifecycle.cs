@@ -180,7 +180,10 @@ internal sealed class StoreLifecycle : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>The exception to throw for a database error: cancellation when the caller cancelled (Npgsql may report a cancelled command as a broken connection), a <see cref="PostgreSqlStoreException"/> otherwise.</summary>
+    /// <summary>
+    /// The exception to throw for a database error: cancellation when the caller cancelled (Npgsql may report a
+    /// cancelled command as a broken connection), a <see cref="PostgreSqlStoreException"/> otherwise.
+    /// </summary>
     private Exception Translate(Exception exception, string description, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)

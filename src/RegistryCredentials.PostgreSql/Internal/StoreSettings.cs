@@ -16,7 +16,8 @@ internal sealed record StoreSettings(string Schema, string Channel, int CommandT
         if (!Identifier.IsValid(options.Schema))
         {
             throw new ArgumentException(
-                $"'{options.Schema}' is not a usable schema name: use lower-case letters, digits and '_', starting with a letter or '_', at most {Identifier.MaxLength} characters.",
+                $"'{options.Schema}' is not a usable schema name: use lower-case letters, digits "
+                + $"and '_', starting with a letter or '_', at most {Identifier.MaxLength} characters.",
                 nameof(options));
         }
 
@@ -24,7 +25,8 @@ internal sealed record StoreSettings(string Schema, string Channel, int CommandT
         if (!Identifier.IsValid(channel))
         {
             throw new ArgumentException(
-                $"'{channel}' is not a usable notification channel: use lower-case letters, digits and '_', starting with a letter or '_', at most {Identifier.MaxLength} characters.",
+                $"'{channel}' is not a usable notification channel: use lower-case letters, digits "
+                + $"and '_', starting with a letter or '_', at most {Identifier.MaxLength} characters.",
                 nameof(options));
         }
 

@@ -14,7 +14,10 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Debug, "Registry database {Path} opened (schema version {Version}, journal mode {JournalMode})")]
     public static partial void Opened(ILogger logger, string path, int version, string journalMode);
 
-    [LoggerMessage(4, LogLevel.Warning, "Registry database {Path} is not in WAL mode ({JournalMode}); readers and writers in other processes will block each other")]
+    [LoggerMessage(
+        4,
+        LogLevel.Warning,
+        "Registry database {Path} is not in WAL mode ({JournalMode}); readers and writers in other processes will block each other")]
     public static partial void NotWal(ILogger logger, string path, string journalMode);
 
     [LoggerMessage(5, LogLevel.Debug, "Registry database {Path} was busy during {Operation}; retry {Attempt} in {DelayMilliseconds} ms")]

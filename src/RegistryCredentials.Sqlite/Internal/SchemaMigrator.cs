@@ -92,7 +92,8 @@ internal static class SchemaMigrator
             throw new SqliteStoreException(
                 path,
                 SqliteStoreErrorKind.Foreign,
-                $"The file '{path}' is a SQLite database of another application (application id {applicationId}, {shown}), not a registry database. It was left as it is; point the store at another path.");
+                $"The file '{path}' is a SQLite database of another application (application id {applicationId}, "
+                + $"{shown}), not a registry database. It was left as it is; point the store at another path.");
         }
 
         if (!tables.Contains(Schema.VersionTable, StringComparer.Ordinal))
@@ -106,7 +107,8 @@ internal static class SchemaMigrator
             throw new SqliteStoreException(
                 path,
                 SqliteStoreErrorKind.NewerSchema,
-                $"The registry database '{path}' has schema version {version}, written by a newer version of RegistryCredentials.Sqlite; this version knows schema versions up to {Schema.LatestVersion}. It was left as it is; upgrade the package to use it.");
+                $"The registry database '{path}' has schema version {version}, written by a newer version of RegistryCredentials.Sqlite; "
+                + $"this version knows schema versions up to {Schema.LatestVersion}. It was left as it is; upgrade the package to use it.");
         }
 
         if (version >= 1 && !(tables.Contains(Schema.EntryTable, StringComparer.Ordinal) && tables.Contains(Schema.RevisionTable, StringComparer.Ordinal)))

@@ -30,13 +30,15 @@ internal static class SqliteErrors
         Busy or Locked => new SqliteStoreException(
             path,
             SqliteStoreErrorKind.Locked,
-            $"The registry database '{path}' stayed locked by another connection or process through {retries} retries; try again later, or raise BusyTimeout or MaxRetries.",
+            $"The registry database '{path}' stayed locked by another connection or process "
+            + $"through {retries} retries; try again later, or raise BusyTimeout or MaxRetries.",
             e),
         Corrupt => SqliteFileProbe.Corrupt(path, e.Message, e),
         NotADatabase => new SqliteStoreException(
             path,
             SqliteStoreErrorKind.NotADatabase,
-            $"The file '{path}' is not a SQLite database, so it cannot be a registry database. It was left as it is; point the store at another path or move the file away.",
+            $"The file '{path}' is not a SQLite database, so it cannot be a registry database. "
+            + $"It was left as it is; point the store at another path or move the file away.",
             e),
         ReadOnly or IoError or Full or CantOpen => new SqliteStoreException(
             path,

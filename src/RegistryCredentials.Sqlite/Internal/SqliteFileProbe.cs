@@ -69,7 +69,8 @@ internal static class SqliteFileProbe
             throw new SqliteStoreException(
                 path,
                 SqliteStoreErrorKind.NotADatabase,
-                $"The file '{path}' is not a SQLite database, so it cannot be a registry database. It was left as it is; point the store at another path or move the file away.");
+                $"The file '{path}' is not a SQLite database, so it cannot be a registry database. "
+                + $"It was left as it is; point the store at another path or move the file away.");
         }
 
         if (read < HeaderLength)

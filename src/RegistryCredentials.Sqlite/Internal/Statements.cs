@@ -24,8 +24,10 @@ internal static class Statements
 
     /// <summary>The parameters of <see cref="EntryRows.Bind"/>; changes no row when the scope exists in the account.</summary>
     public const string Add = """
-        INSERT INTO registry_entries (account, scope, name, type, username, email, verify_tls, insecure_http, ca_certificates, is_active, created_on, updated_on, version, protected_secret)
-        VALUES ($account, $scope, $name, $type, $username, $email, $verify_tls, $insecure_http, $ca_certificates, $is_active, $created_on, $updated_on, 1, $protected_secret)
+        INSERT INTO registry_entries (account, scope, name, type, username, email, verify_tls, insecure_http, ca_certificates,
+            is_active, created_on, updated_on, version, protected_secret)
+        VALUES ($account, $scope, $name, $type, $username, $email, $verify_tls, $insecure_http, $ca_certificates,
+            $is_active, $created_on, $updated_on, 1, $protected_secret)
         ON CONFLICT (account, scope) DO NOTHING
         """;
 

@@ -36,12 +36,16 @@ internal sealed record StoreSettings(string Path, TimeSpan BusyTimeout, TimeSpan
 
         if (options.BusyTimeout <= TimeSpan.Zero || options.BusyTimeout.TotalMilliseconds > int.MaxValue)
         {
-            throw new ArgumentException($"SqliteRegistryStoreOptions.BusyTimeout must be positive and at most {int.MaxValue} ms; it is {options.BusyTimeout}.", nameof(options));
+            throw new ArgumentException(
+                $"SqliteRegistryStoreOptions.BusyTimeout must be positive and at most {int.MaxValue} ms; it is {options.BusyTimeout}.",
+                nameof(options));
         }
 
         if (options.ChangePollInterval <= TimeSpan.Zero)
         {
-            throw new ArgumentException($"SqliteRegistryStoreOptions.ChangePollInterval must be positive; it is {options.ChangePollInterval}.", nameof(options));
+            throw new ArgumentException(
+                $"SqliteRegistryStoreOptions.ChangePollInterval must be positive; it is {options.ChangePollInterval}.",
+                nameof(options));
         }
 
         if (options.MaxRetries < 0)

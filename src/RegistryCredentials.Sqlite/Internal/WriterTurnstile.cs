@@ -24,7 +24,8 @@ internal sealed class WriterTurnstile : IDisposable
         {
             _mutex = new Mutex(initiallyOwned: false, @"Global\RegistryCredentials.Sqlite." + hash);
         }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException or WaitHandleCannotBeOpenedException or PlatformNotSupportedException or ArgumentException)
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException or WaitHandleCannotBeOpenedException
+            or PlatformNotSupportedException or ArgumentException)
         {
             _mutex = null;
         }

@@ -47,7 +47,11 @@ public sealed class RegistryCredential
     /// <param name="expiresOn">When it stops working, if it does.</param>
     /// <param name="refreshOn">When to fetch a fresh one, if it expires.</param>
     /// <returns>The credential.</returns>
-    public static RegistryCredential FromUsernamePassword(string username, RegistrySecret password, DateTimeOffset? expiresOn = null, DateTimeOffset? refreshOn = null)
+    public static RegistryCredential FromUsernamePassword(
+        string username,
+        RegistrySecret password,
+        DateTimeOffset? expiresOn = null,
+        DateTimeOffset? refreshOn = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(username);
         ArgumentNullException.ThrowIfNull(password);
@@ -99,7 +103,10 @@ public sealed class RegistryCredential
     /// The value of Docker Engine's <c>X-Registry-Auth</c> header: base64url-encoded (padded) JSON with
     /// <c>username</c>/<c>password</c>, <c>identitytoken</c> or <c>registrytoken</c>, and <c>serveraddress</c>.
     /// </summary>
-    /// <param name="serverAddress">The registry (<c>host[:port]</c>) the credential is for, such as <see cref="RegistryResolution.Registry"/>; optional.</param>
+    /// <param name="serverAddress">
+    /// The registry (<c>host[:port]</c>) the credential is for, such as <see cref="RegistryResolution.Registry"/>;
+    /// optional.
+    /// </param>
     /// <returns>The header value.</returns>
     public string GetRegistryAuthHeaderValue(string? serverAddress = null)
     {

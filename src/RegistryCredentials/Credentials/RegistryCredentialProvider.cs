@@ -68,7 +68,10 @@ public abstract class RegistryCredentialProvider
     /// password, a host the type does not serve) or <see cref="RegistryErrorReason.NotAllowed"/> (a mode the application's
     /// options turn off), and <see cref="RegistryCredentialsException.Field"/> names the property.
     /// </exception>
-    public virtual ValueTask CheckEntryAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+    public virtual ValueTask CheckEntryAsync(
+        RegistryEntry entry,
+        RegistrySecret secret,
+        CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
     /// <summary>
     /// Tells the provider that a registry refused a credential it made for <paramref name="entry"/> (HTTP 401, or 403 to

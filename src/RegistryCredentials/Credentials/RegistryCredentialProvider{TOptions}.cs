@@ -19,7 +19,10 @@ namespace RegistryCredentials;
 /// {
 ///     public override RegistryType Type { get; } = RegistryType.Parse("quay");
 ///
-///     public override ValueTask&lt;RegistryCredential&gt; GetCredentialAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default) =>
+///     public override ValueTask&lt;RegistryCredential&gt; GetCredentialAsync(
+///         RegistryEntry entry,
+///         RegistrySecret secret,
+///         CancellationToken cancellationToken = default) =>
 ///         TokenCache.GetOrCreateAsync(TokenKey(entry, entry.Username, secret.Reveal()), ct =&gt; FetchAsync(entry, secret, ct), cancellationToken);
 /// }
 /// </code>
@@ -35,7 +38,10 @@ public abstract class RegistryCredentialProvider<TOptions> : RegistryCredentialP
     /// <param name="timeProvider">The clock for token lifetimes, timeouts and anything signed with a time.</param>
     /// <param name="tokenCache">The token cache shared with the rest of the library, so that changing or deleting an entry drops its tokens.</param>
     /// <param name="httpSender">The library's HTTP path to registries and their token services (the entry's TLS settings apply).</param>
-    /// <exception cref="OptionsValidationException">The options are not valid (every failure at once, from the validators registered for <typeparamref name="TOptions"/>).</exception>
+    /// <exception cref="OptionsValidationException">
+    /// The options are not valid (every failure at once, from the validators registered for
+    /// <typeparamref name="TOptions"/>).
+    /// </exception>
     protected RegistryCredentialProvider(
         IOptionsMonitor<TOptions> options,
         ILogger logger,

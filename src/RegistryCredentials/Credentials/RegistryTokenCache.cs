@@ -73,7 +73,10 @@ public sealed class RegistryTokenCache : IDisposable
     /// <param name="factory">Fetches a fresh credential; it should set <see cref="RegistryCredential.ExpiresOn"/>.</param>
     /// <param name="cancellationToken">Stops this caller's wait.</param>
     /// <returns>A credential that has not expired.</returns>
-    public ValueTask<RegistryCredential> GetOrCreateAsync(RegistryTokenKey key, Func<CancellationToken, Task<RegistryCredential>> factory, CancellationToken cancellationToken = default)
+    public ValueTask<RegistryCredential> GetOrCreateAsync(
+        RegistryTokenKey key,
+        Func<CancellationToken, Task<RegistryCredential>> factory,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(factory);
@@ -87,7 +90,11 @@ public sealed class RegistryTokenCache : IDisposable
             {
                 // Refresh ahead; the current credential keeps serving meanwhile, and a failure is only observed.
                 StartFetch(slot, factory).ContinueWith(
-                    static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    static t =>
+                        _ = t.Exception,
+                        CancellationToken.None,
+                        TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                        TaskScheduler.Default);
             }
 
             return new ValueTask<RegistryCredential>(current);

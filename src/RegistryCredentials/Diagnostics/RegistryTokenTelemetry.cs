@@ -77,7 +77,10 @@ public sealed class RegistryTokenTelemetry
         return exception is RegistryProviderException provider ? provider.KindName : Telemetry.ErrorType(exception);
     }
 
-    /// <summary>Adds one to <paramref name="counter"/> with <paramref name="tags"/> and, when <paramref name="failure"/> is not null, <c>error.type</c>.</summary>
+    /// <summary>
+    /// Adds one to <paramref name="counter"/> with <paramref name="tags"/> and, when <paramref name="failure"/> is not
+    /// null, <c>error.type</c>.
+    /// </summary>
     /// <param name="counter">The counter.</param>
     /// <param name="failure">The kind of failure; null when the operation succeeded.</param>
     /// <param name="tags">The provider's own tags.</param>

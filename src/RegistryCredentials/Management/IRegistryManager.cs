@@ -42,7 +42,9 @@ public interface IRegistryManager
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The stored entry.</returns>
     /// <exception cref="RegistryNotFoundException">No such entry.</exception>
-    /// <exception cref="RegistryConcurrencyException">The entry changed since <see cref="RegistryUpdateRequest.ExpectedVersion"/>, or while this update ran.</exception>
+    /// <exception cref="RegistryConcurrencyException">
+    /// The entry changed since <see cref="RegistryUpdateRequest.ExpectedVersion"/>, or while this update ran.
+    /// </exception>
     /// <exception cref="RegistryValidationException">The registry rejected the credential or could not be checked.</exception>
     /// <exception cref="RegistrySecretKeyException">
     /// A new password would be protected under a key the store does not record, or (without a new password) the stored one

@@ -39,7 +39,10 @@ public sealed class RegistryAddRequest
     /// <summary>Whether the credential is checked against the registry before it is stored (anchorectl's <c>--validate</c>). Default true.</summary>
     public bool Validate { get; init; } = true;
 
-    /// <summary>Whether an existing entry with the same scope is replaced (Rancher's "the newest credential wins") instead of refused with a conflict. Default false.</summary>
+    /// <summary>
+    /// Whether an existing entry with the same scope is replaced (Rancher's "the newest credential wins") instead of
+    /// refused with a conflict. Default false.
+    /// </summary>
     public bool Replace { get; init; }
 
     /// <summary>Describes the request without the password.</summary>

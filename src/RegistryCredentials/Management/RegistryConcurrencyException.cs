@@ -29,7 +29,11 @@ public sealed class RegistryConcurrencyException : RegistryConflictException
     /// <param name="expectedVersion">The version the caller expected.</param>
     /// <param name="actualVersion">The version stored.</param>
     public RegistryConcurrencyException(string account, RegistryScope scope, long expectedVersion, long actualVersion)
-        : base(account, scope, $"Registry entry {scope} in account '{account}' is at version {actualVersion}, not the expected {expectedVersion}: it was changed by somebody else; read it again and retry.")
+        : base(
+            account,
+            scope,
+            $"Registry entry {scope} in account '{account}' is at version {actualVersion}, not the "
+            + $"expected {expectedVersion}: it was changed by somebody else; read it again and retry.")
     {
         ExpectedVersion = expectedVersion;
         ActualVersion = actualVersion;

@@ -40,6 +40,9 @@ public class RegistryConflictException : RegistryEntryException
     {
     }
 
-    /// <summary><see cref="RegistryErrorReason.Conflict"/> (<see cref="RegistryErrorReason.Concurrency"/> for a <see cref="RegistryConcurrencyException"/>).</summary>
+    /// <summary>
+    /// <see cref="RegistryErrorReason.Conflict"/> (<see cref="RegistryErrorReason.Concurrency"/> for a
+    /// <see cref="RegistryConcurrencyException"/>).
+    /// </summary>
     public override RegistryErrorReason Reason => RegistryErrorReason.Conflict;
 }

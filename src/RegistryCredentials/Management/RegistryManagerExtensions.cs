@@ -11,7 +11,11 @@ public static class RegistryManagerExtensions
     /// <returns>The entry.</returns>
     /// <exception cref="RegistryScopeFormatException">The scope is not valid.</exception>
     /// <exception cref="RegistryNotFoundException">No such entry.</exception>
-    public static Task<RegistryEntry> GetAsync(this IRegistryManager manager, string scope, string? account = null, CancellationToken cancellationToken = default) =>
+    public static Task<RegistryEntry> GetAsync(
+        this IRegistryManager manager,
+        string scope,
+        string? account = null,
+        CancellationToken cancellationToken = default) =>
         Manager(manager).GetAsync(RegistryScope.Parse(scope), account, cancellationToken);
 
     /// <summary>Deletes an entry and its secret; with <paramref name="expectedVersion"/>, only if it is still at that version.</summary>
@@ -24,7 +28,12 @@ public static class RegistryManagerExtensions
     /// <exception cref="RegistryScopeFormatException">The scope is not valid.</exception>
     /// <exception cref="RegistryNotFoundException">No such entry.</exception>
     /// <exception cref="RegistryConcurrencyException">The entry is not at <paramref name="expectedVersion"/>; it is left as it was.</exception>
-    public static Task DeleteAsync(this IRegistryManager manager, string scope, string? account = null, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
+    public static Task DeleteAsync(
+        this IRegistryManager manager,
+        string scope,
+        string? account = null,
+        long? expectedVersion = null,
+        CancellationToken cancellationToken = default) =>
         Manager(manager).DeleteAsync(RegistryScope.Parse(scope), account, expectedVersion, cancellationToken);
 
     /// <summary>Activates an entry.</summary>
@@ -35,7 +44,11 @@ public static class RegistryManagerExtensions
     /// <returns>The stored entry.</returns>
     /// <exception cref="RegistryScopeFormatException">The scope is not valid.</exception>
     /// <exception cref="RegistryNotFoundException">No such entry.</exception>
-    public static Task<RegistryEntry> ActivateAsync(this IRegistryManager manager, string scope, string? account = null, CancellationToken cancellationToken = default) =>
+    public static Task<RegistryEntry> ActivateAsync(
+        this IRegistryManager manager,
+        string scope,
+        string? account = null,
+        CancellationToken cancellationToken = default) =>
         Manager(manager).ActivateAsync(RegistryScope.Parse(scope), account, cancellationToken);
 
     /// <summary>Deactivates an entry.</summary>
@@ -46,7 +59,11 @@ public static class RegistryManagerExtensions
     /// <returns>The stored entry.</returns>
     /// <exception cref="RegistryScopeFormatException">The scope is not valid.</exception>
     /// <exception cref="RegistryNotFoundException">No such entry.</exception>
-    public static Task<RegistryEntry> DeactivateAsync(this IRegistryManager manager, string scope, string? account = null, CancellationToken cancellationToken = default) =>
+    public static Task<RegistryEntry> DeactivateAsync(
+        this IRegistryManager manager,
+        string scope,
+        string? account = null,
+        CancellationToken cancellationToken = default) =>
         Manager(manager).DeactivateAsync(RegistryScope.Parse(scope), account, cancellationToken);
 
     /// <summary>Checks a stored entry's credential against its registry.</summary>
@@ -57,7 +74,11 @@ public static class RegistryManagerExtensions
     /// <returns>What the check found.</returns>
     /// <exception cref="RegistryScopeFormatException">The scope is not valid.</exception>
     /// <exception cref="RegistryNotFoundException">No such entry.</exception>
-    public static Task<RegistryValidationResult> ValidateAsync(this IRegistryManager manager, string scope, string? account = null, CancellationToken cancellationToken = default) =>
+    public static Task<RegistryValidationResult> ValidateAsync(
+        this IRegistryManager manager,
+        string scope,
+        string? account = null,
+        CancellationToken cancellationToken = default) =>
         Manager(manager).ValidateAsync(RegistryScope.Parse(scope), account, cancellationToken);
 
     private static IRegistryManager Manager(IRegistryManager manager)

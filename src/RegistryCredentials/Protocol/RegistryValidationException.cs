@@ -28,7 +28,10 @@ public sealed class RegistryValidationException : RegistryEntryException
     /// <param name="scope">The entry's scope.</param>
     /// <param name="result">What the validator found.</param>
     public RegistryValidationException(string account, RegistryScope scope, RegistryValidationResult result)
-        : base(account, scope, $"The credential for {scope} was not stored: {result?.Message} ({result?.Outcome}). Fix it, or skip the check with Validate = false.")
+        : base(
+            account,
+            scope,
+            $"The credential for {scope} was not stored: {result?.Message} ({result?.Outcome}). Fix it, or skip the check with Validate = false.")
     {
         ArgumentNullException.ThrowIfNull(result);
         Result = result;

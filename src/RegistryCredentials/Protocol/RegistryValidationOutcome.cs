@@ -21,6 +21,9 @@ public enum RegistryValidationOutcome
     /// <summary>The registry did not answer in time.</summary>
     Timeout,
 
-    /// <summary>The registry or its token service answered against the protocol: a malformed challenge, a token response without a token, bad JSON, an oversized body, or a refused token realm.</summary>
+    /// <summary>
+    /// The registry or its token service answered against the protocol: a malformed challenge, a token response without
+    /// a token, bad JSON, an oversized body, or a refused token realm.
+    /// </summary>
     ProtocolError,
 }

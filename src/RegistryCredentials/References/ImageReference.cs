@@ -29,7 +29,10 @@ public sealed class ImageReference : IEquatable<ImageReference>
         PathAsWritten = pathAsWritten;
     }
 
-    /// <summary>The registry as <c>host[:port]</c>, normalised: Docker Hub aliases become <c>docker.io</c>, DNS hosts are lower-case, IPv6 hosts are bracketed.</summary>
+    /// <summary>
+    /// The registry as <c>host[:port]</c>, normalised: Docker Hub aliases become <c>docker.io</c>, DNS hosts are
+    /// lower-case, IPv6 hosts are bracketed.
+    /// </summary>
     public string Registry { get; }
 
     /// <summary>
@@ -62,7 +65,10 @@ public sealed class ImageReference : IEquatable<ImageReference>
     /// <summary>The repository path as written, without the <c>library/</c> Docker Hub adds; what a default registry receives.</summary>
     internal string PathAsWritten { get; }
 
-    /// <summary>The familiar name Docker shows: <c>nginx</c> for <c>docker.io/library/nginx</c>, <c>acme/app</c> for <c>docker.io/acme/app</c>, else <c>registry/repository</c>.</summary>
+    /// <summary>
+    /// The familiar name Docker shows: <c>nginx</c> for <c>docker.io/library/nginx</c>, <c>acme/app</c> for
+    /// <c>docker.io/acme/app</c>, else <c>registry/repository</c>.
+    /// </summary>
     public string FamiliarName
     {
         get

@@ -124,7 +124,8 @@ public sealed partial class RegistryType : IEquatable<RegistryType>
 
     // amazon-ecr-credential-helper's host forms: commercial, China, EU sovereign, dual-stack and the ISO partitions.
     [GeneratedRegex(
-        @"^(\d{12}|\*)\.dkr[.-]ecr(-fips)?\.([a-z0-9][a-z0-9-]*|\*)\.(amazonaws\.com(\.cn)?|amazonaws\.eu|on\.aws|on\.amazonwebservices\.com\.cn|c2s\.ic\.gov|sc2s\.sgov\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$",
+        @"^(\d{12}|\*)\.dkr[.-]ecr(-fips)?\.([a-z0-9][a-z0-9-]*|\*)\."
+        + @"(amazonaws\.com(\.cn)?|amazonaws\.eu|on\.aws|on\.amazonwebservices\.com\.cn|c2s\.ic\.gov|sc2s\.sgov\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$",
         RegexOptions.CultureInvariant)]
     private static partial Regex EcrHost();
 

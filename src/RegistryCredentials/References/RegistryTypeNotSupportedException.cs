@@ -26,7 +26,9 @@ public sealed class RegistryTypeNotSupportedException : RegistryCredentialsExcep
     /// <summary>Creates the exception for a type without a provider.</summary>
     /// <param name="type">The type.</param>
     public RegistryTypeNotSupportedException(RegistryType type)
-        : base($"No credential provider is registered for registry type '{type}'. Register one (for example AddAwsEcr(), AddGoogle() or AddAzure() from their packages) or give the entry another type.")
+        : base(
+            $"No credential provider is registered for registry type '{type}'. Register one (for example "
+            + $"AddAwsEcr(), AddGoogle() or AddAzure() from their packages) or give the entry another type.")
     {
         Type = type;
     }

@@ -10,7 +10,11 @@ public static class RegistryCredentialResolverExtensions
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The resolution.</returns>
     /// <exception cref="ImageReferenceFormatException">The text is not a valid reference.</exception>
-    public static ValueTask<RegistryResolution> ResolveAsync(this IRegistryCredentialResolver resolver, string image, string? account = null, CancellationToken cancellationToken = default)
+    public static ValueTask<RegistryResolution> ResolveAsync(
+        this IRegistryCredentialResolver resolver,
+        string image,
+        string? account = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(resolver);
         return resolver.ResolveAsync(ImageReference.Parse(image), account, cancellationToken);

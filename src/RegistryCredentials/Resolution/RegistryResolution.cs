@@ -27,7 +27,10 @@ public readonly struct RegistryResolution : IEquatable<RegistryResolution>
         DenialReason = denialReason;
     }
 
-    /// <summary>The resolver's own record of the entry that produced the credential, for <see cref="IRegistryCredentialResolver.ReportRejectedAsync"/>.</summary>
+    /// <summary>
+    /// The resolver's own record of the entry that produced the credential, for
+    /// <see cref="IRegistryCredentialResolver.ReportRejectedAsync"/>.
+    /// </summary>
     internal object? Source { get; }
 
     /// <summary>The outcome.</summary>
@@ -36,7 +39,10 @@ public readonly struct RegistryResolution : IEquatable<RegistryResolution>
     /// <summary>The reference that was resolved.</summary>
     public ImageReference? Image { get; }
 
-    /// <summary>The registry the pull goes to (<c>host[:port]</c>): the reference's, or the configured default registry for a reference that named none.</summary>
+    /// <summary>
+    /// The registry the pull goes to (<c>host[:port]</c>): the reference's, or the configured default registry for a
+    /// reference that named none.
+    /// </summary>
     public string? Registry { get; }
 
     /// <summary>

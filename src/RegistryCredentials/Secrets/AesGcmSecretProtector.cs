@@ -80,21 +80,28 @@ public sealed class AesGcmSecretProtector : ISecretProtector
     }
 
     /// <inheritdoc />
-    public ValueTask<RegistrySecret> UnprotectAsync(ReadOnlyMemory<byte> protectedSecret, string account, RegistryScope scope, CancellationToken cancellationToken = default)
+    public ValueTask<RegistrySecret> UnprotectAsync(
+        ReadOnlyMemory<byte> protectedSecret,
+        string account,
+        RegistryScope scope,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(scope);
         var data = protectedSecret.Span;
         if (data.Length < HeaderSize || data[0] != FormatVersion)
         {
-            throw new RegistrySecretKeyException($"The stored secret of {scope} in account '{account}' is not in the format this protector writes.", keyId: null);
+            throw new RegistrySecretKeyException(
+                $"The stored secret of {scope} in account '{account}' is not in the format this protector writes.",
+                keyId: null);
         }
 
         var keyId = Convert.ToHexStringLower(data.Slice(1, KeyIdSize));
         if (!_keys.TryGetValue(keyId, out var key))
         {
             throw new RegistrySecretKeyException(
-                $"The secret of {scope} in account '{account}' was protected with key {keyId}, which is not configured here (this process has key {CurrentKeyId}{Retired()}): wrong key, or a retired key removed before rotation finished.",
+                $"The secret of {scope} in account '{account}' was protected with key {keyId}, which is not configured here "
+                + $"(this process has key {CurrentKeyId}{Retired()}): wrong key, or a retired key removed before rotation finished.",
                 keyId,
                 CurrentKeyId,
                 [],
@@ -105,13 +112,22 @@ public sealed class AesGcmSecretProtector : ISecretProtector
         try
         {
             using var aes = new AesGcm(key, TagSize);
-            aes.Decrypt(data.Slice(1 + KeyIdSize, NonceSize), data[HeaderSize..], data.Slice(1 + KeyIdSize + NonceSize, TagSize), plain, AssociatedData(account, scope));
+            aes.Decrypt(
+                data.Slice(1 + KeyIdSize, NonceSize),
+                data[HeaderSize..],
+                data.Slice(1 + KeyIdSize + NonceSize, TagSize),
+                plain,
+                AssociatedData(account, scope));
             return ValueTask.FromResult(RegistrySecret.FromString(Encoding.UTF8.GetString(plain)));
         }
         catch (CryptographicException e)
         {
             throw new RegistrySecretKeyException(
-                $"The secret of {scope} in account '{account}' does not decrypt with key {keyId}: it was altered or belongs to another entry.", keyId, CurrentKeyId, [], e);
+                $"The secret of {scope} in account '{account}' does not decrypt with key {keyId}: it was altered or belongs to another entry.",
+                keyId,
+                CurrentKeyId,
+                [],
+                e);
         }
         finally
         {
@@ -173,7 +189,9 @@ public sealed class AesGcmSecretProtector : ISecretProtector
 
         if (!options.CreateKeyFile)
         {
-            throw new RegistrySecretKeyException($"No secret key: set SecretProtectionOptions.Key, the environment variable {options.KeyEnvironmentVariable}, or the key file {path}.", keyId: null);
+            throw new RegistrySecretKeyException(
+                $"No secret key: set SecretProtectionOptions.Key, the environment variable {options.KeyEnvironmentVariable}, or the key file {path}.",
+                keyId: null);
         }
 
         return CreateKeyFile(path);

@@ -21,9 +21,16 @@ public interface ISecretProtector
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The secret.</returns>
     /// <exception cref="RegistrySecretKeyException">The bytes were not protected for this entry with a configured key, or were altered.</exception>
-    ValueTask<RegistrySecret> UnprotectAsync(ReadOnlyMemory<byte> protectedSecret, string account, RegistryScope scope, CancellationToken cancellationToken = default);
+    ValueTask<RegistrySecret> UnprotectAsync(
+        ReadOnlyMemory<byte> protectedSecret,
+        string account,
+        RegistryScope scope,
+        CancellationToken cancellationToken = default);
 
-    /// <summary>Whether a protected secret is under the current key; <see cref="IRegistryManager.RotateKeyAsync"/> re-encrypts those that are not. The default says yes.</summary>
+    /// <summary>
+    /// Whether a protected secret is under the current key; <see cref="IRegistryManager.RotateKeyAsync"/> re-encrypts
+    /// those that are not. The default says yes.
+    /// </summary>
     /// <param name="protectedSecret">Bytes from <see cref="ProtectAsync"/>.</param>
     /// <returns>True when no re-encryption is needed.</returns>
     bool IsCurrent(ReadOnlyMemory<byte> protectedSecret) => true;

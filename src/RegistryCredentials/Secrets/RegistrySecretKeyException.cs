@@ -33,7 +33,12 @@ public sealed class RegistrySecretKeyException : RegistryCredentialsException
     /// <param name="protectorKeyId">The id of the key this process protects new secrets with, if known.</param>
     /// <param name="storeKeyIds">The ids of the keys the store records for its secrets; null or empty when not looked up.</param>
     /// <param name="innerException">The cause, if any.</param>
-    public RegistrySecretKeyException(string message, string? keyId, string? protectorKeyId = null, IReadOnlyList<string>? storeKeyIds = null, Exception? innerException = null)
+    public RegistrySecretKeyException(
+        string message,
+        string? keyId,
+        string? protectorKeyId = null,
+        IReadOnlyList<string>? storeKeyIds = null,
+        Exception? innerException = null)
         : base(message, innerException!)
     {
         KeyId = keyId;

@@ -170,7 +170,10 @@ public sealed partial class InMemoryRegistryStore : IRegistryStore, IRegistryCha
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> ReplaceKeyIdsAsync(IReadOnlyCollection<string> expected, IReadOnlyCollection<string> keyIds, CancellationToken cancellationToken = default)
+    public ValueTask<bool> ReplaceKeyIdsAsync(
+        IReadOnlyCollection<string> expected,
+        IReadOnlyCollection<string> keyIds,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(keyIds);

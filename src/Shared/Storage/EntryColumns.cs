@@ -21,7 +21,10 @@ internal static class EntryColumns
     /// <param name="reader">The reader, on a row.</param>
     /// <param name="readTime">Reads a time column (<c>created_on</c>, <c>updated_on</c>) as the database keeps it.</param>
     /// <param name="state">Passed to <paramref name="unreadable"/>.</param>
-    /// <param name="unreadable">The store's error for a row that does not hold a valid entry, given the state, the account and scope as stored, and the cause.</param>
+    /// <param name="unreadable">
+    /// The store's error for a row that does not hold a valid entry, given the state, the account and scope as stored,
+    /// and the cause.
+    /// </param>
     /// <returns>The record; an absent secret reads as empty.</returns>
     public static RegistryRecord Read<TState>(
         DbDataReader reader,

@@ -75,7 +75,9 @@ public sealed class ApiHost : IAsyncDisposable
         services.AddOpenApi();
         services.AddAuthentication("Test")
             .AddPolicyScheme("Test", "Header or cookie", o => o.ForwardDefaultSelector = context =>
-                context.Request.Headers.ContainsKey(HeaderAuthenticationHandler.UserHeader) ? HeaderAuthenticationHandler.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme)
+                context.Request.Headers.ContainsKey(HeaderAuthenticationHandler.UserHeader)
+                    ? HeaderAuthenticationHandler.SchemeName
+                    : CookieAuthenticationDefaults.AuthenticationScheme)
             .AddScheme<AuthenticationSchemeOptions, HeaderAuthenticationHandler>(HeaderAuthenticationHandler.SchemeName, null)
             .AddCookie(o =>
             {
@@ -101,7 +103,9 @@ public sealed class ApiHost : IAsyncDisposable
         app.MapOpenApi();
         app.MapGet("/test-login", async (HttpContext context, string user) =>
         {
-            var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, user), new Claim(ClaimTypes.NameIdentifier, user)], CookieAuthenticationDefaults.AuthenticationScheme);
+            var identity = new ClaimsIdentity(
+                [new Claim(ClaimTypes.Name, user), new Claim(ClaimTypes.NameIdentifier, user)],
+                CookieAuthenticationDefaults.AuthenticationScheme);
             await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
             return Results.Redirect("/registries-ui");
         });
@@ -126,7 +130,10 @@ public sealed class ApiHost : IAsyncDisposable
         var app = Build(options, logs);
         await app.StartAsync();
         var address = options.Kestrel
-            ? new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal))
+            ? new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single().Replace(
+                "[::1]",
+                "127.0.0.1",
+                StringComparison.Ordinal))
             : new Uri("http://localhost/");
         return new ApiHost(app, address, logs, options.Validator);
     }
@@ -164,7 +171,10 @@ public sealed class ApiHost : IAsyncDisposable
     public async Task<string> SnapshotAsync()
     {
         var records = await Store.ListAsync(null);
-        return string.Join("\n", records.Select(r => $"{r.Entry.Account}|{r.Entry}|{r.Entry.Name}|{r.Entry.Email}|{r.Entry.UpdatedOn:O}|{Convert.ToBase64String(r.ProtectedSecret.Span)}"));
+        return string.Join(
+            "\n",
+            records.Select(r =>
+                $"{r.Entry.Account}|{r.Entry}|{r.Entry.Name}|{r.Entry.Email}|{r.Entry.UpdatedOn:O}|{Convert.ToBase64String(r.ProtectedSecret.Span)}"));
     }
 
     /// <summary>The password stored for an entry, as the resolver hands it out.</summary>

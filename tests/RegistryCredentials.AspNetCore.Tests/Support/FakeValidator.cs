@@ -12,7 +12,10 @@ public sealed class FakeValidator : IRegistryCredentialValidator
 
     public int Calls => Volatile.Read(ref _calls);
 
-    public async ValueTask<RegistryValidationResult> ValidateAsync(RegistryEntry entry, RegistryCredential credential, CancellationToken cancellationToken = default)
+    public async ValueTask<RegistryValidationResult> ValidateAsync(
+        RegistryEntry entry,
+        RegistryCredential credential,
+        CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _calls);
         if (Gate is { } gate)

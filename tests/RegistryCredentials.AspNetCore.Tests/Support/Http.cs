@@ -14,9 +14,16 @@ public static class Http
     public static Task<HttpResponseMessage> AddAsync(this HttpClient client, string registry, string password = "pw-1", string user = "ci") =>
         client.PostEntryAsync(new { registry, registry_user = user, registry_pass = password });
 
-    public static async Task<HttpResponseMessage> PutEntryAsync(this HttpClient client, string scope, object body, string? ifMatch = null, bool validate = false)
+    public static async Task<HttpResponseMessage> PutEntryAsync(
+        this HttpClient client,
+        string scope,
+        object body,
+        string? ifMatch = null,
+        bool validate = false)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"/registries/{Encode(scope)}?validate={(validate ? "true" : "false")}") { Content = JsonContent.Create(body) };
+        using var request = new HttpRequestMessage(
+            HttpMethod.Put,
+            $"/registries/{Encode(scope)}?validate={(validate ? "true" : "false")}") { Content = JsonContent.Create(body) };
         if (ifMatch is not null)
         {
             request.Headers.TryAddWithoutValidation("If-Match", ifMatch);

@@ -21,7 +21,12 @@ public sealed class AwsHostRoutes
     {
         HostNames = hostNames;
         var now = DateTimeOffset.UtcNow; // certificate validity is checked by the TLS stack on the real clock
-        Certificate = TestCertificates.Shared.IssueServerCertificate("aws-" + Guid.NewGuid().ToString("N"), hostNames, [IPAddress.Loopback], now.AddDays(-1), now.AddDays(7)).Certificate;
+        Certificate = TestCertificates.Shared.IssueServerCertificate(
+            "aws-" + Guid.NewGuid().ToString("N"),
+            hostNames,
+            [IPAddress.Loopback],
+            now.AddDays(-1),
+            now.AddDays(7)).Certificate;
     }
 
     /// <summary>The AWS host names this set routes.</summary>
@@ -47,7 +52,11 @@ public sealed class AwsHostRoutes
     /// <summary>The primary handler for the <see cref="AwsEcrOptions.HttpClientName"/> client (ECR and STS calls).</summary>
     public SocketsHttpHandler CreateHandler() => new()
     {
-        SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, errors) => TestCertificates.Shared.IsTrustedServerCertificate(certificate, errors) },
+        SslOptions = { RemoteCertificateValidationCallback = (
+            _,
+            certificate,
+            _,
+            errors) => TestCertificates.Shared.IsTrustedServerCertificate(certificate, errors) },
         ConnectCallback = async (context, cancellationToken) =>
         {
             var host = context.DnsEndPoint.Host;

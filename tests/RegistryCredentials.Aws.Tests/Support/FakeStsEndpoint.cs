@@ -49,7 +49,12 @@ public sealed partial class FakeStsEndpoint : IAsyncDisposable
     /// <summary>The <c>Host</c> header of each request, in order.</summary>
     public ConcurrentQueue<string> Hosts { get; } = new();
 
-    public static async Task<FakeStsEndpoint> StartAsync(TimeProvider time, AwsTestKeys baseKeys, string roleArn, string? externalId, X509Certificate2? certificate = null)
+    public static async Task<FakeStsEndpoint> StartAsync(
+        TimeProvider time,
+        AwsTestKeys baseKeys,
+        string roleArn,
+        string? externalId,
+        X509Certificate2? certificate = null)
     {
         var endpoint = new FakeStsEndpoint(time, baseKeys, roleArn, externalId);
         endpoint._server = await LoopbackHttpServer.StartAsync(endpoint.HandleAsync, certificate ?? TestCertificates.Shared.Server.Certificate);
@@ -67,7 +72,11 @@ public sealed partial class FakeStsEndpoint : IAsyncDisposable
         context.Response.ContentType = "text/xml";
         if (!signature.IsValid)
         {
-            await ErrorAsync(context, 403, signature.ErrorCode == "UnrecognizedClientException" ? "InvalidClientTokenId" : "SignatureDoesNotMatch", signature.Message!);
+            await ErrorAsync(
+                context,
+                403,
+                signature.ErrorCode == "UnrecognizedClientException" ? "InvalidClientTokenId" : "SignatureDoesNotMatch",
+                signature.Message!);
             return;
         }
 
@@ -77,13 +86,17 @@ public sealed partial class FakeStsEndpoint : IAsyncDisposable
             return;
         }
 
-        if (form.GetValueOrDefault("Action") != "AssumeRole" || form.GetValueOrDefault("RoleArn") != RoleArn || form.GetValueOrDefault("ExternalId") != ExternalId)
+        if (form.GetValueOrDefault("Action") != "AssumeRole"
+            || form.GetValueOrDefault("RoleArn") != RoleArn
+            || form.GetValueOrDefault("ExternalId") != ExternalId)
         {
             await ErrorAsync(context, 403, "AccessDenied", "User is not authorized to perform: sts:AssumeRole");
             return;
         }
 
-        var expiration = (_time.GetUtcNow() + TimeSpan.FromSeconds(int.Parse(form.GetValueOrDefault("DurationSeconds") ?? "3600", CultureInfo.InvariantCulture)))
+        var expiration = (_time.GetUtcNow() + TimeSpan.FromSeconds(int.Parse(
+            form.GetValueOrDefault("DurationSeconds") ?? "3600",
+            CultureInfo.InvariantCulture)))
             .ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         await context.Response.WriteAsync($"""
             <AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">

@@ -136,7 +136,10 @@ public sealed class FakeGoogleOAuthServer : IAsyncDisposable
 
         if (FailWithStatus is { } status)
         {
-            await WriteAsync(context, status, new Dictionary<string, object> { ["error"] = "invalid_grant", ["error_description"] = "failure chosen by the test" });
+            await WriteAsync(
+                context,
+                status,
+                new Dictionary<string, object> { ["error"] = "invalid_grant", ["error_description"] = "failure chosen by the test" });
             return;
         }
 

@@ -5,7 +5,10 @@ namespace RegistryCredentials.Google.Tests.Support;
 /// <summary>Test hosts with the Google provider added.</summary>
 public static class GoogleHosts
 {
-    /// <summary>A <see cref="TestHost"/> (fake clock, captured logs, mocked validator unless <paramref name="withValidator"/> is false) with <c>AddGoogle</c>.</summary>
+    /// <summary>
+    /// A <see cref="TestHost"/> (fake clock, captured logs, mocked validator unless <paramref name="withValidator"/> is
+    /// false) with <c>AddGoogle</c>.
+    /// </summary>
     public static TestHost Create(Action<GoogleOptions>? configure = null, bool withValidator = true, Action<RegistryCredentialsBuilder>? build = null) =>
         new(build: b =>
         {

@@ -76,7 +76,12 @@ public sealed class TestServiceAccount : IDisposable
     public static TestServiceAccount Create(Uri tokenUri) => new(tokenUri, "service_account", true, true, null);
 
     /// <summary>A key file with something wrong, for the checks on add.</summary>
-    public static TestServiceAccount CreateBroken(Uri tokenUri, string? type = "service_account", bool withClientEmail = true, bool withPrivateKey = true, string? privateKey = null) =>
+    public static TestServiceAccount CreateBroken(
+        Uri tokenUri,
+        string? type = "service_account",
+        bool withClientEmail = true,
+        bool withPrivateKey = true,
+        string? privateKey = null) =>
         new(tokenUri, type, withClientEmail, withPrivateKey, privateKey);
 
     /// <summary>Writes the key file to a temp file (deleted by <see cref="Dispose"/>), for <c>GOOGLE_APPLICATION_CREDENTIALS</c>.</summary>

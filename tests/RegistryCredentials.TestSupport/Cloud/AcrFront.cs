@@ -168,7 +168,10 @@ public sealed class AcrFront : IAsyncDisposable
             }
 
             var status = FailWith ?? HttpStatusCode.Unauthorized;
-            await WriteAsync(context, (int)status, JsonSerializer.Serialize(new { errors = new[] { new { code = "UNAUTHORIZED", message = "exchange refused by the test ACR" } } }));
+            await WriteAsync(
+                context,
+                (int)status,
+                JsonSerializer.Serialize(new { errors = new[] { new { code = "UNAUTHORIZED", message = "exchange refused by the test ACR" } } }));
             return;
         }
 
@@ -211,7 +214,9 @@ public sealed class AcrFront : IAsyncDisposable
         context.Response.StatusCode = (int)response.StatusCode;
         foreach (var header in response.Headers.Concat(response.Content.Headers))
         {
-            if (!header.Key.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase) && !header.Key.Equals("Connection", StringComparison.OrdinalIgnoreCase))
+            if (!header.Key.Equals(
+                "Transfer-Encoding",
+                StringComparison.OrdinalIgnoreCase) && !header.Key.Equals("Connection", StringComparison.OrdinalIgnoreCase))
             {
                 context.Response.Headers[header.Key] = header.Value.ToArray();
             }

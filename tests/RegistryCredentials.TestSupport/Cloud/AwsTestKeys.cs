@@ -11,7 +11,10 @@ public sealed record AwsTestKeys(string AccessKeyId, string SecretAccessKey, str
     public static AwsTestKeys NewLongTerm() => new("AKIA" + Random(KeyIdAlphabet, 16), RandomSecret());
 
     /// <summary>Temporary keys: an <c>ASIA…</c> key id, a secret and a session token.</summary>
-    public static AwsTestKeys NewSession() => new("ASIA" + Random(KeyIdAlphabet, 16), RandomSecret(), Convert.ToBase64String(RandomNumberGenerator.GetBytes(96)));
+    public static AwsTestKeys NewSession() => new(
+        "ASIA" + Random(KeyIdAlphabet, 16),
+        RandomSecret(),
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(96)));
 
     /// <summary>A 12-digit account id.</summary>
     public static string NewAccountId() => Random("0123456789", 12);

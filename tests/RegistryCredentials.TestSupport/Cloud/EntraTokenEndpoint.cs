@@ -96,7 +96,12 @@ public sealed class EntraTokenEndpoint : IAsyncDisposable
             {
                 ["tenant_discovery_endpoint"] = $"{authority}/{TenantId}/v2.0/.well-known/openid-configuration",
                 ["api-version"] = "1.1",
-                ["metadata"] = new[] { new Dictionary<string, object> { ["preferred_network"] = host, ["preferred_cache"] = host, ["aliases"] = new[] { host } } },
+                ["metadata"] = new[] { new Dictionary<string, object>
+                {
+                    ["preferred_network"] = host,
+                    ["preferred_cache"] = host,
+                    ["aliases"] = new[] { host },
+                } },
             });
             return;
         }

@@ -62,7 +62,10 @@ public sealed partial class FakeEcrEndpoint : IAsyncDisposable
     /// <summary>Called with each issued password before the answer goes out (for example to teach a token server the user <c>AWS</c>).</summary>
     public Action<string>? OnTokenIssued { get; set; }
 
-    /// <summary>The region this endpoint serves when it is reached by its loopback address; null: not checked (unless the Host header names a region).</summary>
+    /// <summary>
+    /// The region this endpoint serves when it is reached by its loopback address; null: not checked (unless the Host
+    /// header names a region).
+    /// </summary>
     public string? Region { get; set; }
 
     /// <summary>The last password issued.</summary>
@@ -98,13 +101,19 @@ public sealed partial class FakeEcrEndpoint : IAsyncDisposable
         var target = request.Headers["X-Amz-Target"].ToString();
         if (request.Method != "POST" || request.Path != "/" || target is not (PrivateTarget or PublicTarget))
         {
-            await ErrorAsync(context, new EcrCall(_time.GetUtcNow(), target, null, null, null, null, [], [], HttpStatusCode.BadRequest, "UnknownOperationException"), "Unknown operation.");
+            await ErrorAsync(
+                context,
+                new EcrCall(_time.GetUtcNow(), target, null, null, null, null, [], [], HttpStatusCode.BadRequest, "UnknownOperationException"),
+                "Unknown operation.");
             return;
         }
 
         if (request.ContentType != "application/x-amz-json-1.1")
         {
-            await ErrorAsync(context, new EcrCall(_time.GetUtcNow(), target, null, null, null, null, [], [], HttpStatusCode.BadRequest, "SerializationException"), "Unexpected content type.");
+            await ErrorAsync(
+                context,
+                new EcrCall(_time.GetUtcNow(), target, null, null, null, null, [], [], HttpStatusCode.BadRequest, "SerializationException"),
+                "Unexpected content type.");
             return;
         }
 
@@ -112,18 +121,35 @@ public sealed partial class FakeEcrEndpoint : IAsyncDisposable
         if (!signature.IsValid)
         {
             var status = signature.ErrorCode == "UnrecognizedClientException" ? HttpStatusCode.BadRequest : HttpStatusCode.Forbidden;
-            await ErrorAsync(context, new EcrCall(_time.GetUtcNow(), target, signature.AccessKeyId, null, null, null, [], [], status, signature.ErrorCode), signature.Message!);
+            await ErrorAsync(
+                context,
+                new EcrCall(_time.GetUtcNow(), target, signature.AccessKeyId, null, null, null, [], [], status, signature.ErrorCode),
+                signature.Message!);
             return;
         }
 
         var registryIds = ReadRegistryIds(body);
         var host = request.Host.Host;
         EcrCall Call(HttpStatusCode status, string? code) =>
-            new(_time.GetUtcNow(), target, signature.AccessKeyId, signature.Region, signature.Service, signature.SessionToken, registryIds, signature.SignedHeaders, status, code, host);
+            new(
+                _time.GetUtcNow(),
+                target,
+                signature.AccessKeyId,
+                signature.Region,
+                signature.Service,
+                signature.SessionToken,
+                registryIds,
+                signature.SignedHeaders,
+                status,
+                code,
+                host);
 
         if ((Region ?? RegionOf(host)) is { } served && !string.Equals(signature.Region, served, StringComparison.Ordinal))
         {
-            await ErrorAsync(context, Call(HttpStatusCode.Forbidden, "InvalidSignatureException"), $"Credential should be scoped to a valid region, not '{signature.Region}'. ");
+            await ErrorAsync(
+                context,
+                Call(HttpStatusCode.Forbidden, "InvalidSignatureException"),
+                $"Credential should be scoped to a valid region, not '{signature.Region}'. ");
             return;
         }
 
@@ -153,7 +179,8 @@ public sealed partial class FakeEcrEndpoint : IAsyncDisposable
         var expires = expiresAt.ToString("0.000", CultureInfo.InvariantCulture);
         var data = target == PublicTarget
             ? $"{{\"authorizationData\":{{\"authorizationToken\":\"{token}\",\"expiresAt\":{expires}}}}}"
-            : $"{{\"authorizationData\":[{{\"authorizationToken\":\"{token}\",\"expiresAt\":{expires},\"proxyEndpoint\":\"https://{(registryIds.Count > 0 ? registryIds[0] : "000000000000")}.dkr.ecr.{signature.Region}.amazonaws.com\"}}]}}";
+            : $"{{\"authorizationData\":[{{\"authorizationToken\":\"{token}\",\"expiresAt\":{expires},"
+                + $"\"proxyEndpoint\":\"https://{(registryIds.Count > 0 ? registryIds[0] : "000000000000")}.dkr.ecr.{signature.Region}.amazonaws.com\"}}]}}";
         context.Response.ContentType = "application/x-amz-json-1.1";
         context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
         await context.Response.WriteAsync(data);

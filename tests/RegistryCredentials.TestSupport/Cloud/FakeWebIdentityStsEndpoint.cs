@@ -90,6 +90,7 @@ public sealed partial class FakeWebIdentityStsEndpoint : IAsyncDisposable
         var sessionName = SecurityElement.Escape(form["RoleSessionName"]);
         var roleName = RoleArn[(RoleArn.LastIndexOf('/') + 1)..];
         var account = RoleArn.Split(':')[4];
+        var issuer = new Uri(_issuer.Issuer);
         await context.Response.WriteAsync($"""
             <AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
               <AssumeRoleWithWebIdentityResult>
@@ -105,7 +106,7 @@ public sealed partial class FakeWebIdentityStsEndpoint : IAsyncDisposable
                   <Expiration>{expiration}</Expiration>
                   <AccessKeyId>{SessionKeys.AccessKeyId}</AccessKeyId>
                 </Credentials>
-                <Provider>arn:aws:iam::{account}:oidc-provider/{SecurityElement.Escape(new Uri(_issuer.Issuer).Host + new Uri(_issuer.Issuer).AbsolutePath)}</Provider>
+                <Provider>arn:aws:iam::{account}:oidc-provider/{SecurityElement.Escape(issuer.Host + issuer.AbsolutePath)}</Provider>
               </AssumeRoleWithWebIdentityResult>
               <ResponseMetadata><RequestId>{Guid.NewGuid()}</RequestId></ResponseMetadata>
             </AssumeRoleWithWebIdentityResponse>
@@ -127,19 +128,29 @@ public sealed partial class FakeWebIdentityStsEndpoint : IAsyncDisposable
         var sessionName = form.GetValueOrDefault("RoleSessionName") ?? string.Empty;
         if (!SessionName().IsMatch(sessionName))
         {
-            return (400, "ValidationError", "1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*");
+            return (
+                400,
+                "ValidationError",
+                "1 validation error detected: Value at 'roleSessionName' failed to satisfy "
+                + "constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*");
         }
 
         var token = form.GetValueOrDefault("WebIdentityToken") ?? string.Empty;
         if (token.Length is < 4 or > 20_000)
         {
-            return (400, "ValidationError", "1 validation error detected: Value at 'webIdentityToken' failed to satisfy constraint: Member must have length between 4 and 20000");
+            return (
+                400,
+                "ValidationError",
+                "1 validation error detected: Value at 'webIdentityToken' failed to satisfy constraint: Member must have length between 4 and 20000");
         }
 
         if (form.TryGetValue("DurationSeconds", out var durationText)
             && (!int.TryParse(durationText, NumberStyles.None, CultureInfo.InvariantCulture, out var duration) || duration is < 900 or > 43_200))
         {
-            return (400, "ValidationError", "1 validation error detected: Value at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200");
+            return (
+                400,
+                "ValidationError",
+                "1 validation error detected: Value at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200");
         }
 
         var claims = _issuer.Validate(token, Audience, out var problem);

@@ -51,7 +51,9 @@ public sealed class ServiceAccountTokenIssuer : IDisposable
             ["nbf"] = now - 60,
             ["sub"] = Subject,
         };
-        var signingInput = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(header.ToJsonString())) + "." + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(claims.ToJsonString()));
+        var signingInput = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(header.ToJsonString()))
+            + "."
+            + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(claims.ToJsonString()));
         var signature = (signWith ?? _key).SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         return signingInput + "." + Base64Url.EncodeToString(signature);
     }

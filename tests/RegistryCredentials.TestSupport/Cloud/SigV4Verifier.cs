@@ -27,7 +27,9 @@ public static partial class SigV4Verifier
         var match = AuthorizationHeader().Match(authorization);
         if (!match.Success)
         {
-            return SigV4Result.Fail("IncompleteSignatureException", "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' with AWS4-HMAC-SHA256.");
+            return SigV4Result.Fail(
+                "IncompleteSignatureException",
+                "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' with AWS4-HMAC-SHA256.");
         }
 
         var accessKeyId = match.Groups["key"].Value;
@@ -49,9 +51,17 @@ public static partial class SigV4Verifier
         }
 
         var amzDate = request.Headers["X-Amz-Date"].ToString();
-        if (!DateTime.TryParseExact(amzDate, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out _) || !amzDate.StartsWith(date, StringComparison.Ordinal))
+        if (!DateTime.TryParseExact(
+            amzDate,
+            "yyyyMMdd'T'HHmmss'Z'",
+            CultureInfo.InvariantCulture,
+            DateTimeStyles.AdjustToUniversal,
+            out _) || !amzDate.StartsWith(date, StringComparison.Ordinal))
         {
-            return SigV4Result.Fail("IncompleteSignatureException", $"X-Amz-Date '{amzDate}' is missing, malformed or not the credential scope's date {date}.", accessKeyId);
+            return SigV4Result.Fail(
+                "IncompleteSignatureException",
+                $"X-Amz-Date '{amzDate}' is missing, malformed or not the credential scope's date {date}.",
+                accessKeyId);
         }
 
         if (!string.Equals(service, expectedService, StringComparison.Ordinal))
@@ -64,7 +74,10 @@ public static partial class SigV4Verifier
             || !signedHeaders.Contains("host") || !signedHeaders.Contains("x-amz-date")
             || (sessionToken.Length > 0 && !signedHeaders.Contains("x-amz-security-token")))
         {
-            return SigV4Result.Fail("InvalidSignatureException", "SignedHeaders must be lower-case, sorted, and include host, x-amz-date (and x-amz-security-token with a session).", accessKeyId);
+            return SigV4Result.Fail(
+                "InvalidSignatureException",
+                "SignedHeaders must be lower-case, sorted, and include host, x-amz-date (and x-amz-security-token with a session).",
+                accessKeyId);
         }
 
         var payloadHash = Hex(SHA256.HashData(body));
@@ -95,7 +108,8 @@ public static partial class SigV4Verifier
         {
             return SigV4Result.Fail(
                 "InvalidSignatureException",
-                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+                "The request signature we calculated does not match the signature you provided. Check your "
+                + "AWS Secret Access Key and signing method. Consult the service documentation for details.",
                 accessKeyId);
         }
 
@@ -136,7 +150,9 @@ public static partial class SigV4Verifier
 
     private static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
 
-    [GeneratedRegex(@"^AWS4-HMAC-SHA256 Credential=(?<key>[A-Za-z0-9]+)/(?<date>\d{8})/(?<region>[a-z0-9-]+)/(?<service>[a-z0-9-]+)/aws4_request,\s*SignedHeaders=(?<headers>[a-z0-9;-]+),\s*Signature=(?<signature>[0-9a-f]{64})$")]
+    [GeneratedRegex(
+        @"^AWS4-HMAC-SHA256 Credential=(?<key>[A-Za-z0-9]+)/(?<date>\d{8})/(?<region>[a-z0-9-]+)/(?<service>[a-z0-9-]+)/aws4_request,"
+        + @"\s*SignedHeaders=(?<headers>[a-z0-9;-]+),\s*Signature=(?<signature>[0-9a-f]{64})$")]
     private static partial Regex AuthorizationHeader();
 
     [GeneratedRegex(@"\s+")]

@@ -241,7 +241,9 @@ public sealed class PostgreSqlServer
         const string Versions = "/usr/lib/postgresql";
         var bin = Directory.Exists(Versions)
             ? Directory.GetDirectories(Versions)
-                .Select(d => (Dir: Path.Combine(d, "bin"), Version: decimal.TryParse(Path.GetFileName(d), NumberStyles.Number, CultureInfo.InvariantCulture, out var v) ? v : -1))
+                .Select(d => (
+                    Dir: Path.Combine(d, "bin"),
+                    Version: decimal.TryParse(Path.GetFileName(d), NumberStyles.Number, CultureInfo.InvariantCulture, out var v) ? v : -1))
                 .Where(c => File.Exists(Path.Combine(c.Dir, "initdb")) && File.Exists(Path.Combine(c.Dir, "pg_ctl")))
                 .OrderByDescending(c => c.Version)
                 .Select(c => c.Dir)

@@ -51,7 +51,13 @@ public sealed class DistributionRegistry : IAsyncDisposable
     private HttpClient? _fixtureClient;
     private int _disposed;
 
-    private DistributionRegistry(RegistryMode mode, TestCertificates certificates, TokenServer? tokenServer, bool ownsTokenServer, string directory, Uri? blobRedirect)
+    private DistributionRegistry(
+        RegistryMode mode,
+        TestCertificates certificates,
+        TokenServer? tokenServer,
+        bool ownsTokenServer,
+        string directory,
+        Uri? blobRedirect)
     {
         Mode = mode;
         BlobRedirect = blobRedirect;
@@ -96,7 +102,10 @@ public sealed class DistributionRegistry : IAsyncDisposable
     /// <summary>That user's password. Random per run.</summary>
     public string Password { get; }
 
-    /// <summary>The test CA bundle (PEM) for TLS modes, null for plain HTTP. It trusts the server in every TLS mode except <see cref="RegistryMode.UntrustedTls"/>.</summary>
+    /// <summary>
+    /// The test CA bundle (PEM) for TLS modes, null for plain HTTP. It trusts the server in every TLS mode except
+    /// <see cref="RegistryMode.UntrustedTls"/>.
+    /// </summary>
     public string? CaPem => IsTls ? Certificates.CaPem : null;
 
     /// <summary>The certificates of this run.</summary>
@@ -114,7 +123,10 @@ public sealed class DistributionRegistry : IAsyncDisposable
     /// <summary>The registry's <c>config.yml</c>.</summary>
     public string ConfigPath { get; }
 
-    /// <summary>The filesystem driver's root directory: blob data lives at <c>docker/registry/v2/blobs/sha256/&lt;2 hex&gt;/&lt;hex&gt;/data</c> below it.</summary>
+    /// <summary>
+    /// The filesystem driver's root directory: blob data lives at <c>docker/registry/v2/blobs/sha256/&lt;2
+    /// hex&gt;/&lt;hex&gt;/data</c> below it.
+    /// </summary>
     public string StorageDirectory => Path.Combine(DirectoryPath, "storage");
 
     /// <summary>
@@ -184,7 +196,13 @@ public sealed class DistributionRegistry : IAsyncDisposable
             ownsTokenServer = true;
         }
 
-        var registry = new DistributionRegistry(mode, certificates, mode == RegistryMode.TokenTls ? tokenServer : null, ownsTokenServer, Directory.CreateTempSubdirectory("rc-registry-").FullName, blobRedirect);
+        var registry = new DistributionRegistry(
+            mode,
+            certificates,
+            mode == RegistryMode.TokenTls ? tokenServer : null,
+            ownsTokenServer,
+            Directory.CreateTempSubdirectory("rc-registry-").FullName,
+            blobRedirect);
         try
         {
             registry.Token?.AddUser(registry.Username, registry.Password);
@@ -415,7 +433,11 @@ public sealed class DistributionRegistry : IAsyncDisposable
             SslOptions = new SslClientAuthenticationOptions
             {
                 // The fixture talks to its own registry: pin the exact certificate it configured (valid or not).
-                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && expected is not null && certificate.GetRawCertData().AsSpan().SequenceEqual(expected),
+                RemoteCertificateValidationCallback = (
+                    _,
+                    certificate,
+                    _,
+                    _) => certificate is not null && expected is not null && certificate.GetRawCertData().AsSpan().SequenceEqual(expected),
             },
         })
         {
@@ -590,7 +612,11 @@ public sealed class DistributionRegistry : IAsyncDisposable
             ["created"] = "2026-01-01T00:00:00Z",
             ["config"] = new Dictionary<string, object> { ["Cmd"] = new[] { "/hello.txt" } },
             ["rootfs"] = new Dictionary<string, object> { ["type"] = "layers", ["diff_ids"] = new[] { diffId } },
-            ["history"] = new[] { new Dictionary<string, string> { ["created"] = "2026-01-01T00:00:00Z", ["created_by"] = "RegistryCredentials test fixture" } },
+            ["history"] = new[] { new Dictionary<string, string>
+            {
+                ["created"] = "2026-01-01T00:00:00Z",
+                ["created_by"] = "RegistryCredentials test fixture",
+            } },
         });
         var configDigest = Sha256Digest(config);
         var layerDigest = Sha256Digest(layer);
@@ -633,7 +659,9 @@ public sealed class DistributionRegistry : IAsyncDisposable
         using var tar = new MemoryStream();
         using (var writer = new TarWriter(tar, TarEntryFormat.Ustar, leaveOpen: true))
         {
-            var content = Encoding.ASCII.GetBytes("hello from the RegistryCredentials fixture " + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) + "\n");
+            var content = Encoding.ASCII.GetBytes("hello from the RegistryCredentials fixture "
+                + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))
+                + "\n");
             var entry = new UstarTarEntry(TarEntryType.RegularFile, "hello.txt")
             {
                 DataStream = new MemoryStream(content),
@@ -676,7 +704,8 @@ public sealed class DistributionRegistry : IAsyncDisposable
         if (response.StatusCode != expected)
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            throw new InvalidOperationException($"{step} on {Registry} answered {(int)response.StatusCode} (expected {(int)expected}): {body}\nRegistry output:\n{Output}");
+            throw new InvalidOperationException(
+                $"{step} on {Registry} answered {(int)response.StatusCode} (expected {(int)expected}): {body}\nRegistry output:\n{Output}");
         }
     }
 }

@@ -78,13 +78,21 @@ public sealed class TestCertificates : IDisposable
     public static TestCertificates Create() => new(Directory.CreateTempSubdirectory("rc-certs-").FullName);
 
     /// <summary>Issues another server certificate signed by <see cref="Ca"/> (files <c>{fileName}.crt</c> / <c>.key</c>).</summary>
-    public TestCertificate IssueServerCertificate(string fileName, IReadOnlyCollection<string> dnsNames, IReadOnlyCollection<IPAddress> addresses, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    public TestCertificate IssueServerCertificate(
+        string fileName,
+        IReadOnlyCollection<string> dnsNames,
+        IReadOnlyCollection<IPAddress> addresses,
+        DateTimeOffset notBefore,
+        DateTimeOffset notAfter)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var subjectName = dnsNames.FirstOrDefault() ?? addresses.FirstOrDefault()?.ToString() ?? "server";
         var request = new CertificateRequest($"CN={subjectName}, O=RegistryCredentials tests", key, HashAlgorithmName.SHA256);
         AddServerExtensions(request, dnsNames, addresses);
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Ca.Certificate, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(
+            Ca.Certificate,
+            includeKeyIdentifier: true,
+            includeIssuerAndSerial: false));
         using var issued = request.Create(Ca.Certificate, notBefore, notAfter, NewSerialNumber());
         return Save(fileName, issued.CopyWithPrivateKey(key), key);
     }
@@ -189,7 +197,9 @@ public sealed class TestCertificates : IDisposable
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=RegistryCredentials test CA, O=RegistryCredentials tests", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(
+            X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature,
+            true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         var certificate = request.CreateSelfSigned(now.AddDays(-30), now.AddDays(30));
         return Save("ca", certificate, key);
@@ -198,7 +208,11 @@ public sealed class TestCertificates : IDisposable
     private TestCertificate CreateTokenSigning(DateTimeOffset now)
     {
         using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=RegistryCredentials test token signer, O=RegistryCredentials tests", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var request = new CertificateRequest(
+            "CN=RegistryCredentials test token signer, O=RegistryCredentials tests",
+            key,
+            HashAlgorithmName.SHA256,
+            RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         var certificate = request.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));

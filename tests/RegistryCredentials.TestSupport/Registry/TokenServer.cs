@@ -50,7 +50,10 @@ public sealed class TokenServer : IAsyncDisposable
         _x5c = Convert.ToBase64String(_signing.Certificate.RawData);
     }
 
-    /// <summary>The certificates: <see cref="TestCertificates.TokenSigning"/> signs tokens; <see cref="TestCertificates.CaPem"/> trusts the HTTPS endpoint (unless another server certificate was given).</summary>
+    /// <summary>
+    /// The certificates: <see cref="TestCertificates.TokenSigning"/> signs tokens; <see cref="TestCertificates.CaPem"/>
+    /// trusts the HTTPS endpoint (unless another server certificate was given).
+    /// </summary>
     public TestCertificates Certificates { get; }
 
     /// <summary><c>https://127.0.0.1:port/</c> (or <c>http://</c> when started without HTTPS).</summary>
@@ -65,10 +68,16 @@ public sealed class TokenServer : IAsyncDisposable
     /// <summary>The CA bundle that trusts the HTTPS endpoint (when started with the default server certificate).</summary>
     public string CaPem => Certificates.CaPem;
 
-    /// <summary>The token audience (<c>aud</c>); the registry's <c>auth.token.service</c>. Changing it after the registry started makes the registry reject new tokens.</summary>
+    /// <summary>
+    /// The token audience (<c>aud</c>); the registry's <c>auth.token.service</c>. Changing it after the registry
+    /// started makes the registry reject new tokens.
+    /// </summary>
     public string Service { get; set; } = DefaultService;
 
-    /// <summary>The <c>iss</c> claim; the registry's <c>auth.token.issuer</c>. Changing it after the registry started makes the registry reject new tokens.</summary>
+    /// <summary>
+    /// The <c>iss</c> claim; the registry's <c>auth.token.issuer</c>. Changing it after the registry started makes the
+    /// registry reject new tokens.
+    /// </summary>
     public string Issuer { get; set; } = DefaultIssuer;
 
     /// <summary>Token lifetime in seconds: the <c>exp</c> claim and the <c>expires_in</c> field. Default 300.</summary>
@@ -112,7 +121,11 @@ public sealed class TokenServer : IAsyncDisposable
     /// <see cref="TestCertificates.Server"/> (pass e.g. <see cref="TestCertificates.UntrustedServer"/> for realm TLS tests);
     /// <paramref name="https"/> false serves plain HTTP (for "realm must be HTTPS" tests).
     /// </summary>
-    public static async Task<TokenServer> StartAsync(TestCertificates? certificates = null, TestCertificate? serverCertificate = null, bool https = true, CancellationToken cancellationToken = default)
+    public static async Task<TokenServer> StartAsync(
+        TestCertificates? certificates = null,
+        TestCertificate? serverCertificate = null,
+        bool https = true,
+        CancellationToken cancellationToken = default)
     {
         var server = new TokenServer(certificates ?? TestCertificates.Shared);
         var tlsCertificate = (serverCertificate ?? server.Certificates.Server).Certificate;
@@ -166,7 +179,13 @@ public sealed class TokenServer : IAsyncDisposable
     /// Creates a signed registry token directly (no HTTP, not counted): for the fixture's own pushes, and for tests that
     /// need an expired (<paramref name="lifetime"/> negative) or otherwise crafted token.
     /// </summary>
-    public string CreateToken(string subject, IEnumerable<TokenAccess> access, TimeSpan? lifetime = null, DateTimeOffset? now = null, string? issuer = null, string? audience = null)
+    public string CreateToken(
+        string subject,
+        IEnumerable<TokenAccess> access,
+        TimeSpan? lifetime = null,
+        DateTimeOffset? now = null,
+        string? issuer = null,
+        string? audience = null)
     {
         var issuedAt = (now ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
         var expires = issuedAt + (long)(lifetime ?? TimeSpan.FromSeconds(ExpiresIn)).TotalSeconds;
@@ -267,7 +286,9 @@ public sealed class TokenServer : IAsyncDisposable
 
     private static string ErrorJson(string code, string message) => JsonSerializer.Serialize(new { errors = new[] { new { code, message } } });
 
-    private static string OAuthErrorJson(string error, string description) => JsonSerializer.Serialize(new Dictionary<string, string> { ["error"] = error, ["error_description"] = description });
+    private static string OAuthErrorJson(
+        string error,
+        string description) => JsonSerializer.Serialize(new Dictionary<string, string> { ["error"] = error, ["error_description"] = description });
 
     private bool CheckPassword(string username, string password) =>
         _users.TryGetValue(username, out var expected)

@@ -35,7 +35,10 @@ public static partial class TelemetryDocs
             if (instrument is Histogram<double> histogram)
             {
                 Assert.That(doc.Unit, Is.EqualTo("s"), "durations are in seconds");
-                Assert.That(histogram.Advice?.HistogramBucketBoundaries, Is.Not.Null.And.Not.Empty.And.Ordered, instrument.Name + " advises buckets in seconds");
+                Assert.That(
+                    histogram.Advice?.HistogramBucketBoundaries,
+                    Is.Not.Null.And.Not.Empty.And.Ordered,
+                    instrument.Name + " advises buckets in seconds");
             }
         }
 

@@ -78,7 +78,8 @@ public class RealmGuardTests
         // The positive side of the same rules: loopback (and private) realms stay allowed for a registry that is itself on
         // such an address, also in their IPv4-mapped spelling and by name (resolved, then checked).
         _fake.Challenges.Clear();
-        _fake.Challenges.Add($"Bearer realm=\"{realm.Replace("{port}", _fake.Tokens.BaseUri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)}\",service=\"x\"");
+        var port = _fake.Tokens.BaseUri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _fake.Challenges.Add($"Bearer realm=\"{realm.Replace("{port}", port, StringComparison.Ordinal)}\",service=\"x\"");
 
         var entry = await _host.Manager.AddAsync(new RegistryAddRequest
         {

@@ -193,7 +193,10 @@ public class RejectedCredentialTests
 
         public string TokenOf(int generation) => $"provider-token-{_run}-{generation}";
 
-        public override ValueTask<RegistryCredential> GetCredentialAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default) =>
+        public override ValueTask<RegistryCredential> GetCredentialAsync(
+            RegistryEntry entry,
+            RegistrySecret secret,
+            CancellationToken cancellationToken = default) =>
             ValueTask.FromResult(RegistryCredential.FromUsernamePassword(
                 "AWS", RegistrySecret.FromString(TokenOf(Volatile.Read(ref _generation))), TestHost.Start.AddHours(12), TestHost.Start.AddHours(6)));
 

@@ -299,7 +299,13 @@ public class ValidatorProtocolTests
             return Task.CompletedTask;
         });
 
-        var entry = await _host.Manager.AddAsync(new RegistryAddRequest { Scope = redirecting.Authority, Username = "u", Password = TestHost.NewSecret(), InsecureHttp = true });
+        var entry = await _host.Manager.AddAsync(new RegistryAddRequest
+        {
+            Scope = redirecting.Authority,
+            Username = "u",
+            Password = TestHost.NewSecret(),
+            InsecureHttp = true,
+        });
 
         Assert.That(entry.Version, Is.EqualTo(1));
         Assert.That(redirecting.Requests.Last().Authorization, Does.StartWith("Basic "));

@@ -168,7 +168,9 @@ public class DistributionRegistryFixtureTests
             Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(body.GetProperty("access_token").GetString(), Is.EqualTo(body.GetProperty("token").GetString()));
             Assert.That(body.GetProperty("expires_in").GetInt32(), Is.EqualTo(300));
-            Assert.That(DateTimeOffset.Parse(body.GetProperty("issued_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(DateTimeOffset.UtcNow).Within(TimeSpan.FromMinutes(1)));
+            Assert.That(
+                DateTimeOffset.Parse(body.GetProperty("issued_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
+                Is.EqualTo(DateTimeOffset.UtcNow).Within(TimeSpan.FromMinutes(1)));
             Assert.That(claims.GetProperty("sub").GetString(), Is.Empty);
             Assert.That(claims.GetProperty("access").GetArrayLength(), Is.Zero);
             Assert.That(token.RequestCount, Is.EqualTo(2));
@@ -346,7 +348,10 @@ public class DistributionRegistryFixtureTests
 
     private static async Task<string> GetTokenAsync(HttpClient client, TokenServer token, string username, string password, string? scope)
     {
-        var url = token.Realm.AbsoluteUri + "?service=" + Uri.EscapeDataString(token.Service) + (scope is null ? string.Empty : "&scope=" + Uri.EscapeDataString(scope));
+        var url = token.Realm.AbsoluteUri
+            + "?service="
+            + Uri.EscapeDataString(token.Service)
+            + (scope is null ? string.Empty : "&scope=" + Uri.EscapeDataString(scope));
         using var response = await SendAsync(client, url, DistributionRegistry.BasicAuthorization(username, password));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -364,7 +369,11 @@ public class DistributionRegistryFixtureTests
     {
         using var manifest = await SendAsync(client, $"v2/{registry.Repository}/manifests/{registry.Tag}", authorization, registry.ManifestMediaType);
         var manifestBytes = await manifest.Content.ReadAsByteArrayAsync();
-        using var byDigest = await SendAsync(client, $"v2/{registry.Repository}/manifests/{registry.ManifestDigest}", authorization, registry.ManifestMediaType);
+        using var byDigest = await SendAsync(
+            client,
+            $"v2/{registry.Repository}/manifests/{registry.ManifestDigest}",
+            authorization,
+            registry.ManifestMediaType);
         using var blob = await SendAsync(client, $"v2/{registry.Repository}/blobs/{registry.LayerDigest}", authorization);
         var blobBytes = await blob.Content.ReadAsByteArrayAsync();
         using var config = await SendAsync(client, $"v2/{registry.Repository}/blobs/{registry.ConfigDigest}", authorization);

@@ -95,7 +95,11 @@ public class ForeignOriginTests
 
             // The registry's own challenge is still the one it answers with: a manifest (not redirected) still pulls.
             using var manifest = await client.SendAsync(Manifest(registry));
-            answers.Add((response.StatusCode, response.RequestMessage!.RequestUri!.GetLeftPart(UriPartial.Authority), response.Headers.WwwAuthenticate.ToString(), manifest.StatusCode));
+            answers.Add((
+                response.StatusCode,
+                response.RequestMessage!.RequestUri!.GetLeftPart(UriPartial.Authority),
+                response.Headers.WwwAuthenticate.ToString(),
+                manifest.StatusCode));
         }
 
         AssertNothingLeaked(storage, registry);
@@ -111,7 +115,10 @@ public class ForeignOriginTests
             Assert.That(manifestStatus, Is.EqualTo(HttpStatusCode.OK), "the registry's challenge was not replaced by the storage's");
         }
 
-        Assert.That(storage.Requests.Count(r => r.Path != "/token"), Is.EqualTo(PullsPerScenario), "one storage request per pull: the foreign 401/403 is not retried");
+        Assert.That(
+            storage.Requests.Count(r => r.Path != "/token"),
+            Is.EqualTo(PullsPerScenario),
+            "one storage request per pull: the foreign 401/403 is not retried");
         Assert.That(_host.Logs.Lines, Has.None.Contains("refused the credential"), "a foreign origin's refusal is not the registry's");
         if (registry.Token is { } tokens)
         {

@@ -15,7 +15,13 @@ public class RealRegistryValidationTests
     [TearDown]
     public void TearDown() => _host.Dispose();
 
-    private async Task<RegistryValidationResult> AddAsync(DistributionRegistry registry, string? username = null, string? password = null, bool verifyTls = true, bool useCa = true, bool insecureHttp = false)
+    private async Task<RegistryValidationResult> AddAsync(
+        DistributionRegistry registry,
+        string? username = null,
+        string? password = null,
+        bool verifyTls = true,
+        bool useCa = true,
+        bool insecureHttp = false)
     {
         try
         {

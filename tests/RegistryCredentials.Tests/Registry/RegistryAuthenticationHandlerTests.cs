@@ -66,7 +66,9 @@ public class RegistryAuthenticationHandlerTests
 
         var pulls = Enumerable.Range(0, 50).Select(async i =>
         {
-            using var request = i % 2 == 0 ? Manifest(registry) : new HttpRequestMessage(HttpMethod.Get, new Uri(registry.BaseUri, $"v2/{registry.Repository}/blobs/{registry.LayerDigest}"));
+            using var request = i % 2 == 0 ? Manifest(registry) : new HttpRequestMessage(
+                HttpMethod.Get,
+                new Uri(registry.BaseUri, $"v2/{registry.Repository}/blobs/{registry.LayerDigest}"));
             using var response = await client.SendAsync(request);
             return response.StatusCode;
         });
@@ -283,7 +285,8 @@ public class RegistryAuthenticationHandlerTests
         });
         await _host.Manager.AddAsync(new RegistryAddRequest
         {
-            Scope = registry.Authority, Username = "u", Password = TestHost.NewSecret(), Type = CountingProvider.Counting, InsecureHttp = true, Validate = false,
+            Scope = registry.Authority, Username = "u", Password = TestHost.NewSecret(), Type = CountingProvider.Counting,
+            InsecureHttp = true, Validate = false,
         });
         using var client = Client();
 
@@ -303,7 +306,10 @@ public class RegistryAuthenticationHandlerTests
 
         public override RegistryType Type => Counting;
 
-        public override ValueTask<RegistryCredential> GetCredentialAsync(RegistryEntry entry, RegistrySecret secret, CancellationToken cancellationToken = default) =>
+        public override ValueTask<RegistryCredential> GetCredentialAsync(
+            RegistryEntry entry,
+            RegistrySecret secret,
+            CancellationToken cancellationToken = default) =>
             ValueTask.FromResult(RegistryCredential.FromUsernamePassword(entry.Username, secret));
 
         public override ValueTask InvalidateAsync(RegistryEntry entry, CancellationToken cancellationToken = default)

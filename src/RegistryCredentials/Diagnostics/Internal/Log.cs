@@ -48,7 +48,12 @@ internal static partial class Log
     [LoggerMessage(23, LogLevel.Information, "Key rotation finished: the store forgot secret key {RetiredKeyIds}; every secret is under {KeyId}")]
     public static partial void StoreKeysRetired(ILogger logger, string retiredKeyIds, string keyId);
 
-    [LoggerMessage(24, LogLevel.Warning, "Key rotation to {KeyId} left secrets under an old key (written meanwhile by a process still on it); the store keeps both keys, run the rotation again")]
+    [
+        LoggerMessage(
+            24,
+            LogLevel.Warning,
+            "Key rotation to {KeyId} left secrets under an old key (written meanwhile "
+            + "by a process still on it); the store keeps both keys, run the rotation again")]
     public static partial void RotationUnfinished(ILogger logger, string keyId);
 
     [LoggerMessage(25, LogLevel.Debug, "Resolver index applied {Count} changes up to store revision {Revision} in {ElapsedMilliseconds} ms")]

@@ -69,7 +69,8 @@ internal static class Telemetry
 
     /// <summary>Bucket boundaries, in seconds, for operations that stay in the process (1 µs to 10 s).</summary>
     public static double[] LocalBuckets() =>
-        [0.000001, 0.0000025, 0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+        [0.000001, 0.0000025, 0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005,
+            0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
     /// <summary>Bucket boundaries, in seconds, for network calls (5 ms to 60 s): OpenTelemetry's HTTP buckets plus the timeouts.</summary>
     public static double[] NetworkBuckets() =>

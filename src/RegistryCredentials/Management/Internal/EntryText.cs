@@ -17,7 +17,8 @@ internal static class EntryText
             throw new RegistryFieldException(
                 field,
                 RegistryFieldProblem.NotWellFormedText,
-                $"The {what} is not well-formed Unicode text (it holds an unpaired UTF-16 surrogate, as bytes that are not valid UTF-8 give when decoded unchecked); send it as valid UTF-8.");
+                $"The {what} is not well-formed Unicode text (it holds an unpaired UTF-16 surrogate, as "
+                + $"bytes that are not valid UTF-8 give when decoded unchecked); send it as valid UTF-8.");
         }
     }
 

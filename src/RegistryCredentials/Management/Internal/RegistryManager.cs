@@ -85,7 +85,10 @@ internal sealed class RegistryManager : IRegistryManager
         }
         else
         {
-            stored = await _store.UpdateAsync(record.WithEntry(entry with { CreatedOn = existing.Entry.CreatedOn }), existing.Entry.Version, cancellationToken).ConfigureAwait(false);
+            stored = await _store.UpdateAsync(
+                record.WithEntry(entry with { CreatedOn = existing.Entry.CreatedOn }),
+                existing.Entry.Version,
+                cancellationToken).ConfigureAwait(false);
             _tokenCache.EvictEntryTokens(account, scope);
             Log.EntryReplaced(_logger, scope.Value, account);
         }
@@ -246,7 +249,8 @@ internal sealed class RegistryManager : IRegistryManager
 
     private IRegistryCredentialValidator ValidatorOrThrow() => _validator ?? throw new RegistryCredentialsException(
         RegistryErrorReason.Misconfigured,
-        "Credential validation was requested, but no IRegistryCredentialValidator is registered. Register one, or pass Validate = false to store the credential unchecked.",
+        "Credential validation was requested, but no IRegistryCredentialValidator is "
+        + "registered. Register one, or pass Validate = false to store the credential unchecked.",
         null);
 
     private RegistryCredentialProvider Provider(RegistryType type) =>

@@ -53,7 +53,10 @@ internal static class RealmGuard
         }
         catch (SocketException e)
         {
-            throw new RegistryAuthenticationException(RegistryValidationOutcome.Unreachable, $"The host {uri.IdnHost} could not be resolved (DNS: {e.SocketErrorCode}).", e);
+            throw new RegistryAuthenticationException(
+                RegistryValidationOutcome.Unreachable,
+                $"The host {uri.IdnHost} could not be resolved (DNS: {e.SocketErrorCode}).",
+                e);
         }
     }
 

@@ -104,7 +104,12 @@ internal sealed class RegistryAuthenticationHandler(
         _ => false,
     };
 
-    private async Task<RegistryResolution> ResolveAsync(ImageReference image, string account, Uri uri, HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<RegistryResolution> ResolveAsync(
+        ImageReference image,
+        string account,
+        Uri uri,
+        HttpRequestMessage request,
+        CancellationToken cancellationToken)
     {
         var resolution = await resolver.ResolveAsync(image, account, cancellationToken).ConfigureAwait(false);
         if (resolution.IsDenied)
@@ -137,7 +142,10 @@ internal sealed class RegistryAuthenticationHandler(
 
         // One retry after a 401 of the registry's origin, and one more when it then asks for another scope
         // (insufficient_scope): never twice with the same header. A 401 from another origin is the caller's.
-        for (var retries = 0; retries < 2 && answer.FromOrigin && answer.Response.StatusCode == HttpStatusCode.Unauthorized && request.Content is null; retries++)
+        for (var retries = 0; retries < 2
+            && answer.FromOrigin
+            && answer.Response.StatusCode == HttpStatusCode.Unauthorized
+            && request.Content is null; retries++)
         {
             var retry = await authenticator.AnswerAsync(target, answer.Response, answer.From, sent, cancellationToken).ConfigureAwait(false);
             if (retry is null || retry.SameHeaderAs(sent))
@@ -161,7 +169,11 @@ internal sealed class RegistryAuthenticationHandler(
     }
 
     /// <summary>Follows redirects itself: the credential never reaches another origin, and HTTPS is never downgraded.</summary>
-    private async Task<Answer> SendFollowingRedirectsAsync(HttpRequestMessage request, RegistryAuthenticator.Target target, RegistryAuthenticator.Sent? sent, CancellationToken cancellationToken)
+    private async Task<Answer> SendFollowingRedirectsAsync(
+        HttpRequestMessage request,
+        RegistryAuthenticator.Target target,
+        RegistryAuthenticator.Sent? sent,
+        CancellationToken cancellationToken)
     {
         var response = await RegistryHttpSender.FollowRedirectsAsync(request, base.SendAsync, cancellationToken).ConfigureAwait(false);
         var from = RegistryHttpSender.AnsweredFrom(response, request.RequestUri!);

@@ -61,7 +61,10 @@ internal sealed class RegistryHttpSender(RegistryTransport transport) : IRegistr
     {
         var response = await send(request, cancellationToken).ConfigureAwait(false);
         response.RequestMessage ??= request;
-        for (var redirects = 0; redirects < MaxRedirects && IsRedirect(response.StatusCode) && response.Headers.Location is { } location && request.Content is null; redirects++)
+        for (var redirects = 0; redirects < MaxRedirects
+            && IsRedirect(response.StatusCode)
+            && response.Headers.Location is { } location
+            && request.Content is null; redirects++)
         {
             var next = new Uri(request.RequestUri!, location);
             if (request.RequestUri!.Scheme == Uri.UriSchemeHttps && next.Scheme != Uri.UriSchemeHttps)

@@ -18,7 +18,12 @@ internal sealed class RegistryTokenClient(RegistryHttpSender http, TimeProvider 
     private const string ClientId = "registry-credentials";
 
     public async Task<RegistryCredential> FetchAsync(
-        AuthenticationChallenge challenge, string? scope, RegistryCredential? credential, RegistryEntry? entry, Uri registry, CancellationToken cancellationToken)
+        AuthenticationChallenge challenge,
+        string? scope,
+        RegistryCredential? credential,
+        RegistryEntry? entry,
+        Uri registry,
+        CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         try
@@ -34,11 +39,18 @@ internal sealed class RegistryTokenClient(RegistryHttpSender http, TimeProvider 
     }
 
     private async Task<RegistryCredential> FetchUntimedAsync(
-        AuthenticationChallenge challenge, string? scope, RegistryCredential? credential, RegistryEntry? entry, Uri registry, CancellationToken cancellationToken)
+        AuthenticationChallenge challenge,
+        string? scope,
+        RegistryCredential? credential,
+        RegistryEntry? entry,
+        Uri registry,
+        CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(challenge["realm"], UriKind.Absolute, out var realm) || (realm.Scheme != Uri.UriSchemeHttps && realm.Scheme != Uri.UriSchemeHttp))
         {
-            throw new RegistryAuthenticationException(RegistryValidationOutcome.ProtocolError, "The registry's Bearer challenge has no absolute realm URL (http or https).");
+            throw new RegistryAuthenticationException(
+                RegistryValidationOutcome.ProtocolError,
+                "The registry's Bearer challenge has no absolute realm URL (http or https).");
         }
 
         await RealmGuard.CheckAsync(realm, registry, entry?.InsecureHttp ?? false, cancellationToken).ConfigureAwait(false);
@@ -48,7 +60,14 @@ internal sealed class RegistryTokenClient(RegistryHttpSender http, TimeProvider 
         HttpResponseMessage response;
         if (credential?.Kind == RegistryCredentialKind.IdentityToken)
         {
-            response = await PostAsync(realm, "refresh_token", [new("refresh_token", credential.Secret.Reveal())], service, scope, entry, cancellationToken).ConfigureAwait(false);
+            response = await PostAsync(
+                realm,
+                "refresh_token",
+                [new("refresh_token", credential.Secret.Reveal())],
+                service,
+                scope,
+                entry,
+                cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -69,7 +88,8 @@ internal sealed class RegistryTokenClient(RegistryHttpSender http, TimeProvider 
             using var get = new HttpRequestMessage(HttpMethod.Get, builder.Uri);
             get.Headers.Authorization = RegistryHttpSender.Basic(credential);
             response = await http.SendAsync(get, entry, cancellationToken).ConfigureAwait(false);
-            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed && credential?.Kind == RegistryCredentialKind.UsernamePassword)
+            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed
+                && credential?.Kind == RegistryCredentialKind.UsernamePassword)
             {
                 response.Dispose();
                 response = await PostAsync(
@@ -90,7 +110,13 @@ internal sealed class RegistryTokenClient(RegistryHttpSender http, TimeProvider 
     }
 
     private async Task<HttpResponseMessage> PostAsync(
-        Uri realm, string grantType, List<KeyValuePair<string, string>> fields, string? service, string? scope, RegistryEntry? entry, CancellationToken cancellationToken)
+        Uri realm,
+        string grantType,
+        List<KeyValuePair<string, string>> fields,
+        string? service,
+        string? scope,
+        RegistryEntry? entry,
+        CancellationToken cancellationToken)
     {
         fields.Insert(0, new("grant_type", grantType));
         fields.Add(new("client_id", ClientId));

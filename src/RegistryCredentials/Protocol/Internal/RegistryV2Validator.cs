@@ -17,7 +17,10 @@ internal sealed class RegistryV2Validator(
 {
     private const string ApiVersionHeader = "Docker-Distribution-API-Version";
 
-    public async ValueTask<RegistryValidationResult> ValidateAsync(RegistryEntry entry, RegistryCredential credential, CancellationToken cancellationToken = default)
+    public async ValueTask<RegistryValidationResult> ValidateAsync(
+        RegistryEntry entry,
+        RegistryCredential credential,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(credential);
@@ -34,7 +37,10 @@ internal sealed class RegistryV2Validator(
         }
     }
 
-    private async ValueTask<RegistryValidationResult> ValidateUntimedAsync(RegistryEntry entry, RegistryCredential credential, CancellationToken cancellationToken)
+    private async ValueTask<RegistryValidationResult> ValidateUntimedAsync(
+        RegistryEntry entry,
+        RegistryCredential credential,
+        CancellationToken cancellationToken)
     {
         if (entry.Scope.IsGlob)
         {
@@ -57,11 +63,17 @@ internal sealed class RegistryV2Validator(
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return new RegistryValidationResult(RegistryValidationOutcome.Timeout, $"{ping.GetLeftPart(UriPartial.Authority)} did not answer within {RegistryTokenClient.FormatSeconds(timeoutAfter)} s.");
+            return new RegistryValidationResult(
+                RegistryValidationOutcome.Timeout,
+                $"{ping.GetLeftPart(UriPartial.Authority)} did not answer within {RegistryTokenClient.FormatSeconds(timeoutAfter)} s.");
         }
     }
 
-    private async Task<RegistryValidationResult> ValidateCoreAsync(RegistryEntry entry, RegistryCredential credential, Uri ping, CancellationToken cancellationToken)
+    private async Task<RegistryValidationResult> ValidateCoreAsync(
+        RegistryEntry entry,
+        RegistryCredential credential,
+        Uri ping,
+        CancellationToken cancellationToken)
     {
         AuthenticationHeaderValue? authorization;
         using (var anonymous = await GetAsync(ping, null, entry, cancellationToken).ConfigureAwait(false))
@@ -69,8 +81,12 @@ internal sealed class RegistryV2Validator(
             switch (anonymous.StatusCode)
             {
                 case HttpStatusCode.OK when anonymous.Headers.Contains(ApiVersionHeader):
-                    return new RegistryValidationResult(RegistryValidationOutcome.Valid, "The registry answers without authentication; the credential was not needed.");
-                case HttpStatusCode.Unauthorized when RegistryHttpSender.AnsweredFrom(anonymous, ping) is var from && !RegistryHttpSender.SameOrigin(from, ping):
+                    return new RegistryValidationResult(
+                        RegistryValidationOutcome.Valid,
+                        "The registry answers without authentication; the credential was not needed.");
+                case HttpStatusCode.Unauthorized when RegistryHttpSender.AnsweredFrom(
+                    anonymous,
+                    ping) is var from && !RegistryHttpSender.SameOrigin(from, ping):
                     return ForeignChallenge(from, ping);
                 case HttpStatusCode.Unauthorized:
                     authorization = await AuthorizeAsync(anonymous, entry, credential, ping, cancellationToken).ConfigureAwait(false);
@@ -92,7 +108,12 @@ internal sealed class RegistryV2Validator(
         };
     }
 
-    private async Task<AuthenticationHeaderValue> AuthorizeAsync(HttpResponseMessage challenged, RegistryEntry entry, RegistryCredential credential, Uri ping, CancellationToken cancellationToken)
+    private async Task<AuthenticationHeaderValue> AuthorizeAsync(
+        HttpResponseMessage challenged,
+        RegistryEntry entry,
+        RegistryCredential credential,
+        Uri ping,
+        CancellationToken cancellationToken)
     {
         var challenges = ChallengeParser.Parse(challenged.Headers.TryGetValues("WWW-Authenticate", out var values) ? values : []);
         if (challenges.Find(c => c.IsScheme("Bearer")) is { } bearer)
@@ -140,10 +161,14 @@ internal sealed class RegistryV2Validator(
         var status = (int)response.StatusCode;
         if (status >= 500)
         {
-            return new RegistryValidationResult(RegistryValidationOutcome.Unreachable, $"{ping.GetLeftPart(UriPartial.Authority)} answered {status} {response.ReasonPhrase}.");
+            return new RegistryValidationResult(
+                RegistryValidationOutcome.Unreachable,
+                $"{ping.GetLeftPart(UriPartial.Authority)} answered {status} {response.ReasonPhrase}.");
         }
 
         var why = response.StatusCode == HttpStatusCode.OK ? "without a Docker-Distribution-API-Version header" : $"with {status} {response.ReasonPhrase}";
-        return new RegistryValidationResult(RegistryValidationOutcome.NotARegistry, $"{ping.GetLeftPart(UriPartial.Authority)} is not a Docker Registry v2 registry: /v2/ answered {why}.");
+        return new RegistryValidationResult(
+            RegistryValidationOutcome.NotARegistry,
+            $"{ping.GetLeftPart(UriPartial.Authority)} is not a Docker Registry v2 registry: /v2/ answered {why}.");
     }
 }

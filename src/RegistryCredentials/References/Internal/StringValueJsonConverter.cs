@@ -3,7 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace RegistryCredentials.Internal;
 
-/// <summary>Writes a value type of this package as its text and reads it back through its parser, turning parse errors into <see cref="JsonException"/>.</summary>
+/// <summary>
+/// Writes a value type of this package as its text and reads it back through its parser, turning parse errors into
+/// <see cref="JsonException"/>.
+/// </summary>
 internal abstract class StringValueJsonConverter<T> : JsonConverter<T>
     where T : class
 {

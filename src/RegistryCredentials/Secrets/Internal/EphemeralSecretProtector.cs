@@ -25,7 +25,11 @@ internal sealed class EphemeralSecretProtector : ISecretProtector, IDisposable
     public ValueTask<byte[]> ProtectAsync(RegistrySecret secret, string account, RegistryScope scope, CancellationToken cancellationToken = default) =>
         _inner.ProtectAsync(secret, account, scope, cancellationToken);
 
-    public ValueTask<RegistrySecret> UnprotectAsync(ReadOnlyMemory<byte> protectedSecret, string account, RegistryScope scope, CancellationToken cancellationToken = default) =>
+    public ValueTask<RegistrySecret> UnprotectAsync(
+        ReadOnlyMemory<byte> protectedSecret,
+        string account,
+        RegistryScope scope,
+        CancellationToken cancellationToken = default) =>
         _inner.UnprotectAsync(protectedSecret, account, scope, cancellationToken);
 
     public bool IsCurrent(ReadOnlyMemory<byte> protectedSecret) => _inner.IsCurrent(protectedSecret);

@@ -73,7 +73,8 @@ internal sealed class SecretKeyGuard
             Log.KeyWriteRefused(_logger, current, string.Join(", ", known));
             throw new RegistrySecretKeyException(
                 $"The store does not know this process's secret key {current}: its secrets are under key {string.Join(", ", known)}. Nothing was changed. "
-                + "Use the store's key, or move the store to a new key by rotation (the new key current, the store's key among the retired keys, then RotateKeyAsync).",
+                + "Use the store's key, or move the store to a new key by rotation (the new "
+                + "key current, the store's key among the retired keys, then RotateKeyAsync).",
                 known.Count == 1 ? known[0] : null,
                 current,
                 known,
@@ -120,7 +121,8 @@ internal sealed class SecretKeyGuard
         return id is null || IsKeyId(id)
             ? id
             : throw new RegistrySecretKeyException(
-                $"The secret protector {_protector.GetType().Name} names its key '{id}', which is not a key id (1 to {MaxKeyIdLength} ASCII letters, digits, '.', '_' or '-').",
+                $"The secret protector {_protector.GetType().Name} names its key '{id}', which "
+                + $"is not a key id (1 to {MaxKeyIdLength} ASCII letters, digits, '.', '_' or '-').",
                 keyId: null);
     }
 
@@ -173,7 +175,8 @@ internal sealed class SecretKeyGuard
             if (!known.Any(k => held.Contains(k, StringComparer.Ordinal)))
             {
                 throw new RegistrySecretKeyException(
-                    $"Rotation refused: the store's secrets are under key {string.Join(", ", known)}, and this process holds none of them (its key is {current}). "
+                    $"Rotation refused: the store's secrets are under key {string.Join(", ", known)}, "
+                    + $"and this process holds none of them (its key is {current}). "
                     + "Make the new key current and list the store's key among the retired keys, then rotate. Nothing was changed.",
                     known.Count == 1 ? known[0] : null,
                     current,
