@@ -84,7 +84,10 @@ public abstract class RegistryProviderConformanceTests
     /// <returns>A task.</returns>
     protected virtual Task StopUpstreamAsync() => Task.CompletedTask;
 
-    /// <summary>Adds the provider under test, pointed at the fake upstream: usually one line, such as <c>builder.AddQuay(o =&gt; o.TokenUri = …)</c>.</summary>
+    /// <summary>
+    /// Adds the provider under test, pointed at the fake upstream: usually one line, such as
+    /// <c>builder.AddQuay(o =&gt; o.TokenUri = …)</c>.
+    /// </summary>
     /// <param name="builder">The builder of the test's host.</param>
     protected abstract void AddProvider(RegistryCredentialsBuilder builder);
 

@@ -424,7 +424,10 @@ public class BrowserTests
         await SeedAsync("docker.io/acme/*");
         await _host.Manager.AddAsync(new RegistryAddRequest { Scope = "registry.example.com:5000/team/*", Name = "Team registry",
             Username = "ci-puller", Email = "ci@example.com", Password = "x", Account = _user, Validate = false });
-        await _host.Manager.AddAsync(new RegistryAddRequest { Scope = "*.example.org", Name = "Internal mirrors", Username = "mirror", Password = "x", Account = _user, Validate = false, VerifyTls = false });
+        await _host.Manager.AddAsync(new RegistryAddRequest
+        {
+            Scope = "*.example.org", Name = "Internal mirrors", Username = "mirror", Password = "x", Account = _user, Validate = false, VerifyTls = false,
+        });
         await SeedAsync("quay.io/partner/*", active: false);
         await ReloadAsync();
         await _page.GetByLabel("Image reference").FillAsync("acme/app:1.2");

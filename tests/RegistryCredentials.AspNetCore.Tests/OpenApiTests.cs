@@ -64,7 +64,8 @@ public class OpenApiTests
         var response = Schema("RegistryConfiguration").GetProperty("properties");
         Assert.That(response.EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[]
         {
-            "registry", "registry_name", "registry_type", "registry_user", "registry_verify", "created_at", "last_updated", "userId", "registry_email", "active",
+            "registry", "registry_name", "registry_type", "registry_user", "registry_verify", "created_at", "last_updated", "userId",
+            "registry_email", "active",
             "insecure_http", "own_ca_certificates", "version",
         }));
     }

@@ -557,11 +557,13 @@ public class RegistriesApiTests
             ifMatch: "\"1\"")).ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
         await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry = "docker.io/moved/*" })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
         await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_user = "a:b" })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
-        await (await _alice.PostEntryAsync(new { registry = "x.example.com", registry_user = "u", registry_pass = "p", registry_type = "nope!" })).ExpectAsync(400, RegistryProblemTypes.InvalidField);
+        await (await _alice.PostEntryAsync(new { registry = "x.example.com", registry_user = "u", registry_pass = "p", registry_type = "nope!" }))
+            .ExpectAsync(400, RegistryProblemTypes.InvalidField);
         _host.Validator!.Result = new RegistryValidationResult(RegistryValidationOutcome.Unauthorized, "401");
         await (await _alice.PutEntryAsync("docker.io/acme/*", new { registry_pass = "wrong" }, validate: true)).ExpectAsync(422,
             RegistryProblemTypes.ValidationFailed);
-        await (await _alice.PostEntryAsync(new { registry = "new.example.com", registry_user = "u", registry_pass = "p" }, validate: true)).ExpectAsync(422, RegistryProblemTypes.ValidationFailed);
+        await (await _alice.PostEntryAsync(new { registry = "new.example.com", registry_user = "u", registry_pass = "p" }, validate: true))
+            .ExpectAsync(422, RegistryProblemTypes.ValidationFailed);
         await (await _host.Client("bob").DeleteAsync("/registries/docker.io%2Facme%2F%2A")).ExpectAsync(204); // issue 14: deletes nothing of alice's
         using var browser = _host.Client("alice");
         browser.DefaultRequestHeaders.Add("Origin", "http://localhost");

@@ -43,7 +43,8 @@ public class SecretCanaryTests
         await Call(() => alice.PostAsync("/registries/docker.io%2Facme%2F%2A/activate", null));
         await Call(() => alice.GetAsync("/registries/_resolve?image=acme/app:1"));
         await Call(() => alice.GetAsync("/registries/_settings"));
-        await Call(() => alice.PutAsJsonAsync("/registries/_settings", new { default_registry = "reg.example.com", allowed_registries = new[] { "docker.io" } }));
+        await Call(() => alice.PutAsJsonAsync(
+            "/registries/_settings", new { default_registry = "reg.example.com", allowed_registries = new[] { "docker.io" } }));
         await Call(() => host.Client("bob").GetAsync("/registries/docker.io%2Facme%2F%2A"));
         await Call(() => alice.GetAsync("/registries-ui"));
         await Call(() => alice.GetAsync("/registries-ui/app.js"));

@@ -168,7 +168,8 @@ public sealed class DockerConfigInteropTests
         Assert.Multiple(() =>
         {
             Assert.That(yaml.ExitCode, Is.Zero, yaml.ToString());
-            Assert.That(yaml.Stdout, Does.StartWith("apiVersion: v1\nkind: Secret\nmetadata:\n  name: regcred\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: "));
+            Assert.That(yaml.Stdout, Does.StartWith(
+                "apiVersion: v1\nkind: Secret\nmetadata:\n  name: regcred\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: "));
             Assert.That(yaml.Stderr, Does.Contain("quay.io/partner/* is deactivated").And.Contain("*.example.org has a glob host"));
             Assert.That(secret.Text("kind"), Is.EqualTo("Secret"));
             Assert.That(secret.Text("type"), Is.EqualTo("kubernetes.io/dockerconfigjson"));

@@ -142,8 +142,10 @@ public sealed class RegistryCommandTests
             + "\\n-----END PRIVATE KEY-----\\n\",\n  \"client_email\": \"ci@demo.iam.gserviceaccount.com\"\n}";
         var add = await _sandbox.RunAsync(["registry", "add", "registry.example.com/demo/*", "--username", "_json_key", "--password-stdin",
             "--validate=false"], key + "\n");
-        var addTwo = await _sandbox.RunAsync(["registry", "add", "other.example.com", "--username", "_json_key", "--password-stdin", "--validate=false"], key + "\n\n");
-        var addCrLf = await _sandbox.RunAsync(["registry", "add", "crlf.example.com", "--username", "_json_key", "--password-stdin", "--validate=false"], key + "\r\n");
+        var addTwo = await _sandbox.RunAsync(
+            ["registry", "add", "other.example.com", "--username", "_json_key", "--password-stdin", "--validate=false"], key + "\n\n");
+        var addCrLf = await _sandbox.RunAsync(
+            ["registry", "add", "crlf.example.com", "--username", "_json_key", "--password-stdin", "--validate=false"], key + "\r\n");
         var emptyStdin = await _sandbox.RunAsync(["registry", "add", "empty.example.com", "--username", "u", "--password-stdin", "--validate=false"], "\n");
         Assert.Multiple(() =>
         {

@@ -47,7 +47,10 @@ public class GoogleApplicationDefaultTests
         options.AllowApplicationDefault = false; // as after a configuration change
 
         var exception = await GoogleHosts.CatchAsync(async () => await host.Resolver.ResolveAsync(Scope[..^2] + "/app:1"));
-        Assert.That(exception, Is.InstanceOf<GoogleCredentialException>().With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.ApplicationDefaultNotAllowed));
+        Assert.That(
+            exception,
+            Is.InstanceOf<GoogleCredentialException>()
+                .With.Property(nameof(GoogleCredentialException.Kind)).EqualTo(GoogleCredentialError.ApplicationDefaultNotAllowed));
     }
 
     [Test]

@@ -45,7 +45,11 @@ internal static class CommandLine
         var key = new Argument<string>("key") { Description = "default-registry or allowed-registries." };
         key.AcceptOnlyFromAmong([.. Hosting.ToolSettings.Keys]);
         var value = new Argument<string>("value") { Description = "The value; allowed-registries is comma-separated; an empty value clears the setting." };
-        var set = new Command("set", "Set default-registry (replaces Docker Hub for images naming no registry) or allowed-registries (the allow-list).") { key, value };
+        var set = new Command(
+            "set", "Set default-registry (replaces Docker Hub for images naming no registry) or allowed-registries (the allow-list).")
+        {
+            key, value,
+        };
         set.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var context = globals.CreateContext(parseResult, terminal);

@@ -48,7 +48,10 @@ internal static class RegistryCommandLine
             Description = "Read the password (or key file content) from stdin; one trailing line break is removed. "
                 + "Otherwise $REGCRED_REGISTRY_PASSWORD or anchorectl's $ANCHORECTL_REGISTRY_PASSWORD.",
         };
-        var caFile = new Option<string>("--ca-file") { Description = "A PEM file of CA certificates to trust for this registry" + (update ? " (empty to remove)." : ".") };
+        var caFile = new Option<string>("--ca-file")
+        {
+            Description = "A PEM file of CA certificates to trust for this registry" + (update ? " (empty to remove)." : "."),
+        };
         var insecureHttp = new Option<bool>("--insecure-http") { Description = "Reach the registry over plain HTTP (credentials travel in clear text)." };
         var password = new Option<string>("--password", "-p") { Hidden = true };
         // anchore-cli took the password as a positional argument (and one of Anchore's documented anchorectl commands still

@@ -78,7 +78,10 @@ public sealed partial class FakeEcrEndpoint : IAsyncDisposable
         return endpoint;
     }
 
-    /// <summary>Starts an endpoint that serves <paramref name="certificate"/> (for example one for AWS host names, see AwsHostRoutes in the AWS tests).</summary>
+    /// <summary>
+    /// Starts an endpoint that serves <paramref name="certificate"/> (for example one for AWS host names, see AwsHostRoutes in
+    /// the AWS tests).
+    /// </summary>
     public static async Task<FakeEcrEndpoint> StartAsync(TimeProvider time, X509Certificate2 certificate)
     {
         var endpoint = new FakeEcrEndpoint(time);
