@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using RegistryCredentials.PostgreSql.Internal;
 
 namespace RegistryCredentials.PostgreSql.Tests;
 
@@ -148,7 +149,7 @@ public sealed class PostgreSqlScopeMigrationTests
                 "localhost:5000/app", "localhost:5000/app/*",
                 "*.azurecr.io/team", "*.azurecr.io/team/*",
             }));
-            Assert.That(await _server.ScalarAsync<int>($"SELECT max(version) FROM {schema}.schema_version"), Is.EqualTo(3));
+            Assert.That(await _server.ScalarAsync<int>($"SELECT max(version) FROM {schema}.schema_version"), Is.EqualTo(Schema.LatestVersion));
             foreach (var (image, oldScope) in Pulls)
             {
                 var resolution = await resolver.ResolveAsync(image);

@@ -161,4 +161,33 @@ public class RegistryPolicyManagerTests
 
         public IChangeToken Watch() => _inner.Watch();
     }
+
+    [Test]
+    public async Task A_new_resolver_never_answers_its_first_pull_without_the_stored_allow_list()
+    {
+        // A policy already in the store (written by another process, say) before this process's resolver starts.
+        using var store = new InMemoryRegistryStore();
+        var stored = new RegistryPolicy
+        {
+            Account = RegistryAccounts.Default, AllowedRegistries = ["quay.io"], UpdatedOn = TestHost.Start,
+        };
+        Assert.That(await store.TrySetPolicyAsync(stored, 0), Is.Not.Null);
+
+        using var host = new TestHost(build: b => b.UseStore(store));
+        var first = await host.Resolver.ResolveAsync(ImageReference.Parse("nginx"));
+        Assert.That(first.DenialReason, Is.EqualTo(RegistryDenialReason.RegistryNotAllowed), "the first resolve already obeys the store");
+        Assert.That((await host.Resolver.ResolveAsync(ImageReference.Parse("quay.io/ns/app"))).Kind, Is.EqualTo(RegistryResolutionKind.Anonymous));
+    }
+
+    [Test]
+    public async Task A_policy_written_through_the_manager_is_in_force_for_the_next_resolve()
+    {
+        using var host = Host();
+        Assert.That((await host.Resolver.ResolveAsync(ImageReference.Parse("configured.example.com/app"))).Kind, Is.EqualTo(RegistryResolutionKind.Anonymous));
+        await Policies(host).UpdatePolicyAsync(new RegistryPolicyUpdate { AllowedRegistries = ["quay.io"] });
+
+        // Read-your-writes: no wait for the background update.
+        var next = await host.Resolver.ResolveAsync(ImageReference.Parse("configured.example.com/app"));
+        Assert.That(next.DenialReason, Is.EqualTo(RegistryDenialReason.RegistryNotAllowed));
+    }
 }

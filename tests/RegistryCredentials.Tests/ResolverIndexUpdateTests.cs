@@ -125,7 +125,7 @@ public class ResolverIndexUpdateTests
         await host.Manager.DeleteAsync(RegistryScope.Parse("reg.example.com"));
         Assert.That((await host.Resolver.ResolveAsync(App)).Kind, Is.EqualTo(RegistryResolutionKind.Anonymous));
 
-        await host.AddAsync("reg.example.com/team", username: "third");
+        await host.AddAsync("reg.example.com/team/*", username: "third");
         await host.AddAsync("*.example.com", username: "glob");
         Assert.That(Username(await host.Resolver.ResolveAsync(App)), Is.EqualTo("third"));
         Assert.That(Username(await host.Resolver.ResolveAsync(ImageReference.Parse("other.example.com/x"))), Is.EqualTo("glob"));

@@ -37,6 +37,10 @@ public sealed class RegistryChangeSignal : IDisposable
 
     private readonly Lock _gate = new();
     private CancellationTokenSource _current = new();
+
+    // Sources swapped out by a fire whose cancellation may still be under way on another thread: every fire cancels them
+    // all before it returns, so that a token taken before any fire that has returned has changed.
+    private readonly List<CancellationTokenSource> _uncancelled = [];
     private long? _revision;
     private bool _disposed;
 
@@ -121,7 +125,7 @@ public sealed class RegistryChangeSignal : IDisposable
 
     private bool FireCore(long? revision, bool onlyIfNewer)
     {
-        CancellationTokenSource fired;
+        CancellationTokenSource[] fired;
         lock (_gate)
         {
             if (_disposed || (onlyIfNewer && _revision is { } known && revision <= known))
@@ -134,12 +138,27 @@ public sealed class RegistryChangeSignal : IDisposable
                 _revision = Max(_revision, value);
             }
 
-            fired = _current;
+            _uncancelled.Add(_current);
             _current = new CancellationTokenSource();
+            fired = [.. _uncancelled];
         }
 
         // Outside the lock: callbacks may watch again or read the store. Not disposed: late registrations run at once.
-        fired.Cancel();
+        // A source another fire is still cancelling is cancelled here too (a second Cancel returns at once, with the
+        // token already marked), so no fire returns while a token taken before it can still read as unchanged.
+        foreach (var source in fired)
+        {
+            source.Cancel();
+        }
+
+        lock (_gate)
+        {
+            foreach (var source in fired)
+            {
+                _uncancelled.Remove(source);
+            }
+        }
+
         return true;
     }
 }
