@@ -32,7 +32,7 @@ public class ProductionServerTests
         Directory.Delete(_directory, recursive: true);
     }
 
-    private static readonly object Acme = new { registry = "docker.io/acme", registry_user = "ci", registry_pass = "pw" };
+    private static readonly object Acme = new { registry = "docker.io/acme/*", registry_user = "ci", registry_pass = "pw" };
 
     private string KeyFile => Path.Combine(_directory, "secret.key");
 
@@ -86,7 +86,7 @@ public class ProductionServerTests
 
         // Nothing the refused requests did changed alice's entry.
         var list = await (await alice.GetAsync("/registries")).ExpectAsync(200);
-        Assert.That(list.EnumerateArray().Select(e => e.GetProperty("registry").GetString()), Is.EqualTo(new[] { "docker.io/acme" }));
+        Assert.That(list.EnumerateArray().Select(e => e.GetProperty("registry").GetString()), Is.EqualTo(new[] { "docker.io/acme/*" }));
     }
 
     [Test]
@@ -122,7 +122,7 @@ public class ProductionServerTests
             using var client = server.CreateClient(_issuer.Issue(caller));
             client.DefaultRequestHeaders.Add("x-anchore-account", "alice");
             Assert.That((await client.GetAsync("/registries")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), caller);
-            Assert.That((await client.DeleteAsync("/registries/docker.io%2Facme")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), caller);
+            Assert.That((await client.DeleteAsync("/registries/docker.io%2Facme%2F%2A")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), caller);
         }
 
         // A caller whose token carries the role acts as alice.

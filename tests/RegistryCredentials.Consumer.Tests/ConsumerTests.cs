@@ -120,10 +120,17 @@ public sealed class ConsumerTests
         var run = await _workspace.RunAsync(_workspace.Dotnet, ["test", "conformance/conformance.csproj", "--no-build", "-c", "Release"]);
 
         Assert.That(run.ExitCode, Is.Zero, run.Describe());
-        var summary = Regex.Match(run.Output, @"Failed:\s*(?<failed>\d+),\s*Passed:\s*(?<passed>\d+)");
+        var summary = Regex.Match(run.Output, @"Failed:\s*(?<failed>\d+),\s*Passed:\s*(?<passed>\d+),\s*Skipped:\s*(?<skipped>\d+)");
         Assert.That(summary.Success, Is.True, run.Describe());
-        Assert.That(int.Parse(summary.Groups["failed"].Value, System.Globalization.CultureInfo.InvariantCulture), Is.Zero);
-        Assert.That(int.Parse(summary.Groups["passed"].Value, System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(expected), run.Describe());
+        int Count(string name) => int.Parse(summary.Groups[name].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(Count("failed"), Is.Zero);
+
+        // Every test ran; the only ones skipped are those of the optional SPIs (policies, the change feed), which the
+        // README's file store does not implement, and they say so.
+        Assert.That(Count("passed") + Count("skipped"), Is.EqualTo(expected), run.Describe());
+        Assert.That(Count("passed"), Is.GreaterThan(0), run.Describe());
+        var skipped = Regex.Matches(run.Output, @"Skipped (?<name>\w+)").Select(m => m.Groups["name"].Value).ToList();
+        Assert.That(skipped, Has.Count.EqualTo(Count("skipped")).And.All.Matches("Polic|Feed|ManagerWritesArePartial"), run.Describe());
     }
 
     [Test]

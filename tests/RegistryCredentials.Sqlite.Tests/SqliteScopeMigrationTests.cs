@@ -221,7 +221,9 @@ public sealed class SqliteScopeMigrationTests
             Assert.That(subtree.Name, Is.EqualTo("name of quay.io/ns/app"));
             Assert.That(subtree.Version, Is.EqualTo(3));
 
-            Assert.That(_db.RawScalar("SELECT group_concat(version) FROM registry_schema"), Is.EqualTo(string.Join(",", Enumerable.Range(1, Schema.LatestVersion))));
+            Assert.That(
+                _db.RawScalar("SELECT group_concat(version) FROM registry_schema"),
+                Is.EqualTo(string.Join(",", Enumerable.Range(1, Schema.LatestVersion))));
             Assert.That(
                 long.Parse(_db.RawScalar("SELECT revision FROM registry_revision"), System.Globalization.CultureInfo.InvariantCulture),
                 Is.GreaterThan(revisionBefore),
