@@ -29,34 +29,6 @@ public sealed class PostgreSqlKeyIdTests
         _nodes.Clear();
     }
 
-    /// <summary>Schema version 1 exactly as it shipped (the migrator's first migration and its version table); never edit it.</summary>
-    private static string SchemaVersion1(string schema) => $"""
-        CREATE SCHEMA {schema};
-        CREATE TABLE {schema}.schema_version (
-            version integer PRIMARY KEY,
-            description text NOT NULL,
-            applied_on timestamptz NOT NULL DEFAULT now()
-        );
-        CREATE TABLE {schema}.entries (
-            account text COLLATE "C" NOT NULL,
-            scope text COLLATE "C" NOT NULL,
-            name text NOT NULL,
-            type text NOT NULL,
-            username text NOT NULL,
-            email text NULL,
-            verify_tls boolean NOT NULL,
-            insecure_http boolean NOT NULL,
-            ca_certificates text NULL,
-            is_active boolean NOT NULL,
-            created_on timestamptz NOT NULL,
-            updated_on timestamptz NOT NULL,
-            version bigint NOT NULL CHECK (version > 0),
-            protected_secret bytea NOT NULL CHECK (octet_length(protected_secret) > 0),
-            CONSTRAINT entries_pkey PRIMARY KEY (account, scope)
-        );
-        INSERT INTO {schema}.schema_version (version, description) VALUES (1, 'entries table');
-        """;
-
     private static AesGcmSecretProtector Protector(string key) =>
         new(Options.Create(new SecretProtectionOptions { Key = key, KeyEnvironmentVariable = null, CreateKeyFile = false }));
 
@@ -85,7 +57,7 @@ public sealed class PostgreSqlKeyIdTests
         var schema = PostgreSqlServer.NewName("keys_v1_");
         var keyA = AesGcmSecretProtector.GenerateKey();
         var keyB = AesGcmSecretProtector.GenerateKey();
-        await _server.ExecuteAsync(SchemaVersion1(schema));
+        await _server.ExecuteAsync(ShippedSchemas.Version1(schema));
         var passwords = new Dictionary<string, string>();
         foreach (var scope in new[] { "x.example.com", "y.example.com" })
         {

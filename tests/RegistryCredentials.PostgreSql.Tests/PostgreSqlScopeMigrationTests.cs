@@ -51,40 +51,6 @@ public sealed class PostgreSqlScopeMigrationTests
         _nodes.Clear();
     }
 
-    /// <summary>Schema version 2 exactly as it shipped (Schema.Migrations[0] and [1], with the version table); never edit it.</summary>
-    private static string SchemaVersion2(string schema) => $"""
-        CREATE SCHEMA {schema};
-        CREATE TABLE {schema}.schema_version (
-            version integer PRIMARY KEY,
-            description text NOT NULL,
-            applied_on timestamptz NOT NULL DEFAULT now()
-        );
-        CREATE TABLE {schema}.entries (
-            account text COLLATE "C" NOT NULL,
-            scope text COLLATE "C" NOT NULL,
-            name text NOT NULL,
-            type text NOT NULL,
-            username text NOT NULL,
-            email text NULL,
-            verify_tls boolean NOT NULL,
-            insecure_http boolean NOT NULL,
-            ca_certificates text NULL,
-            is_active boolean NOT NULL,
-            created_on timestamptz NOT NULL,
-            updated_on timestamptz NOT NULL,
-            version bigint NOT NULL CHECK (version > 0),
-            protected_secret bytea NOT NULL CHECK (octet_length(protected_secret) > 0),
-            CONSTRAINT entries_pkey PRIMARY KEY (account, scope)
-        );
-        INSERT INTO {schema}.schema_version (version, description) VALUES (1, 'entries table');
-        CREATE TABLE {schema}.secret_keys (
-            key_id text COLLATE "C" NOT NULL CHECK (length(key_id) > 0),
-            added_on timestamptz NOT NULL DEFAULT now(),
-            CONSTRAINT secret_keys_pkey PRIMARY KEY (key_id)
-        );
-        INSERT INTO {schema}.schema_version (version, description) VALUES (2, 'secret key ids');
-        """;
-
     private static AesGcmSecretProtector Protector(string key) =>
         new(Options.Create(new SecretProtectionOptions { Key = key, KeyEnvironmentVariable = null, CreateKeyFile = false }));
 
@@ -110,7 +76,7 @@ public sealed class PostgreSqlScopeMigrationTests
     /// </summary>
     private async Task<Dictionary<string, string>> CreateVersion2SchemaAsync(string schema, string key)
     {
-        await _server.ExecuteAsync(SchemaVersion2(schema));
+        await _server.ExecuteAsync(ShippedSchemas.Version2(schema));
         var protector = Protector(key);
         await _server.ExecuteAsync($"INSERT INTO {schema}.secret_keys (key_id) VALUES ('{protector.CurrentKeyId}')");
         var passwords = new Dictionary<string, string>();

@@ -12,45 +12,6 @@ namespace RegistryCredentials.Sqlite.Tests;
 [TestFixture]
 public sealed class SqliteKeyIdTests
 {
-    /// <summary>Schema version 1 exactly as it shipped (Schema.Migrations[0], in Internal/Schema.cs); never edit it.</summary>
-    private const string SchemaVersion1 = """
-        PRAGMA application_id = 1382499186;
-        CREATE TABLE registry_schema (
-            version     INTEGER NOT NULL PRIMARY KEY,
-            description TEXT    NOT NULL,
-            applied_on  TEXT    NOT NULL
-        );
-        CREATE TABLE registry_revision (
-            id       INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
-            revision INTEGER NOT NULL
-        );
-        INSERT INTO registry_revision (id, revision) VALUES (1, 0);
-        CREATE TABLE registry_entries (
-            id               INTEGER NOT NULL PRIMARY KEY,
-            account          TEXT    NOT NULL COLLATE BINARY,
-            scope            TEXT    NOT NULL COLLATE BINARY,
-            name             TEXT    NOT NULL,
-            type             TEXT    NOT NULL,
-            username         TEXT    NOT NULL,
-            email            TEXT,
-            verify_tls       INTEGER NOT NULL CHECK (verify_tls IN (0, 1)),
-            insecure_http    INTEGER NOT NULL CHECK (insecure_http IN (0, 1)),
-            ca_certificates  TEXT,
-            is_active        INTEGER NOT NULL CHECK (is_active IN (0, 1)),
-            created_on       TEXT    NOT NULL,
-            updated_on       TEXT    NOT NULL,
-            version          INTEGER NOT NULL CHECK (version >= 1),
-            protected_secret BLOB    NOT NULL,
-            UNIQUE (account, scope)
-        );
-        CREATE TRIGGER registry_entries_inserted AFTER INSERT ON registry_entries
-        BEGIN UPDATE registry_revision SET revision = revision + 1 WHERE id = 1; END;
-        CREATE TRIGGER registry_entries_updated AFTER UPDATE ON registry_entries
-        BEGIN UPDATE registry_revision SET revision = revision + 1 WHERE id = 1; END;
-        CREATE TRIGGER registry_entries_deleted AFTER DELETE ON registry_entries
-        BEGIN UPDATE registry_revision SET revision = revision + 1 WHERE id = 1; END;
-        INSERT INTO registry_schema (version, description, applied_on) VALUES (1, 'registry entries, revision counter', '2026-01-01T00:00:00.0000000+00:00');
-        """;
 
     private const string EntriesSnapshot = "SELECT group_concat(account || '|' || scope || '|' || version "
         + "|| '|' || hex(protected_secret), char(10)) FROM registry_entries";
@@ -94,7 +55,7 @@ public sealed class SqliteKeyIdTests
     /// <summary>A database as schema version 1 wrote it: entries whose secrets are under <paramref name="key"/>, no key ids.</summary>
     private async Task<Dictionary<string, string>> CreateVersion1DatabaseAsync(string key)
     {
-        _db.RawExecute(SchemaVersion1);
+        _db.RawExecute(ShippedSchemas.Version1);
         var protector = Protector(key);
         var passwords = new Dictionary<string, string>();
         foreach (var scope in new[] { "x.example.com", "y.example.com" })
@@ -159,7 +120,7 @@ public sealed class SqliteKeyIdTests
     [Test]
     public async Task AnEmptyVersion1DatabaseTakesTheKeyOfItsFirstWrite()
     {
-        _db.RawExecute(SchemaVersion1);
+        _db.RawExecute(ShippedSchemas.Version1);
         var key = AesGcmSecretProtector.GenerateKey();
         await Node(key).GetRequiredService<IRegistryManager>().AddAsync(
             new RegistryAddRequest { Scope = "x.example.com", Username = "u", Password = "pw-" + Guid.NewGuid().ToString("N"), Validate = false });

@@ -11,39 +11,8 @@ namespace RegistryCredentials.Sqlite.Tests;
 [TestFixture]
 public sealed class SqlitePolicyTests
 {
-    /// <summary>Schema versions 1 and 2 exactly as they shipped (Schema.Migrations[0] and [1] in Internal/Schema.cs).</summary>
-    private const string SchemaVersion2 = """
-        PRAGMA application_id = 1382499186;
-        CREATE TABLE registry_schema (version INTEGER NOT NULL PRIMARY KEY, description TEXT NOT NULL, applied_on TEXT NOT NULL);
-        CREATE TABLE registry_revision (id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1), revision INTEGER NOT NULL);
-        INSERT INTO registry_revision (id, revision) VALUES (1, 0);
-        CREATE TABLE registry_entries (
-            id               INTEGER NOT NULL PRIMARY KEY,
-            account          TEXT    NOT NULL COLLATE BINARY,
-            scope            TEXT    NOT NULL COLLATE BINARY,
-            name             TEXT    NOT NULL,
-            type             TEXT    NOT NULL,
-            username         TEXT    NOT NULL,
-            email            TEXT,
-            verify_tls       INTEGER NOT NULL CHECK (verify_tls IN (0, 1)),
-            insecure_http    INTEGER NOT NULL CHECK (insecure_http IN (0, 1)),
-            ca_certificates  TEXT,
-            is_active        INTEGER NOT NULL CHECK (is_active IN (0, 1)),
-            created_on       TEXT    NOT NULL,
-            updated_on       TEXT    NOT NULL,
-            version          INTEGER NOT NULL CHECK (version >= 1),
-            protected_secret BLOB    NOT NULL,
-            UNIQUE (account, scope)
-        );
-        CREATE TRIGGER registry_entries_inserted AFTER INSERT ON registry_entries
-        BEGIN UPDATE registry_revision SET revision = revision + 1 WHERE id = 1; END;
-        CREATE TRIGGER registry_entries_updated AFTER UPDATE ON registry_entries
-        BEGIN UPDATE registry_revision SET revision = revision + 1 WHERE id = 1; END;
-        CREATE TRIGGER registry_entries_deleted AFTER DELETE ON registry_entries
-        BEGIN UPDATE registry_revision SET revision = revision + 1 WHERE id = 1; END;
-        CREATE TABLE registry_secret_keys (key_id TEXT NOT NULL PRIMARY KEY COLLATE BINARY, added_on TEXT NOT NULL) WITHOUT ROWID;
-        INSERT INTO registry_schema (version, description, applied_on) VALUES (1, 'registry entries, revision counter', '2026-01-01T00:00:00.0000000+00:00');
-        INSERT INTO registry_schema (version, description, applied_on) VALUES (2, 'secret key ids', '2026-01-01T00:00:00.0000000+00:00');
+    /// <summary>Schema version 2 as it shipped, with one entry.</summary>
+    private const string SchemaVersion2 = ShippedSchemas.Version2 + """
         INSERT INTO registry_entries (account, scope, name, type, username, email, verify_tls, insecure_http, ca_certificates, is_active,
             created_on, updated_on, version, protected_secret)
         VALUES ('default', 'x.example.com', 'x', 'docker_v2', 'u', NULL, 1, 0, NULL, 1,

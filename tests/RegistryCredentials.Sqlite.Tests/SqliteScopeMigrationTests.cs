@@ -12,53 +12,6 @@ namespace RegistryCredentials.Sqlite.Tests;
 [TestFixture]
 public sealed class SqliteScopeMigrationTests
 {
-    /// <summary>
-    /// Schema version 2 exactly as it shipped (Schema.Migrations[0] and [1] in Internal/Schema.cs, with their version rows);
-    /// never edit it.
-    /// </summary>
-    private const string SchemaVersion2 = """
-        PRAGMA application_id = 1382499186;
-        CREATE TABLE registry_schema (
-            version     INTEGER NOT NULL PRIMARY KEY,
-            description TEXT    NOT NULL,
-            applied_on  TEXT    NOT NULL
-        );
-        CREATE TABLE registry_revision (
-            id       INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
-            revision INTEGER NOT NULL
-        );
-        INSERT INTO registry_revision (id, revision) VALUES (1, 0);
-        CREATE TABLE registry_entries (
-            id               INTEGER NOT NULL PRIMARY KEY,
-            account          TEXT    NOT NULL COLLATE BINARY,
-            scope            TEXT    NOT NULL COLLATE BINARY,
-            name             TEXT    NOT NULL,
-            type             TEXT    NOT NULL,
-            username         TEXT    NOT NULL,
-            email            TEXT,
-            verify_tls       INTEGER NOT NULL CHECK (verify_tls IN (0, 1)),
-            insecure_http    INTEGER NOT NULL CHECK (insecure_http IN (0, 1)),
-            ca_certificates  TEXT,
-            is_active        INTEGER NOT NULL CHECK (is_active IN (0, 1)),
-            created_on       TEXT    NOT NULL,
-            updated_on       TEXT    NOT NULL,
-            version          INTEGER NOT NULL CHECK (version >= 1),
-            protected_secret BLOB    NOT NULL,
-            UNIQUE (account, scope)
-        );
-        CREATE TRIGGER registry_entries_inserted AFTER INSERT ON registry_entries
-        BEGIN UPDATE registry_revision SET revision = revision + 1 WHERE id = 1; END;
-        CREATE TRIGGER registry_entries_updated AFTER UPDATE ON registry_entries
-        BEGIN UPDATE registry_revision SET revision = revision + 1 WHERE id = 1; END;
-        CREATE TRIGGER registry_entries_deleted AFTER DELETE ON registry_entries
-        BEGIN UPDATE registry_revision SET revision = revision + 1 WHERE id = 1; END;
-        INSERT INTO registry_schema (version, description, applied_on) VALUES (1, 'registry entries, revision counter', '2026-01-01T00:00:00.0000000+00:00');
-        CREATE TABLE registry_secret_keys (
-            key_id   TEXT NOT NULL PRIMARY KEY COLLATE BINARY,
-            added_on TEXT NOT NULL
-        ) WITHOUT ROWID;
-        INSERT INTO registry_schema (version, description, applied_on) VALUES (2, 'secret key ids', '2026-01-01T00:00:00.0000000+00:00');
-        """;
 
     /// <summary>The scopes as version 2 wrote them (canonical then: no '/*'), with their accounts.</summary>
     private static readonly (string Account, string Scope)[] OldScopes =
@@ -143,7 +96,7 @@ public sealed class SqliteScopeMigrationTests
     /// </summary>
     private async Task<Dictionary<string, string>> CreateVersion2DatabaseAsync(string key)
     {
-        _db.RawExecute(SchemaVersion2);
+        _db.RawExecute(ShippedSchemas.Version2);
         var protector = Protector(key);
         _db.RawExecute($"INSERT INTO registry_secret_keys (key_id, added_on) VALUES ('{protector.CurrentKeyId}', '2026-01-01T00:00:00.0000000+00:00')");
         var passwords = new Dictionary<string, string>();
