@@ -142,21 +142,11 @@ internal sealed class AwsCredentialSource(
         {
             using var sts = new AmazonSecurityTokenServiceClient(baseCredentials, config);
             var response = await sts.AssumeRoleAsync(request, cancellationToken).ConfigureAwait(false);
-            var credentials = response.Credentials ?? throw new AwsEcrException(
-                AwsEcrErrorKind.ServiceError, $"STS AssumeRole for the _iam_role role of {state.Scope} answered without credentials.");
-            var expiration = credentials.Expiration is { } expires
-                ? new DateTimeOffset(DateTime.SpecifyKind(expires.ToUniversalTime(), DateTimeKind.Utc))
-                : time.GetUtcNow() + settings.RoleSessionDuration;
-            AwsTelemetry.RoleSessionRequested(null);
-            AwsLog.RoleAssumed(logger, state.Scope, expiration);
-            return new RoleSession(new ImmutableCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken), expiration);
+            return Session(response.Credentials, $"STS AssumeRole for the _iam_role role of {state.Scope}", state, settings);
         }
         catch (AmazonServiceException e) when (e.StatusCode != 0 || e.ErrorCode is not null)
         {
-            var kind = e.ErrorCode is { } code && StsUnauthorizedCodes.Contains(code) ? AwsEcrErrorKind.Unauthorized
-                : e.ErrorCode is "Throttling" or "ThrottlingException" || e.StatusCode == HttpStatusCode.TooManyRequests ? AwsEcrErrorKind.Throttled
-                : (int)e.StatusCode >= 500 ? AwsEcrErrorKind.Unreachable
-                : AwsEcrErrorKind.ServiceError;
+            var kind = StsRefusal(e, webIdentity: false);
             AwsTelemetry.RoleSessionRequested(kind);
             // AWS's message may quote the role ARN, which is part of the entry's password: only the code is kept.
             throw new AwsEcrException(
@@ -196,24 +186,11 @@ internal sealed class AwsCredentialSource(
         {
             using var sts = new AmazonSecurityTokenServiceClient(new AnonymousAWSCredentials(), StsConfig(state, settings));
             var response = await sts.AssumeRoleWithWebIdentityAsync(request, cancellationToken).ConfigureAwait(false);
-            var credentials = response.Credentials ?? throw new AwsEcrException(
-                AwsEcrErrorKind.ServiceError, $"STS AssumeRoleWithWebIdentity for {who} answered without credentials.");
-            var expiration = credentials.Expiration is { } expires
-                ? new DateTimeOffset(DateTime.SpecifyKind(expires.ToUniversalTime(), DateTimeKind.Utc))
-                : time.GetUtcNow() + settings.RoleSessionDuration;
-            AwsTelemetry.RoleSessionRequested(null);
-            AwsLog.RoleAssumed(logger, state.Scope, expiration);
-            return new RoleSession(new ImmutableCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken), expiration);
+            return Session(response.Credentials, $"STS AssumeRoleWithWebIdentity for {who}", state, settings);
         }
         catch (AmazonServiceException e) when (e.StatusCode != 0 || e.ErrorCode is not null)
         {
-            // InvalidIdentityToken, ExpiredTokenException (400) and AccessDenied (403): the workload is not let in.
-            var kind = e.ErrorCode is "InvalidIdentityToken" or "ExpiredTokenException" or "IDPRejectedClaim"
-                || (e.ErrorCode is { } code && StsUnauthorizedCodes.Contains(code)) ? AwsEcrErrorKind.Unauthorized
-                : e.ErrorCode is "Throttling" or "ThrottlingException" or "IDPCommunicationError" || e.StatusCode == HttpStatusCode.TooManyRequests
-                    ? AwsEcrErrorKind.Throttled
-                : (int)e.StatusCode >= 500 ? AwsEcrErrorKind.Unreachable
-                : AwsEcrErrorKind.ServiceError;
+            var kind = StsRefusal(e, webIdentity: true);
             AwsTelemetry.RoleSessionRequested(kind);
             var status = ((int)e.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
             throw new AwsEcrException(kind, $"STS refused the web identity of {who} ({e.ErrorCode ?? "HTTP " + status}).", e.ErrorCode, e.StatusCode);
@@ -224,6 +201,44 @@ internal sealed class AwsCredentialSource(
             throw new AwsEcrException(
                 AwsEcrErrorKind.Unreachable, $"STS could not be reached to assume the role of {who}: {FirstLine(e.Message)}", innerException: e);
         }
+    }
+
+    /// <summary>
+    /// The role session STS answered with (for <paramref name="call"/>, named in errors), ending when STS says, or after the
+    /// configured session duration when it does not say.
+    /// </summary>
+    private RoleSession Session(Credentials? credentials, string call, EcrEntryState state, AwsEcrOptions settings)
+    {
+        var issued = credentials ?? throw new AwsEcrException(AwsEcrErrorKind.ServiceError, $"{call} answered without credentials.");
+        var expiration = issued.Expiration is { } expires
+            ? new DateTimeOffset(DateTime.SpecifyKind(expires.ToUniversalTime(), DateTimeKind.Utc))
+            : time.GetUtcNow() + settings.RoleSessionDuration;
+        AwsTelemetry.RoleSessionRequested(null);
+        AwsLog.RoleAssumed(logger, state.Scope, expiration);
+        return new RoleSession(new ImmutableCredentials(issued.AccessKeyId, issued.SecretAccessKey, issued.SessionToken), expiration);
+    }
+
+    /// <summary>
+    /// What an STS refusal means. For a web identity, InvalidIdentityToken, ExpiredTokenException and IDPRejectedClaim
+    /// (the workload is not let in) are unauthorized too, and IDPCommunicationError (STS could not reach the identity
+    /// provider; AWS says to retry) is throttled.
+    /// </summary>
+    private static AwsEcrErrorKind StsRefusal(AmazonServiceException e, bool webIdentity)
+    {
+        var code = e.ErrorCode;
+        if (code is not null
+            && (StsUnauthorizedCodes.Contains(code) || (webIdentity && code is "InvalidIdentityToken" or "ExpiredTokenException" or "IDPRejectedClaim")))
+        {
+            return AwsEcrErrorKind.Unauthorized;
+        }
+
+        if (code is "Throttling" or "ThrottlingException" || (webIdentity && code is "IDPCommunicationError")
+            || e.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            return AwsEcrErrorKind.Throttled;
+        }
+
+        return (int)e.StatusCode >= 500 ? AwsEcrErrorKind.Unreachable : AwsEcrErrorKind.ServiceError;
     }
 
     /// <summary>The STS client's settings: the configured endpoint, or the registry region's (FIPS or dual-stack as the host is).</summary>
