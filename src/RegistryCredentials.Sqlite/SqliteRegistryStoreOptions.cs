@@ -25,6 +25,14 @@ public sealed class SqliteRegistryStoreOptions
     public TimeSpan ChangePollInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
+    /// Whether the store looks for changes made by other processes (every <see cref="ChangePollInterval"/>, on a connection
+    /// of its own, from the first <see cref="SqliteRegistryStore.Watch"/>). False for a process that reads the store once
+    /// and exits, such as a credential helper answering one lookup: no polling task and no extra connection are started,
+    /// and tokens from <see cref="SqliteRegistryStore.Watch"/> fire only for changes made through this store. Default true.
+    /// </summary>
+    public bool WatchOtherProcesses { get; set; } = true;
+
+    /// <summary>
     /// How many times an operation that still found the file locked after <see cref="BusyTimeout"/> is retried, with
     /// growing delays, before it fails with a <see cref="SqliteStoreException"/> of kind
     /// <see cref="SqliteStoreErrorKind.Locked"/>. Default 5.

@@ -59,7 +59,14 @@ internal sealed partial class StoreLocation
             }
         }
 
-        return lookupOnly ? builder.UseSqliteStore(Value, o => o.CheckIntegrityOnOpen = false) : builder.UseSqliteStore(Value);
+        // A lookup reads once and exits: no integrity check on open, no change poller (nor its connection).
+        return lookupOnly
+            ? builder.UseSqliteStore(Value, o =>
+            {
+                o.CheckIntegrityOnOpen = false;
+                o.WatchOtherProcesses = false;
+            })
+            : builder.UseSqliteStore(Value);
     }
 
     [GeneratedRegex(@"(^|;)\s*(host|server)\s*=", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -72,7 +72,7 @@ internal sealed class StoreLifecycle : IDisposable, IAsyncDisposable
             TryOpenForWatch();
         }
 
-        if (!IsDisposed)
+        if (!IsDisposed && _settings.WatchOtherProcesses)
         {
             _changes.Start();
         }

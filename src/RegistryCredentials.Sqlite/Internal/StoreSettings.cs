@@ -6,7 +6,9 @@ namespace RegistryCredentials.Sqlite.Internal;
 /// <param name="ChangePollInterval">How often the change source looks for other processes' changes.</param>
 /// <param name="MaxRetries">How many times an operation is retried while the file stays locked.</param>
 /// <param name="CheckIntegrityOnOpen">Whether opening runs SQLite's quick integrity check.</param>
-internal sealed record StoreSettings(string Path, TimeSpan BusyTimeout, TimeSpan ChangePollInterval, int MaxRetries, bool CheckIntegrityOnOpen)
+/// <param name="WatchOtherProcesses">Whether the change source polls for other processes' changes.</param>
+internal sealed record StoreSettings(
+    string Path, TimeSpan BusyTimeout, TimeSpan ChangePollInterval, int MaxRetries, bool CheckIntegrityOnOpen, bool WatchOtherProcesses = true)
 {
     /// <summary>Checks the options and copies them, with the path made full.</summary>
     /// <param name="options">The options.</param>
@@ -20,7 +22,8 @@ internal sealed record StoreSettings(string Path, TimeSpan BusyTimeout, TimeSpan
             options.BusyTimeout,
             options.ChangePollInterval,
             options.MaxRetries,
-            options.CheckIntegrityOnOpen);
+            options.CheckIntegrityOnOpen,
+            options.WatchOtherProcesses);
     }
 
     /// <summary>Checks the options; <c>UseSqliteStore</c> calls it at registration, before any store is created.</summary>
