@@ -30,6 +30,15 @@ public sealed class KubeletServiceAccountTokenTests
     [TearDown]
     public void TearDown() => _sandbox.Dispose();
 
+    /// <summary>A fake ECR in <see cref="Region"/> that accepts the role sessions <paramref name="sts"/> hands out.</summary>
+    private static async Task<FakeEcrEndpoint> StartEcrAsync(FakeWebIdentityStsEndpoint sts)
+    {
+        var ecr = await FakeEcrEndpoint.StartAsync(TimeProvider.System);
+        ecr.Region = Region;
+        ecr.AddKeys(sts.SessionKeys);
+        return ecr;
+    }
+
     [Test]
     public async Task An_ecr_entry_pulls_with_the_role_the_service_account_names_through_sts_web_identity()
     {
@@ -37,9 +46,7 @@ public sealed class KubeletServiceAccountTokenTests
         var account = AwsTestKeys.NewAccountId();
         var podRole = $"arn:aws:iam::{account}:role/pod-pull";
         await using var sts = await FakeWebIdentityStsEndpoint.StartAsync(cluster, podRole);
-        await using var ecr = await FakeEcrEndpoint.StartAsync(TimeProvider.System);
-        ecr.Region = Region;
-        ecr.AddKeys(sts.SessionKeys);
+        await using var ecr = await StartEcrAsync(sts);
         var registry = $"{account}.dkr.ecr.{Region}.amazonaws.com";
 
         // The entry names another role: the service account's annotation wins, the entry's role is never assumed.
@@ -77,9 +84,7 @@ public sealed class KubeletServiceAccountTokenTests
         var account = AwsTestKeys.NewAccountId();
         var role = $"arn:aws:iam::{account}:role/ecr-pull";
         await using var sts = await FakeWebIdentityStsEndpoint.StartAsync(cluster, role);
-        await using var ecr = await FakeEcrEndpoint.StartAsync(TimeProvider.System);
-        ecr.Region = Region;
-        ecr.AddKeys(sts.SessionKeys);
+        await using var ecr = await StartEcrAsync(sts);
         var registry = $"{account}.dkr.ecr.{Region}.amazonaws.com";
         await AddAsync(registry, "_iam_role", role);
 
@@ -98,9 +103,7 @@ public sealed class KubeletServiceAccountTokenTests
         var account = AwsTestKeys.NewAccountId();
         var role = $"arn:aws:iam::{account}:role/ecr-pull";
         await using var sts = await FakeWebIdentityStsEndpoint.StartAsync(cluster, role);
-        await using var ecr = await FakeEcrEndpoint.StartAsync(TimeProvider.System);
-        ecr.Region = Region;
-        ecr.AddKeys(sts.SessionKeys);
+        await using var ecr = await StartEcrAsync(sts);
         var registry = $"{account}.dkr.ecr.{Region}.amazonaws.com";
         await AddAsync(registry, "_iam_role", role);
         var keysRegistry = $"{account}.dkr.ecr.eu-west-1.amazonaws.com";
