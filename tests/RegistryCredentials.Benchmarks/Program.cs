@@ -18,6 +18,12 @@ public static class Program
             return FeedHarness.WriteAsync(args).GetAwaiter().GetResult();
         }
 
+        // For a profiler (perf with DOTNET_PerfMapEnabled=1): resolve-loop [entries] [seconds] resolves the benchmark references in a loop.
+        if (args is ["resolve-loop", ..])
+        {
+            return ResolveLoop.RunAsync(args).GetAwaiter().GetResult();
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }
