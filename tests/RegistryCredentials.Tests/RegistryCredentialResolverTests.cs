@@ -28,6 +28,7 @@ public class RegistryCredentialResolverTests
         "[::1]:5000/app/*",
         "[::1]:5000/app",
         "10.0.0.7:5000",
+        "myreg",
     ];
 
     /// <summary>Anchore's precedence: exact host before glob host; then the exact repository, the longest subtree, the registry.</summary>
@@ -58,6 +59,11 @@ public class RegistryCredentialResolverTests
         yield return Case("quay.io/nsx/app", null);
         yield return Case("quay.io/other", null);
         yield return Case("QUAY.IO/ns/app", "quay.io/ns/*");
+
+        // A single-label host in capitals is a registry (distribution's reference grammar) and is kept as written by the
+        // parser; hosts compare without case, so it finds the entry of its lower-case name.
+        yield return Case("MyReg/app", "myreg");
+        yield return Case("myreg/app", "docker.io");
 
         // Ports must be equal.
         yield return Case("localhost:5000/app", "localhost:5000");

@@ -128,7 +128,8 @@ internal sealed class GlobHostIndex
 
             if (Children is null)
             {
-                Children = new Dictionary<string, Node>(StringComparer.OrdinalIgnoreCase);
+                // Labels of parsed scopes and references are lower-case (ResolverIndex.Find lower-cases the rare exception).
+                Children = new Dictionary<string, Node>(StringComparer.Ordinal);
                 Lookup = Children.GetAlternateLookup<ReadOnlySpan<char>>();
             }
 
