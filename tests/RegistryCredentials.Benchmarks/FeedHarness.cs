@@ -19,7 +19,8 @@ namespace RegistryCredentials.Benchmarks;
 internal static class FeedHarness
 {
     private const string Changing = "reg7.example.com/team7";
-    private static readonly ImageReference Image = ImageReference.Parse("reg7.example.com/team7/app:1");
+    // The changing entry names one repository (reg7.example.com/team7, not a subtree), so the image is that repository.
+    private static readonly ImageReference Image = ImageReference.Parse("reg7.example.com/team7:1");
     private static readonly ImageReference Other = ImageReference.Parse("reg9.example.com/nothing/app:1");
 
     public static async Task<int> RunAsync(string[] args)
@@ -86,8 +87,14 @@ internal static class FeedHarness
         var resolves = 0L;
         var seen = new Dictionary<long, long>(); // the write's stamp → when this process first resolved it (UTC ticks)
         var lastSeen = "";
-        while (!writer.HasExited)
+        long? exited = null; // resolving goes on for a second after the writer exits, so that its last change is seen too
+        while (exited is null || Stopwatch.GetElapsedTime(exited.Value).TotalSeconds < 1)
         {
+            if (exited is null && writer.HasExited)
+            {
+                exited = Stopwatch.GetTimestamp();
+            }
+
             for (var i = 0; i < 50; i++)
             {
                 var started = Stopwatch.GetTimestamp();
@@ -131,6 +138,11 @@ internal static class FeedHarness
             {
                 Console.WriteLine(line);
             }
+        }
+
+        if (fromWrite.Count < seen.Count)
+        {
+            Console.WriteLine($"{seen.Count - fromWrite.Count} changes seen here had no matching line from the writer");
         }
 
         fromWrite.Sort();
