@@ -4,13 +4,16 @@ namespace RegistryCredentials.PostgreSql;
 
 /// <summary>
 /// The policies (<see cref="IRegistryPolicyStore"/>), kept in the store's schema beside the entries (schema version 3 on);
-/// a change notifies the other nodes like an entry change.
+/// a change takes the next revision of the change feed (schema version 6 on) and notifies the other nodes like an entry change.
 /// </summary>
 public sealed partial class PostgreSqlRegistryStore : IRegistryPolicyStore
 {
     private PolicyOperations? _policies;
 
     private PolicyOperations Policies => _policies ??= new PolicyOperations(_lifecycle.DataSource, _settings, _lifecycle.NotifyPayload);
+
+    /// <inheritdoc />
+    public bool IncludesPolicyChanges => true;
 
     /// <inheritdoc />
     public async ValueTask<RegistryPolicy?> GetPolicyAsync(string account, CancellationToken cancellationToken = default)
@@ -34,7 +37,7 @@ public sealed partial class PostgreSqlRegistryStore : IRegistryPolicyStore
         ArgumentNullException.ThrowIfNull(policy.Account);
         ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
         using var activity = Telemetry.Start("set_policy", policy.Account);
-        return await _lifecycle.RunUnnumberedChangeAsync("write a policy", ct => Policies.TrySetAsync(policy, expectedVersion, ct), cancellationToken)
+        return await _lifecycle.RunChangeAsync("write a policy", ct => Policies.TrySetAsync(policy, expectedVersion, ct), cancellationToken)
             .ConfigureAwait(false);
     }
 }

@@ -2,9 +2,15 @@ using RegistryCredentials.Sqlite.Internal;
 
 namespace RegistryCredentials.Sqlite;
 
-/// <summary>The policies (<see cref="IRegistryPolicyStore"/>), kept in the database beside the entries (schema version 3 on).</summary>
+/// <summary>
+/// The policies (<see cref="IRegistryPolicyStore"/>), kept in the database beside the entries (schema version 3 on); each
+/// write numbered in the change feed like an entry's (schema version 6 on).
+/// </summary>
 public sealed partial class SqliteRegistryStore : IRegistryPolicyStore
 {
+    /// <inheritdoc />
+    public bool IncludesPolicyChanges => true;
+
     /// <inheritdoc />
     public ValueTask<RegistryPolicy?> GetPolicyAsync(string account, CancellationToken cancellationToken = default)
     {

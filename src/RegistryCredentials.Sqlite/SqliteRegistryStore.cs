@@ -19,9 +19,9 @@ namespace RegistryCredentials.Sqlite;
 /// <see cref="SqliteRegistryStoreOptions.BusyTimeout"/> and retries with growing delays; callers never see SQLite's
 /// own errors. Protected secrets are stored as the bytes they are; this store never sees a secret in clear.
 /// <para>
-/// It has a change feed (<see cref="IRegistryChangeFeed"/>): every change of an entry is numbered by the database's
-/// revision counter and logged in the same statement; the newest 10,000 changes are kept (a reader further behind gets a
-/// gap and reads every entry again).
+/// It has a change feed (<see cref="IRegistryChangeFeed"/>): every change of an entry or a policy is numbered by the
+/// database's revision counter and logged in the same statement; the newest 10,000 changes are kept (a reader further
+/// behind gets a gap and reads every entry again).
 /// </para>
 /// </remarks>
 public sealed partial class SqliteRegistryStore : IRegistryStore, IRegistryChangeFeed, IDisposable, IAsyncDisposable

@@ -43,4 +43,36 @@ internal static class ShippedSchemas
         );
         INSERT INTO {schema}.schema_version (version, description) VALUES (2, 'secret key ids');
         """;
+
+    /// <summary>
+    /// Schema version 5 in <paramref name="schema"/>: version 2, the policies (3), the change feed of entries (4) and the
+    /// path-scope step (5, data only, nothing to write for an empty schema). Policy writes took no revision.
+    /// </summary>
+    public static string Version5(string schema) => Version2(schema) + "\n" + $"""
+        CREATE TABLE {schema}.policies (
+            account text COLLATE "C" NOT NULL,
+            default_registry text NULL,
+            allowed_registries text[] NOT NULL,
+            updated_on timestamptz NOT NULL,
+            version bigint NOT NULL CHECK (version > 0),
+            CONSTRAINT policies_pkey PRIMARY KEY (account)
+        );
+        INSERT INTO {schema}.schema_version (version, description) VALUES (3, 'policies table');
+        CREATE TABLE {schema}.revision (
+            id integer NOT NULL CHECK (id = 1),
+            revision bigint NOT NULL CHECK (revision >= 0),
+            CONSTRAINT revision_pkey PRIMARY KEY (id)
+        );
+        INSERT INTO {schema}.revision (id, revision) VALUES (1, 0);
+        CREATE TABLE {schema}.changes (
+            revision bigint NOT NULL,
+            account text COLLATE "C" NOT NULL,
+            scope text COLLATE "C" NOT NULL,
+            changed_on timestamptz NOT NULL DEFAULT now(),
+            CONSTRAINT changes_pkey PRIMARY KEY (revision)
+        );
+        CREATE INDEX changes_changed_on ON {schema}.changes (changed_on);
+        INSERT INTO {schema}.schema_version (version, description) VALUES (4, 'change feed');
+        INSERT INTO {schema}.schema_version (version, description) VALUES (5, 'path scopes become subtrees (host/path/*) with an exact twin');
+        """;
 }

@@ -54,4 +54,54 @@ internal static class ShippedSchemas
         ) WITHOUT ROWID;
         INSERT INTO registry_schema (version, description, applied_on) VALUES (2, 'secret key ids', '2026-01-01T00:00:00.0000000+00:00');
         """;
+
+    /// <summary>
+    /// Schema version 5: version 2, the policies (3), the change feed of entries (4) and the path-scope step (5, data only,
+    /// so nothing to write here for an empty database). Policy writes raise the revision but log no change.
+    /// </summary>
+    public const string Version5 = Version2 + """
+        CREATE TABLE registry_policies (
+            account            TEXT    NOT NULL PRIMARY KEY COLLATE BINARY,
+            default_registry   TEXT,
+            allowed_registries TEXT    NOT NULL,
+            updated_on         TEXT    NOT NULL,
+            version            INTEGER NOT NULL CHECK (version >= 1)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER registry_policies_inserted AFTER INSERT ON registry_policies
+        BEGIN UPDATE registry_revision SET revision = revision + 1 WHERE id = 1; END;
+        CREATE TRIGGER registry_policies_updated AFTER UPDATE ON registry_policies
+        BEGIN UPDATE registry_revision SET revision = revision + 1 WHERE id = 1; END;
+        CREATE TRIGGER registry_policies_deleted AFTER DELETE ON registry_policies
+        BEGIN UPDATE registry_revision SET revision = revision + 1 WHERE id = 1; END;
+        INSERT INTO registry_schema (version, description, applied_on) VALUES (3, 'registry policies', '2026-01-01T00:00:00.0000000+00:00');
+        CREATE TABLE registry_changes (
+            revision INTEGER NOT NULL PRIMARY KEY,
+            account  TEXT    NOT NULL COLLATE BINARY,
+            scope    TEXT    NOT NULL COLLATE BINARY
+        );
+        DROP TRIGGER registry_entries_inserted;
+        DROP TRIGGER registry_entries_updated;
+        DROP TRIGGER registry_entries_deleted;
+        CREATE TRIGGER registry_entries_inserted AFTER INSERT ON registry_entries
+        BEGIN
+            UPDATE registry_revision SET revision = revision + 1 WHERE id = 1;
+            INSERT INTO registry_changes (revision, account, scope) SELECT revision, NEW.account, NEW.scope FROM registry_revision WHERE id = 1;
+            DELETE FROM registry_changes WHERE revision <= (SELECT revision - 10000 FROM registry_revision WHERE id = 1);
+        END;
+        CREATE TRIGGER registry_entries_updated AFTER UPDATE ON registry_entries
+        BEGIN
+            UPDATE registry_revision SET revision = revision + 1 WHERE id = 1;
+            INSERT INTO registry_changes (revision, account, scope) SELECT revision, NEW.account, NEW.scope FROM registry_revision WHERE id = 1;
+            DELETE FROM registry_changes WHERE revision <= (SELECT revision - 10000 FROM registry_revision WHERE id = 1);
+        END;
+        CREATE TRIGGER registry_entries_deleted AFTER DELETE ON registry_entries
+        BEGIN
+            UPDATE registry_revision SET revision = revision + 1 WHERE id = 1;
+            INSERT INTO registry_changes (revision, account, scope) SELECT revision, OLD.account, OLD.scope FROM registry_revision WHERE id = 1;
+            DELETE FROM registry_changes WHERE revision <= (SELECT revision - 10000 FROM registry_revision WHERE id = 1);
+        END;
+        INSERT INTO registry_schema (version, description, applied_on) VALUES (4, 'change feed', '2026-01-01T00:00:00.0000000+00:00');
+        INSERT INTO registry_schema (version, description, applied_on)
+        VALUES (5, 'path scopes become subtrees (host/path/*) with an exact twin', '2026-01-01T00:00:00.0000000+00:00');
+        """;
 }

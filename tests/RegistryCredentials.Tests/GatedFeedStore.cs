@@ -1,7 +1,7 @@
 namespace RegistryCredentials.Tests;
 
 /// <summary>A <see cref="GatedStore"/> with the in-memory store's change feed, gated and counted too; can be told to answer a gap.</summary>
-internal sealed class GatedFeedStore(InMemoryRegistryStore inner) : GatedStore(inner), IRegistryChangeFeed
+internal class GatedFeedStore(InMemoryRegistryStore inner) : GatedStore(inner), IRegistryChangeFeed
 {
     private int _feedReads;
 
@@ -9,6 +9,9 @@ internal sealed class GatedFeedStore(InMemoryRegistryStore inner) : GatedStore(i
 
     /// <summary>The next feed read answers a gap, as a store that trimmed the changes would.</summary>
     public bool GapNext { get; set; }
+
+    /// <summary>False: this wrapper keeps no policy (<see cref="GatedPolicyFeedStore"/> does).</summary>
+    public virtual bool IncludesPolicyChanges => false;
 
     public ValueTask<long> GetRevisionAsync(CancellationToken cancellationToken = default) => Inner.GetRevisionAsync(cancellationToken);
 

@@ -130,6 +130,7 @@ internal sealed class DataOperations(NpgsqlDataSource dataSource, StoreSettings 
     {
         using var command = Command(_statements.ChangesAfter).WithBigint(after);
         var changes = new List<RegistryChange>();
+        var policyChanges = new List<RegistryPolicyChange>();
         long revision = 0;
         long? oldest = null;
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -144,6 +145,21 @@ internal sealed class DataOperations(NpgsqlDataSource dataSource, StoreSettings 
                     continue; // nothing changed: the head row alone
                 }
 
+                if (reader.GetInt32(17) == 1)
+                {
+                    var account = reader.GetString(0);
+                    var policy = reader.IsDBNull(21) ? null : new RegistryPolicy
+                    {
+                        Account = account,
+                        DefaultRegistry = reader.IsDBNull(18) ? null : reader.GetString(18),
+                        AllowedRegistries = reader.GetFieldValue<string[]>(19),
+                        UpdatedOn = reader.GetFieldValue<DateTimeOffset>(20),
+                        Version = reader.GetInt64(21),
+                    };
+                    policyChanges.Add(new RegistryPolicyChange(reader.GetInt64(14), account, policy));
+                    continue;
+                }
+
                 var scope = RegistryScope.Parse(reader.GetString(1));
                 var record = reader.IsDBNull(2) ? null : EntryRows.Read(reader, settings.Schema);
                 changes.Add(new RegistryChange(reader.GetInt64(14), reader.GetString(0), scope, record));
@@ -152,7 +168,7 @@ internal sealed class DataOperations(NpgsqlDataSource dataSource, StoreSettings 
 
         // Revisions are dense: the feed covers everything after oldest - 1 (after the current revision when it is empty).
         var floor = oldest is { } first ? first - 1 : revision;
-        return after > revision || after < floor ? RegistryChangeSet.Gap(revision) : RegistryChangeSet.Of(revision, changes);
+        return after > revision || after < floor ? RegistryChangeSet.Gap(revision) : RegistryChangeSet.Of(revision, changes, policyChanges);
     }
 
     public async Task<IReadOnlyList<string>> GetKeyIdsAsync(CancellationToken cancellationToken)

@@ -5,7 +5,7 @@ namespace RegistryCredentials.PostgreSql.Internal;
 /// <summary>The policy operations (<see cref="IRegistryPolicyStore"/>).</summary>
 internal sealed class PolicyOperations(NpgsqlDataSource dataSource, StoreSettings settings, string payload)
 {
-    private readonly PolicySchema _statements = new(settings.Schema);
+    private readonly PolicySchema _statements = new(settings.Schema, settings.ChangeRetentionSeconds);
 
     public async Task<RegistryPolicy?> GetAsync(string account, CancellationToken cancellationToken)
     {
@@ -33,7 +33,8 @@ internal sealed class PolicyOperations(NpgsqlDataSource dataSource, StoreSetting
         return policies;
     }
 
-    public async Task<(RegistryPolicy? Result, bool Changed)> TrySetAsync(RegistryPolicy policy, long expectedVersion, CancellationToken cancellationToken)
+    /// <summary>Writes the policy from the expected version; returns the revision it committed (null when it changed nothing).</summary>
+    public async Task<(RegistryPolicy? Result, long? Revision)> TrySetAsync(RegistryPolicy policy, long expectedVersion, CancellationToken cancellationToken)
     {
         using var command = Command(expectedVersion == 0 ? _statements.Insert : _statements.Update)
             .WithText(policy.Account)
@@ -51,7 +52,7 @@ internal sealed class PolicyOperations(NpgsqlDataSource dataSource, StoreSetting
         {
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                return (null, false);
+                return (null, null);
             }
 
             return (new RegistryPolicy
@@ -61,7 +62,7 @@ internal sealed class PolicyOperations(NpgsqlDataSource dataSource, StoreSetting
                 AllowedRegistries = [.. policy.AllowedRegistries],
                 UpdatedOn = policy.UpdatedOn,
                 Version = reader.GetInt64(0),
-            }, true);
+            }, reader.GetInt64(1));
         }
     }
 

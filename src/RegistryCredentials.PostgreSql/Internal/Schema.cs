@@ -78,6 +78,7 @@ internal static class Schema
             WHERE right(scope, 2) = '/*'
               AND NOT (left(scope, 10) = 'docker.io/' AND strpos(substr(scope, 11, length(scope) - 12), '/') = 0);
             """),
+        (PolicyFeedSchema.Description, PolicyFeedSchema.Sql),
     ];
 
     /// <summary>The schema version this package writes and reads.</summary>

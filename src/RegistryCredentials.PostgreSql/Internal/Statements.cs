@@ -32,17 +32,33 @@ internal sealed class Statements
 
         Revision = $"SELECT revision FROM {revision} WHERE id = 1";
 
-        // $1: after. One statement, so one snapshot: the revision, the oldest change kept, and the entries changed after $1
-        // as they now are (their columns null when deleted); one row with only the last two when nothing changed.
+        // $1: after. One statement, so one snapshot: the revision, the oldest change kept, the entries changed after $1 as
+        // they now are (their columns null when deleted; kind 0) and the accounts whose policy changed after $1 with the
+        // policy as it now is (kind 1, its columns at the end); one row with only the head when nothing changed.
+        var policies = Identifier.Quote(schema) + ".policies";
         ChangesAfter = $"""
             WITH head AS (
                 SELECT r.revision, (SELECT min(revision) FROM {changes}) AS oldest FROM {revision} AS r WHERE r.id = 1),
             c AS (
-                SELECT account, scope, max(revision) AS revision FROM {changes} WHERE revision > $1 GROUP BY account, scope)
-            SELECT c.account, c.scope, e.name, e.type, e.username, e.email, e.verify_tls, e.insecure_http, e.ca_certificates,
-                   e.is_active, e.created_on, e.updated_on, e.version, e.protected_secret, c.revision, head.revision, head.oldest
-            FROM head LEFT JOIN (c LEFT JOIN {table} AS e ON e.account = c.account AND e.scope = c.scope) ON true
-            ORDER BY c.revision
+                SELECT account, scope, max(revision) AS revision FROM {changes} WHERE revision > $1 AND kind = 0 GROUP BY account, scope),
+            pc AS (
+                SELECT account, max(revision) AS revision FROM {changes} WHERE revision > $1 AND kind = 1 GROUP BY account),
+            changed AS (
+                SELECT c.account, c.scope, e.name, e.type, e.username, e.email, e.verify_tls, e.insecure_http, e.ca_certificates,
+                       e.is_active, e.created_on, e.updated_on, e.version, e.protected_secret, c.revision, 0 AS kind,
+                       NULL::text AS policy_default, NULL::text[] AS policy_allowed, NULL::timestamptz AS policy_updated,
+                       NULL::bigint AS policy_version
+                FROM c LEFT JOIN {table} AS e ON e.account = c.account AND e.scope = c.scope
+                UNION ALL
+                SELECT pc.account, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, pc.revision, 1,
+                       p.default_registry, p.allowed_registries, p.updated_on, p.version
+                FROM pc LEFT JOIN {policies} AS p ON p.account = pc.account)
+            SELECT changed.account, changed.scope, changed.name, changed.type, changed.username, changed.email, changed.verify_tls,
+                   changed.insecure_http, changed.ca_certificates, changed.is_active, changed.created_on, changed.updated_on,
+                   changed.version, changed.protected_secret, changed.revision, head.revision, head.oldest, changed.kind,
+                   changed.policy_default, changed.policy_allowed, changed.policy_updated, changed.policy_version
+            FROM head LEFT JOIN changed ON true
+            ORDER BY changed.revision
             """;
         Get = $"SELECT {Columns} FROM {table} WHERE account = $1 AND scope = $2";
         ListAll = $"SELECT {Columns} FROM {table} ORDER BY account COLLATE \"C\", scope COLLATE \"C\"";

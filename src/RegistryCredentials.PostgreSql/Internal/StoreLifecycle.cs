@@ -82,22 +82,6 @@ internal sealed class StoreLifecycle : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
-    /// Runs an operation that may change something signalled without a revision of the change feed (a policy), and fires
-    /// the change signal when it did.
-    /// </summary>
-    public async Task<T> RunUnnumberedChangeAsync<T>(
-        string description, Func<CancellationToken, Task<(T Result, bool Changed)>> operation, CancellationToken cancellationToken)
-    {
-        var (result, changed) = await RunCoreAsync(description, operation, write: true, cancellationToken).ConfigureAwait(false);
-        if (changed)
-        {
-            _signal.Fire();
-        }
-
-        return result;
-    }
-
-    /// <summary>
     /// Returns the signal's token. The first call on a store that no other call has started prepares it first, waiting
     /// at most five seconds; past that the token is handed out anyway and fires once the store starts listening.
     /// </summary>

@@ -119,7 +119,7 @@ internal static class DataOperations
                 }
             }
 
-            return RegistryChangeSet.Of(revision, changes);
+            return RegistryChangeSet.Of(revision, changes, PolicyOperations.ChangesAfter(connection, after));
         }
         finally
         {

@@ -49,6 +49,28 @@ internal static class PolicyOperations
         return (Stored(policy, expected + 1), revision);
     }
 
+    /// <summary>The policies changed after a revision, inside the feed's read transaction (<see cref="DataOperations.GetChanges"/>).</summary>
+    public static List<RegistryPolicyChange> ChangesAfter(StoreConnection connection, long after)
+    {
+        var changes = new List<RegistryPolicyChange>();
+        using var reader = connection.Command(PolicyFeedSchema.ChangesAfter).With("$after", after).ExecuteReader();
+        while (reader.Read())
+        {
+            var account = reader.GetString(0);
+            var policy = reader.IsDBNull(4) ? null : new RegistryPolicy
+            {
+                Account = account,
+                DefaultRegistry = reader.IsDBNull(1) ? null : reader.GetString(1),
+                AllowedRegistries = reader.GetString(2) is { Length: > 0 } allowed ? allowed.Split('\n') : [],
+                UpdatedOn = EntryRows.ParseTime(reader.GetString(3)),
+                Version = reader.GetInt64(4),
+            };
+            changes.Add(new RegistryPolicyChange(reader.GetInt64(5), account, policy));
+        }
+
+        return changes;
+    }
+
     private static RegistryPolicy Stored(RegistryPolicy policy, long version) => new()
     {
         Account = policy.Account,

@@ -24,7 +24,10 @@ internal static class Schema
     /// <summary>The table of the secret key ids (schema version 2 on).</summary>
     public const string KeyTable = "registry_secret_keys";
 
-    /// <summary>The change feed: one row per revision, the newest <see cref="RetainedChanges"/> kept (schema version 4 on).</summary>
+    /// <summary>
+    /// The change feed: one row per revision, the newest <see cref="RetainedChanges"/> kept (schema version 4 on; policy
+    /// writes too from version 6, <see cref="PolicyFeedSchema"/>).
+    /// </summary>
     public const string ChangeTable = "registry_changes";
 
     /// <summary>How many changes the feed keeps; a reader further behind gets a gap and reads every entry again.</summary>
@@ -135,6 +138,7 @@ internal static class Schema
             WHERE substr(scope, -2) = '/*'
               AND NOT (substr(scope, 1, 10) = 'docker.io/' AND instr(substr(scope, 11, length(scope) - 12), '/') = 0);
             """),
+        new(6, PolicyFeedSchema.Description, PolicyFeedSchema.Sql),
     ];
 
     /// <summary>One forward migration.</summary>

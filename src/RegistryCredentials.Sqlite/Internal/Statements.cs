@@ -53,7 +53,7 @@ internal static class Statements
     public const string ChangesAfter = """
         SELECT c.account, c.scope, e.name, e.type, e.username, e.email, e.verify_tls, e.insecure_http, e.ca_certificates,
                e.is_active, e.created_on, e.updated_on, e.version, e.protected_secret, c.revision
-        FROM (SELECT account, scope, MAX(revision) AS revision FROM registry_changes WHERE revision > $after GROUP BY account, scope) AS c
+        FROM (SELECT account, scope, MAX(revision) AS revision FROM registry_changes WHERE revision > $after AND kind = 0 GROUP BY account, scope) AS c
         LEFT JOIN registry_entries AS e ON e.account = c.account AND e.scope = c.scope
         ORDER BY c.revision
         """;

@@ -9,7 +9,9 @@ namespace RegistryCredentials;
 /// <remarks>
 /// Contract: every successful <see cref="TrySetPolicyAsync"/> fires the store's change token (<see cref="IRegistryStore.Watch"/>),
 /// and a store shared between processes signals other processes' policy changes as it signals their entry changes, so
-/// resolvers pick a policy up exactly as fast as an entry. A store keeps the fields as given (the manager checks and
+/// resolvers pick a policy up exactly as fast as an entry. A store that also has a change feed should number each policy
+/// write in it (<see cref="IRegistryChangeFeed.IncludesPolicyChanges"/>); otherwise resolvers read <see cref="ListPoliciesAsync"/>
+/// again after each change. A store keeps the fields as given (the manager checks and
 /// canonicalises them). All members are thread-safe.
 /// <para>
 /// <b>Default.</b> A store that does not implement this interface keeps no policy: the resolver uses the values of

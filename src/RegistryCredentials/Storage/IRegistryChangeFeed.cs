@@ -16,6 +16,13 @@ namespace RegistryCredentials;
 /// everything again. Key ids are not entries and have no revision. Every member is thread-safe.
 /// </para>
 /// <para>
+/// <b>Policies.</b> A store that also keeps policies (<see cref="IRegistryPolicyStore"/>) numbers every committed policy
+/// write from the same counter, in the same transaction as the write, and answers them in
+/// <see cref="RegistryChangeSet.PolicyChanges"/> (each account once, the policy as it is at the set's revision), trimmed
+/// like the entry changes. A store whose feed leaves policy writes out (an older custom store) still works: the resolver
+/// then reads the policy table again after each signalled change (see <c>docs/change-feed.md</c>).
+/// </para>
+/// <para>
 /// <b>Fallback.</b> A store that does not implement this interface keeps working as before: the resolver reads every entry
 /// again (<see cref="IRegistryStore.ListAsync"/>) after each change its <see cref="IRegistryStore.Watch"/> token signals, off
 /// the caller's path. The <c>RegistryCredentials.Testing</c> conformance suite checks the feed of a store that has one.
@@ -34,4 +41,10 @@ public interface IRegistryChangeFeed
     /// <returns>The changes, up to the store's revision when read.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="afterRevision"/> is negative.</exception>
     ValueTask<RegistryChangeSet> GetChangesAsync(long afterRevision, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// True when the feed numbers policy writes too and answers them in <see cref="RegistryChangeSet.PolicyChanges"/>; false
+    /// (the default) for a feed of entries only, whose reader then reads the store's policies again after each change.
+    /// </summary>
+    bool IncludesPolicyChanges => false;
 }

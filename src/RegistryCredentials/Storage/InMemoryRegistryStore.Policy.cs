@@ -1,6 +1,8 @@
 namespace RegistryCredentials;
 
-/// <summary>The policies (<see cref="IRegistryPolicyStore"/>), kept beside the entries and signalled like them.</summary>
+/// <summary>
+/// The policies (<see cref="IRegistryPolicyStore"/>), kept beside the entries, numbered in the same feed and signalled like them.
+/// </summary>
 public sealed partial class InMemoryRegistryStore : IRegistryPolicyStore
 {
     private readonly SortedDictionary<string, RegistryPolicy> _policies = new(StringComparer.Ordinal);
@@ -33,6 +35,7 @@ public sealed partial class InMemoryRegistryStore : IRegistryPolicyStore
         ArgumentNullException.ThrowIfNull(policy.Account);
         cancellationToken.ThrowIfCancellationRequested();
         RegistryPolicy stored;
+        long revision;
         lock (_gate)
         {
             var current = _policies.GetValueOrDefault(policy.Account)?.Version ?? 0;
@@ -50,9 +53,10 @@ public sealed partial class InMemoryRegistryStore : IRegistryPolicyStore
                 Version = expectedVersion + 1,
             };
             _policies[policy.Account] = stored;
+            revision = Logged(policy.Account, scope: null);
         }
 
-        _changes.Fire();
+        _changes.Fire(revision);
         return ValueTask.FromResult<RegistryPolicy?>(stored);
     }
 }

@@ -15,8 +15,9 @@ public sealed partial class InMemoryRegistryStore : IRegistryStore, IRegistryCha
     private readonly SortedDictionary<(string Account, string Scope), RegistryRecord> _records = new(KeyComparer.Instance);
     private readonly RegistryChangeSignal _changes = new();
 
-    // The feed: _log[i] is the change at revision _firstLogged + i (revisions are dense), trimmed to the newest retained.
-    private readonly List<(string Account, RegistryScope Scope)> _log = [];
+    // The feed: _log[i] is the change at revision _firstLogged + i (revisions are dense), trimmed to the newest retained;
+    // a null scope is a change of the account's policy.
+    private readonly List<(string Account, RegistryScope? Scope)> _log = [];
     private long _firstLogged = 1;
     private long _revision;
     private string[] _keyIds = [];
@@ -221,20 +222,31 @@ public sealed partial class InMemoryRegistryStore : IRegistryStore, IRegistryCha
                 return ValueTask.FromResult(RegistryChangeSet.Gap(_revision));
             }
 
-            // Newest first, each entry once (its last change), then back into revision order.
-            var seen = new HashSet<(string, string)>();
+            // Newest first, each entry and each account's policy once (its last change), then back into revision order.
+            var seen = new HashSet<(string, string?)>();
             var changes = new List<RegistryChange>();
+            var policyChanges = new List<RegistryPolicyChange>();
             for (var revision = _revision; revision > afterRevision; revision--)
             {
                 var (account, scope) = _log[(int)(revision - _firstLogged)];
-                if (seen.Add((account, scope.Value)))
+                if (!seen.Add((account, scope?.Value)))
+                {
+                    continue;
+                }
+
+                if (scope is null)
+                {
+                    policyChanges.Add(new RegistryPolicyChange(revision, account, _policies.GetValueOrDefault(account)));
+                }
+                else
                 {
                     changes.Add(new RegistryChange(revision, account, scope, _records.GetValueOrDefault((account, scope.Value))));
                 }
             }
 
             changes.Reverse();
-            return ValueTask.FromResult(RegistryChangeSet.Of(_revision, changes));
+            policyChanges.Reverse();
+            return ValueTask.FromResult(RegistryChangeSet.Of(_revision, changes, policyChanges));
         }
     }
 
@@ -244,8 +256,11 @@ public sealed partial class InMemoryRegistryStore : IRegistryStore, IRegistryCha
     /// </summary>
     public void Dispose() => _changes.Dispose();
 
-    /// <summary>Numbers a change under the lock and logs it, trimming the log to the retained changes.</summary>
-    private long Logged(string account, RegistryScope scope)
+    /// <inheritdoc />
+    public bool IncludesPolicyChanges => true;
+
+    /// <summary>Numbers a change under the lock and logs it (a null scope: the account's policy), trimming the log to the retained changes.</summary>
+    private long Logged(string account, RegistryScope? scope)
     {
         _log.Add((account, scope));
         if (_log.Count >= 2 * RetainedChanges)

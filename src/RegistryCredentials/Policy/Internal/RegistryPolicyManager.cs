@@ -66,7 +66,7 @@ internal sealed class RegistryPolicyManager(
                 if (updater is not null)
                 {
                     // Read-your-writes: this process's resolver uses the policy before the call returns.
-                    await updater.RefreshPoliciesAsync(cancellationToken).ConfigureAwait(false);
+                    await updater.ApplyOwnPolicyAsync(written, cancellationToken).ConfigureAwait(false);
                 }
 
                 return written;

@@ -13,6 +13,9 @@ namespace RegistryCredentials.Internal;
 /// the store without holding anything else; what they read is applied, and a new index swapped in, under the short apply
 /// lock, which the manager's own changes take too (read-your-writes never waits for a store read). Own changes made while
 /// an update was reading are applied again after it, so a state read before them never hides them.
+/// Policies: read whole at start and at each full reload; after that a feed that includes policy changes
+/// (<see cref="IRegistryChangeFeed.IncludesPolicyChanges"/>) brings them like entries, and for any other store the policy
+/// table is read again on every update (the fallback).
 /// </summary>
 internal sealed class ResolverIndexUpdater : IDisposable
 {
@@ -21,6 +24,7 @@ internal sealed class ResolverIndexUpdater : IDisposable
     private readonly IRegistryStore _store;
     private readonly IRegistryChangeFeed? _feed;
     private readonly IRegistryPolicyStore? _policies;
+    private readonly bool _policiesInFeed;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -45,11 +49,15 @@ internal sealed class ResolverIndexUpdater : IDisposable
     // Own changes made while an update reads the store (under _apply); null when no update reads.
     private List<(string Account, RegistryScope Scope, RegistryRecord? Record)>? _ownDuringUpdate;
 
+    // Own policy writes made while an update reads the store (under _apply); null when no update reads.
+    private List<RegistryPolicy>? _ownPoliciesDuringUpdate;
+
     public ResolverIndexUpdater(IRegistryStore store, bool skipInactive, TimeSpan stalenessBound, TimeProvider time, ILogger logger)
     {
         _store = store;
         _feed = store as IRegistryChangeFeed;
         _policies = store as IRegistryPolicyStore;
+        _policiesInFeed = _policies is not null && _feed is { IncludesPolicyChanges: true };
         _skipInactive = skipInactive;
         StalenessBound = stalenessBound;
         _time = time;
@@ -129,9 +137,35 @@ internal sealed class ResolverIndexUpdater : IDisposable
     }
 
     /// <summary>
-    /// Reads the store's policies again and puts them in force in the index: the policy manager calls it after its own
-    /// write (read-your-writes), and every update calls it, because a policy change is signalled like an entry's but is not
-    /// in the entry feed. The policy table is small (one row per account that has a policy).
+    /// Puts a policy this process committed in force in the index (read-your-writes). With a feed that includes policy
+    /// changes it is applied under the apply lock only (never waits for a store read) and applied again after an update that
+    /// was reading meanwhile; otherwise the policy table is read again (<see cref="RefreshPoliciesAsync"/>).
+    /// </summary>
+    public ValueTask ApplyOwnPolicyAsync(RegistryPolicy written, CancellationToken cancellationToken)
+    {
+        if (!_policiesInFeed)
+        {
+            return RefreshPoliciesAsync(cancellationToken);
+        }
+
+        lock (_apply)
+        {
+            _policyTable = _policyTable.With(written.Account, written, onlyIfNewer: true);
+            _ownPoliciesDuringUpdate?.Add(written);
+            if (_index is { } index)
+            {
+                index.Policies = _policyTable;
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Reads the store's policies again and puts them in force in the index: at start and at each full reload, and, for a
+    /// store whose feed does not include policy changes (the fallback), on every update and after the policy manager's own
+    /// write, because such a store signals a policy change like an entry's but cannot say which. The policy table is small
+    /// (one row per account that has a policy).
     /// </summary>
     public async ValueTask RefreshPoliciesAsync(CancellationToken cancellationToken)
     {
@@ -148,6 +182,7 @@ internal sealed class ResolverIndexUpdater : IDisposable
             {
                 _policyReadKept = ticket;
                 _policyTable = table;
+                ReapplyOwnPolicies();
             }
 
             if (_index is { } index)
@@ -171,6 +206,7 @@ internal sealed class ResolverIndexUpdater : IDisposable
         lock (_apply)
         {
             _ownDuringUpdate = [];
+            _ownPoliciesDuringUpdate = [];
         }
 
         try
@@ -189,6 +225,7 @@ internal sealed class ResolverIndexUpdater : IDisposable
             lock (_apply)
             {
                 _ownDuringUpdate = null;
+                _ownPoliciesDuringUpdate = null;
             }
         }
     }
@@ -211,15 +248,32 @@ internal sealed class ResolverIndexUpdater : IDisposable
                 index.Apply(change.Account, change.Scope, change.Record);
             }
 
+            if (_policiesInFeed && changes.PolicyChanges.Count > 0)
+            {
+                // In revision order, each the state at the set's revision: applied as given; own newer writes again after.
+                foreach (var change in changes.PolicyChanges)
+                {
+                    _policyTable = _policyTable.With(change.Account, change.Policy, onlyIfNewer: false);
+                }
+
+                ReapplyOwnPolicies();
+                index.Policies = _policyTable;
+            }
+
             index.Revision = Math.Max(revision, changes.Revision);
             ReapplyOwnChanges(index);
         }
 
-        await RefreshPoliciesAsync(cancellationToken).ConfigureAwait(false);
-        if (changes.Changes.Count > 0)
+        if (!_policiesInFeed)
         {
-            Telemetry.IndexChanges.Add(changes.Changes.Count);
-            Log.IndexChangesApplied(_logger, changes.Changes.Count, changes.Revision, _time.GetElapsedTime(started).TotalMilliseconds);
+            await RefreshPoliciesAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var applied = changes.Changes.Count + (_policiesInFeed ? changes.PolicyChanges.Count : 0);
+        if (applied > 0)
+        {
+            Telemetry.IndexChanges.Add(applied);
+            Log.IndexChangesApplied(_logger, applied, changes.Revision, _time.GetElapsedTime(started).TotalMilliseconds);
         }
 
         return true;
@@ -241,6 +295,7 @@ internal sealed class ResolverIndexUpdater : IDisposable
         lock (_apply)
         {
             ReapplyOwnChanges(index);
+            ReapplyOwnPolicies();
             index.Policies = _policyTable;
             _index = index;
         }
@@ -248,6 +303,21 @@ internal sealed class ResolverIndexUpdater : IDisposable
         Telemetry.IndexRebuilds.Add(1);
         Log.IndexRebuilt(_logger, index.Count, _time.GetElapsedTime(started).TotalMilliseconds);
         activity?.SetTag("registrycredentials.entries", index.Count);
+    }
+
+    /// <summary>
+    /// Under the apply lock: own policy writes made while the store was read, which what was read may predate, put back into
+    /// the policy table where it holds an older version (and into the index by the caller). The list lives until the update ends.
+    /// </summary>
+    private void ReapplyOwnPolicies()
+    {
+        if (_ownPoliciesDuringUpdate is { Count: > 0 } own)
+        {
+            foreach (var policy in own)
+            {
+                _policyTable = _policyTable.With(policy.Account, policy, onlyIfNewer: true);
+            }
+        }
     }
 
     /// <summary>Under the apply lock: own changes made while the store was read, which what was read may predate.</summary>
