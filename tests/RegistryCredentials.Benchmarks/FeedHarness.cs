@@ -85,6 +85,8 @@ internal static class FeedHarness
         })!;
         var maxResolve = TimeSpan.Zero;
         var resolves = 0L;
+        var overOneMs = 0;
+        var gcs = (Gen0: GC.CollectionCount(0), Gen1: GC.CollectionCount(1), Gen2: GC.CollectionCount(2));
         var seen = new Dictionary<long, long>(); // the write's stamp → when this process first resolved it (UTC ticks)
         var lastSeen = "";
         long? exited = null; // resolving goes on for a second after the writer exits, so that its last change is seen too
@@ -101,6 +103,11 @@ internal static class FeedHarness
                 var resolution = await resolver.ResolveAsync((i & 1) == 0 ? Image : Other);
                 var took = Stopwatch.GetElapsedTime(started);
                 resolves++;
+                if (took.TotalMilliseconds > 1)
+                {
+                    overOneMs++;
+                }
+
                 if (took > maxResolve)
                 {
                     maxResolve = took;
@@ -148,7 +155,9 @@ internal static class FeedHarness
         fromWrite.Sort();
         fromCommit.Sort();
         Console.WriteLine(
-            $"{kind}: {resolves:N0} resolves while another process made {changes} changes; longest ResolveAsync {maxResolve.TotalMilliseconds:F3} ms; " +
+            $"{kind}: {resolves:N0} resolves while another process made {changes} changes; longest ResolveAsync {maxResolve.TotalMilliseconds:F3} ms " +
+            $"({overOneMs} over 1 ms; garbage collections meanwhile gen0 {GC.CollectionCount(0) - gcs.Gen0}, gen1 {GC.CollectionCount(1) - gcs.Gen1}, " +
+            $"gen2 {GC.CollectionCount(2) - gcs.Gen2}); " +
             $"changes seen {fromWrite.Count}; visible after the write began: median {Percentile(fromWrite, 0.5):F1} ms, " +
             $"p95 {Percentile(fromWrite, 0.95):F1} ms, max {(fromWrite.Count == 0 ? 0 : fromWrite[^1]):F1} ms; " +
             $"after its commit: median {Percentile(fromCommit, 0.5):F1} ms, p95 {Percentile(fromCommit, 0.95):F1} ms, " +
