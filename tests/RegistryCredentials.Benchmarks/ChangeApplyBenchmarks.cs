@@ -41,7 +41,7 @@ public class ChangeApplyBenchmarks
         await _services.GetRequiredService<IRegistryManager>().AddAsync(
             new RegistryAddRequest { Scope = "hit.example.com/team", Username = "u", Password = "p-" + Guid.NewGuid().ToString("N"), Validate = false });
         _resolver = _services.GetRequiredService<IRegistryCredentialResolver>();
-        _hit = ImageReference.Parse("hit.example.com/team/app:1");
+        _hit = ImageReference.Parse("hit.example.com/team:1"); // the scope names that one repository
         if ((await _resolver.ResolveAsync(_hit)).Credential is null)
         {
             throw new InvalidOperationException("the warm resolve does not hit");
