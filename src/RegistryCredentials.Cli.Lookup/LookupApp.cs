@@ -19,7 +19,8 @@ internal static class LookupApp
         ArgumentNullException.ThrowIfNull(args);
         var input = new RecordedInput(Console.OpenStandardInput());
         FullCommand.Input = input;
-        var terminal = Terminal.CreateSystem(input);
+        var terminal = Terminal.CreateSystem(
+            input, new SynchronousOutput(Console.OpenStandardOutput()), new SynchronousOutput(Console.OpenStandardError()));
         var isHelper = InvocationName.IsCredentialHelper(invocationName);
         if (isHelper && args is ["get"])
         {

@@ -36,14 +36,16 @@ internal sealed partial class Terminal
 
     /// <summary>The process's streams and environment.</summary>
     /// <param name="standardInput">Standard input, when the caller wraps it (the lookup executable records what it reads).</param>
-    public static Terminal CreateSystem(Stream? standardInput = null)
+    /// <param name="standardOutput">Standard output, when the caller wraps it.</param>
+    /// <param name="standardError">Standard error, when the caller wraps it.</param>
+    public static Terminal CreateSystem(Stream? standardInput = null, Stream? standardOutput = null, Stream? standardError = null)
     {
         var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
 
         // Strict: bytes on stdin that are not UTF-8 are an error (see BoundedInput), never U+FFFD in a stored secret.
         var input = new StreamReader(standardInput ?? Console.OpenStandardInput(), BoundedInput.StrictUtf8, detectEncodingFromByteOrderMarks: false);
-        var output = new StreamWriter(Console.OpenStandardOutput(), utf8) { AutoFlush = true, NewLine = "\n" };
-        var error = new StreamWriter(Console.OpenStandardError(), utf8) { AutoFlush = true, NewLine = "\n" };
+        var output = new StreamWriter(standardOutput ?? Console.OpenStandardOutput(), utf8) { AutoFlush = true, NewLine = "\n" };
+        var error = new StreamWriter(standardError ?? Console.OpenStandardError(), utf8) { AutoFlush = true, NewLine = "\n" };
         return new Terminal(input, output, error, !Console.IsOutputRedirected, !Console.IsErrorRedirected, System.Environment.GetEnvironmentVariable);
     }
 
