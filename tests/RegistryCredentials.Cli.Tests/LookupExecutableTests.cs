@@ -70,7 +70,8 @@ public sealed class LookupExecutableTests
         {
             var request = ProcessRunner.Utf8(KubeletRequest.Replace("{0}", image, StringComparison.Ordinal));
             var small = await _sandbox.RunExecutableAsync(_install.Lookup, ["kubelet-credential-provider", "--cache-duration", "7m"], request);
-            var full = await _sandbox.RunExecutableAsync(_install.Regcred, ["kubelet-credential-provider", "--cache-duration", "7m", "--account", "default"], request);
+            var full = await _sandbox.RunExecutableAsync(
+                _install.Regcred, ["kubelet-credential-provider", "--cache-duration", "7m", "--account", "default"], request);
             Assert.Multiple(() =>
             {
                 Assert.That(small.ExitCode, Is.Zero, small.ToString());
@@ -121,7 +122,8 @@ public sealed class LookupExecutableTests
         await AddAsync("reg.example.com", "ci", "ci-secret");
 
         // regcred's command line through the small executable: the same bytes out, the same exit code.
-        foreach (var arguments in new[] { new[] { "registry", "list", "-o", "json" }, ["--version"], ["registry", "get", "nowhere.example.com"], ["no-such-command"] })
+        string[][] commands = [["registry", "list", "-o", "json"], ["--version"], ["registry", "get", "nowhere.example.com"], ["no-such-command"]];
+        foreach (var arguments in commands)
         {
             var small = await _sandbox.RunExecutableAsync(_install.Lookup, arguments);
             var full = await _sandbox.RunExecutableAsync(_install.Regcred, arguments);
@@ -179,7 +181,10 @@ public sealed class LookupExecutableTests
         var get = await _sandbox.RunExecutableAsync(_install.Helper, ["get"], ProcessRunner.Utf8(registry + "\n"), aws);
         var getPassword = ecr.LastPassword;
         var kubelet = await _sandbox.RunExecutableAsync(
-            _install.Lookup, ["kubelet-credential-provider"], ProcessRunner.Utf8(KubeletRequest.Replace("{0}", registry + "/team/app:1", StringComparison.Ordinal)), aws);
+            _install.Lookup,
+            ["kubelet-credential-provider"],
+            ProcessRunner.Utf8(KubeletRequest.Replace("{0}", registry + "/team/app:1", StringComparison.Ordinal)),
+            aws);
 
         Assert.Multiple(() =>
         {
@@ -232,7 +237,8 @@ public sealed class LookupExecutableTests
             ["serviceAccountToken"] = Base64Url("{\"alg\":\"RS256\"}") + "."
                 + Base64Url($"{{\"sub\":\"system:serviceaccount:team:puller\",\"padding\":\"{new string('x', 200_000)}\"}}") + ".signature",
         }));
-        var kubelet = await _sandbox.RunExecutableAsync(lookup, ["--account=default", "kubelet-credential-provider", "--cache-duration", "2m"], request, environment);
+        var kubelet = await _sandbox.RunExecutableAsync(
+            lookup, ["--account=default", "kubelet-credential-provider", "--cache-duration", "2m"], request, environment);
         AssertHandedOff(kubelet, record, ["--account=default", "kubelet-credential-provider", "--cache-duration", "2m"], request);
 
         // 3. A command it does not serve, untouched stdin (bytes that are not UTF-8 included) and unusual arguments.
