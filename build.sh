@@ -5,7 +5,8 @@
 #   ./build.sh test      install what the tests need (apt) if missing, then run every test
 #   ./build.sh bench     run the BenchmarkDotNet suite (extra arguments go to BenchmarkDotNet)
 #   ./build.sh pack      pack the library packages into ./artifacts
-#   ./build.sh publish   regcred as a Native AOT single executable: ./artifacts/regcred/<rid>/regcred (RIDS="linux-x64 linux-arm64")
+#   ./build.sh publish   regcred as Native AOT executables: ./artifacts/regcred/<rid>/regcred, regcred-lookup (the per-pull
+#                        lookups) and the docker-credential-regcred symlink (RIDS="linux-x64 linux-arm64")
 #   ./build.sh bench-cli start-up of the per-pull helpers side by side (hyperfine): regcred AOT/JIT, ecr-login, kubelet plugin
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -71,6 +72,10 @@ publish() {
     local output="artifacts/regcred/$rid"
     rm -rf "$output"
     dotnet publish src/RegistryCredentials.Cli -c "$configuration" -r "$rid" -p:PublishAot=true -o "$output"
+    # regcred-lookup, the small executable of the per-pull lookups, beside regcred (it hands every other command to it),
+    # and docker-credential-regcred, the name Docker, Podman and skopeo run, as a symlink to it.
+    dotnet publish src/RegistryCredentials.Cli.Lookup -c "$configuration" -r "$rid" -p:PublishAot=true -o "$output"
+    ln -sfn regcred-lookup "$output/docker-credential-regcred"
     # Debug symbols stay beside the binary only when asked for (REGCRED_KEEP_SYMBOLS=1).
     [ "${REGCRED_KEEP_SYMBOLS:-0}" = "1" ] || rm -f "$output"/*.dbg
     rm -f "$output"/*.xml "$output"/*.pdb
@@ -89,7 +94,7 @@ bench_cli() {
     $sudo apt-get update -q
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
   fi
-  [ -x artifacts/regcred/linux-x64/regcred ] || RIDS=linux-x64 publish
+  [ -x artifacts/regcred/linux-x64/regcred ] && [ -x artifacts/regcred/linux-x64/regcred-lookup ] || RIDS=linux-x64 publish
   tests/bench-cli/bench-cli.sh "$@"
 }
 

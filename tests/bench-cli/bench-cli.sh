@@ -2,10 +2,11 @@
 # Side-by-side start-up benchmark of the per-pull helpers (issue 15): what Docker, Podman, skopeo and the kubelet pay on
 # every lookup, since they start the helper as a new process each time.
 #
-#   regcred AOT   docker-credential-regcred get   (the Native AOT binary, ./build.sh publish)
-#   regcred JIT   docker-credential-regcred get   (the framework-dependent build, as the .NET tool runs it)
-#   ecr-login     docker-credential-ecr-login get (Debian's amazon-ecr-credential-helper, Go)
-#   kubelet       regcred kubelet-credential-provider (AOT) with a CredentialProviderRequest
+#   regcred-lookup AOT   docker-credential-regcred get   (the symlink to regcred-lookup, ./build.sh publish: what users run)
+#   regcred AOT          the same protocol through the full regcred binary (a docker-credential-* symlink to regcred)
+#   regcred JIT          docker-credential-regcred get   (the framework-dependent build, as the .NET tool runs it)
+#   ecr-login            docker-credential-ecr-login get (Debian's amazon-ecr-credential-helper, Go)
+#   kubelet              kubelet-credential-provider with a CredentialProviderRequest, through regcred-lookup and regcred
 #
 # Each helper gets the same protocol work: read a server URL on stdin, answer on stdout. regcred looks the URL up in a
 # SQLite store of 1,000 entries (one docker_v2 entry per registry, secrets AES-GCM protected) and prints the credential.
@@ -25,9 +26,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 aot_dir="${REGCRED_AOT_DIR:-artifacts/regcred/linux-x64}"
 aot="$aot_dir/regcred"
+lookup="$aot_dir/regcred-lookup"
 jit_dir=src/RegistryCredentials.Cli/bin/Release/net10.0
 
-[ -x "$aot" ] || { echo "No Native AOT binary at $aot: run ./build.sh publish first." >&2; exit 1; }
+[ -x "$aot" ] && [ -x "$lookup" ] || { echo "No Native AOT binaries at $aot_dir: run ./build.sh publish first." >&2; exit 1; }
 dotnet build src/RegistryCredentials.Cli -c Release -v quiet -nologo >/dev/null
 
 export REGCRED_STORE="$work/registries.db" REGCRED_KEY_FILE="$work/secret.key" REGCRED_SETTINGS="$work/settings.json"
@@ -47,23 +49,28 @@ PY
 entries=$("$aot" registry list -o json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 echo "store: $entries entries in $REGCRED_STORE"
 
-# Helper names: Docker runs docker-credential-<name>; both regcred builds detect that name from argv[0].
-ln -s "$(realpath "$aot")" "$work/docker-credential-regcred"
+# Helper names: Docker runs docker-credential-<name>; regcred-lookup and both regcred builds detect that name from argv[0].
+ln -s "$(realpath "$lookup")" "$work/docker-credential-regcred"
+ln -s "$(realpath "$aot")" "$work/docker-credential-regcred-full"
 ln -s "$(realpath "$jit_dir/regcred")" "$work/docker-credential-regcred-jit"
 printf '%s' '{"apiVersion":"credentialprovider.kubelet.k8s.io/v1","kind":"CredentialProviderRequest","image":"reg0500.bench.test/team/app:1.0"}' > "$work/kubelet-request.json"
 printf 'reg0500.bench.test\n' > "$work/server-url"
 
 # Each command must give its expected answer before it is timed.
 "$work/docker-credential-regcred" get < "$work/server-url" | grep -q '"Username":"user0500"'
+"$work/docker-credential-regcred-full" get < "$work/server-url" | grep -q '"Username":"user0500"'
+"$lookup" kubelet-credential-provider < "$work/kubelet-request.json" | grep -q '"username":"user0500"'
 "$work/docker-credential-regcred-jit" get < "$work/server-url" | grep -q '"Username":"user0500"'
 "$aot" kubelet-credential-provider < "$work/kubelet-request.json" | grep -q '"username":"user0500"'
 ecr_answer=$(docker-credential-ecr-login get < "$work/server-url" || true)
 echo "docker-credential-ecr-login get answers: $ecr_answer"
 
 commands=(
-  "regcred AOT get|$work/docker-credential-regcred get < $work/server-url"
+  "regcred-lookup AOT get|$work/docker-credential-regcred get < $work/server-url"
+  "regcred AOT get|$work/docker-credential-regcred-full get < $work/server-url"
   "regcred JIT get|$work/docker-credential-regcred-jit get < $work/server-url"
   "ecr-login get|docker-credential-ecr-login get < $work/server-url"
+  "regcred-lookup AOT kubelet|$lookup kubelet-credential-provider < $work/kubelet-request.json"
   "regcred AOT kubelet|$aot kubelet-credential-provider < $work/kubelet-request.json"
 )
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Spectre.Console;
 
 namespace RegistryCredentials.Cli.Cli;
 
@@ -7,13 +6,11 @@ namespace RegistryCredentials.Cli.Cli;
 /// The process's standard streams (UTF-8, no BOM, whatever the locale: the helper and kubelet protocols are byte exact;
 /// stdin is decoded strictly, so invalid UTF-8 is an error),
 /// whether each is a terminal, and the environment. Tables go to <see cref="Out"/>; errors, warnings, status lines and the
-/// spinner go to <see cref="Error"/>, status lines and the spinner only when it is a terminal.
+/// spinner go to <see cref="Error"/>, status lines and the spinner only when it is a terminal. This file is shared with the
+/// lookup executable (regcred-lookup); the Spectre.Console side (tables, the spinner) is regcred's only (Terminal.Consoles.cs).
 /// </summary>
-internal sealed class Terminal
+internal sealed partial class Terminal
 {
-    private IAnsiConsole? _outputConsole;
-    private IAnsiConsole? _errorConsole;
-
     public Terminal(TextReader input, TextWriter output, TextWriter error, bool isOutputTerminal, bool isErrorTerminal, Func<string, string?> environment)
     {
         In = input;
@@ -37,20 +34,18 @@ internal sealed class Terminal
     /// <summary>Reads an environment variable (null when unset).</summary>
     public Func<string, string?> Environment { get; }
 
-    /// <summary>Spectre.Console on <see cref="Out"/>: ANSI only on a terminal, never wrapped when redirected.</summary>
-    public IAnsiConsole OutputConsole => _outputConsole ??= CreateConsole(Out, IsOutputTerminal);
-
-    /// <summary>Spectre.Console on <see cref="Error"/>, for the spinner.</summary>
-    public IAnsiConsole ErrorConsole => _errorConsole ??= CreateConsole(Error, IsErrorTerminal);
-
-    public static Terminal CreateSystem()
+    /// <summary>The process's streams and environment.</summary>
+    /// <param name="standardInput">Standard input, when the caller wraps it (the lookup executable records what it reads).</param>
+    /// <param name="standardOutput">Standard output, when the caller wraps it.</param>
+    /// <param name="standardError">Standard error, when the caller wraps it.</param>
+    public static Terminal CreateSystem(Stream? standardInput = null, Stream? standardOutput = null, Stream? standardError = null)
     {
         var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
 
         // Strict: bytes on stdin that are not UTF-8 are an error (see BoundedInput), never U+FFFD in a stored secret.
-        var input = new StreamReader(Console.OpenStandardInput(), BoundedInput.StrictUtf8, detectEncodingFromByteOrderMarks: false);
-        var output = new StreamWriter(Console.OpenStandardOutput(), utf8) { AutoFlush = true, NewLine = "\n" };
-        var error = new StreamWriter(Console.OpenStandardError(), utf8) { AutoFlush = true, NewLine = "\n" };
+        var input = new StreamReader(standardInput ?? Console.OpenStandardInput(), BoundedInput.StrictUtf8, detectEncodingFromByteOrderMarks: false);
+        var output = new StreamWriter(standardOutput ?? Console.OpenStandardOutput(), utf8) { AutoFlush = true, NewLine = "\n" };
+        var error = new StreamWriter(standardError ?? Console.OpenStandardError(), utf8) { AutoFlush = true, NewLine = "\n" };
         return new Terminal(input, output, error, !Console.IsOutputRedirected, !Console.IsErrorRedirected, System.Environment.GetEnvironmentVariable);
     }
 
@@ -82,30 +77,4 @@ internal sealed class Terminal
     /// <summary>Collapses line breaks so that an error is one line.</summary>
     public static string OneLine(string message) =>
         string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-
-    private static IAnsiConsole CreateConsole(TextWriter writer, bool isTerminal)
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = isTerminal ? AnsiSupport.Yes : AnsiSupport.No,
-            ColorSystem = isTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = isTerminal ? InteractionSupport.Yes : InteractionSupport.No,
-            Out = new AnsiConsoleOutput(writer),
-        });
-        console.Profile.Width = isTerminal ? TerminalWidth() : 4096;
-        console.Profile.Capabilities.Unicode = true; // the writers are UTF-8
-        return console;
-    }
-
-    private static int TerminalWidth()
-    {
-        try
-        {
-            return Console.WindowWidth > 0 ? Console.WindowWidth : 120;
-        }
-        catch (IOException)
-        {
-            return 120;
-        }
-    }
 }

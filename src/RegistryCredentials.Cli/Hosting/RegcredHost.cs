@@ -1,17 +1,16 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using RegistryCredentials.Aws;
-using RegistryCredentials.Azure;
-using RegistryCredentials.Google;
 using RegistryCredentials.Sqlite;
 
 namespace RegistryCredentials.Cli.Hosting;
 
 /// <summary>
 /// The library, composed for one run of the tool: the chosen store, secret protection (key file), the persisted settings
-/// and the credential providers. Built only by commands that need the store.
+/// and the credential providers. Built only by commands that need the store. Shared with the lookup executable
+/// (regcred-lookup), which builds only the lean composition (<c>lookupOnly</c>); the cloud providers are registered in
+/// RegcredHost.Providers.cs, regcred's only.
 /// </summary>
-internal sealed class RegcredHost : IAsyncDisposable
+internal sealed partial class RegcredHost : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
@@ -99,21 +98,12 @@ internal sealed class RegcredHost : IAsyncDisposable
     /// <summary>
     /// THE place where credential providers are registered. The core registers <c>docker_v2</c>; here the ECR
     /// (<c>awsecr</c>), Google (<c>gcr</c>) and Azure (<c>acr</c>) providers join, with their default options
-    /// (<c>awsauto</c> and Application Default Credentials stay refused).
+    /// (<c>awsauto</c> and Application Default Credentials stay refused). The lookup executable has none of them: it never
+    /// builds the full composition, it hands such commands to regcred.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static RegistryCredentialsBuilder ConfigureProviders(RegistryCredentialsBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-
-        // The native providers: awsecr, gcr and acr entries get their token flows. The ECR API endpoint follows the AWS
-        // SDKs' service-specific endpoint variable (AWS_ENDPOINT_URL_ECR), as STS follows AWS_ENDPOINT_URL_STS in the SDK.
-        return builder.AddAwsEcr(o => o.ServiceUrl ??= EndpointFromEnvironment("AWS_ENDPOINT_URL_ECR")).AddGoogle().AddAzure();
-    }
-
-    private static Uri? EndpointFromEnvironment(string name) =>
-        Uri.TryCreate(Environment.GetEnvironmentVariable(name), UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" ? uri : null;
+    public static partial RegistryCredentialsBuilder ConfigureProviders(RegistryCredentialsBuilder builder);
 
     /// <summary>Reads (or creates) the key and opens (or creates) a SQLite file now, rather than on first use.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>

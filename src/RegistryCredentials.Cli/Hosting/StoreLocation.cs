@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using RegistryCredentials.PostgreSql;
 using RegistryCredentials.Sqlite;
 
 namespace RegistryCredentials.Cli.Hosting;
@@ -7,6 +6,8 @@ namespace RegistryCredentials.Cli.Hosting;
 /// <summary>
 /// Which store a run uses: <c>--store</c>, else <c>REGCRED_STORE</c>, else the default SQLite file. A value with a
 /// <c>Host=</c> (or <c>Server=</c>) key is an Npgsql connection string (PostgreSQL); anything else is a SQLite file path.
+/// Shared with the lookup executable (regcred-lookup), which has no PostgreSQL store: it hands such a run to regcred
+/// (<see cref="UsePostgreSql"/>; regcred's is in StoreLocation.PostgreSql.cs).
 /// </summary>
 internal sealed partial class StoreLocation
 {
@@ -43,7 +44,7 @@ internal sealed partial class StoreLocation
     {
         if (IsPostgreSql)
         {
-            return builder.UsePostgreSqlStore(Value);
+            return UsePostgreSql(builder);
         }
 
         var directory = Path.GetDirectoryName(Value);
@@ -68,6 +69,9 @@ internal sealed partial class StoreLocation
             })
             : builder.UseSqliteStore(Value);
     }
+
+    /// <summary>Chooses the PostgreSQL store at <see cref="Value"/> (a connection string).</summary>
+    private partial RegistryCredentialsBuilder UsePostgreSql(RegistryCredentialsBuilder builder);
 
     [GeneratedRegex(@"(^|;)\s*(host|server)\s*=", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ConnectionStringHost();

@@ -4,11 +4,12 @@ namespace RegistryCredentials.Cli.Hosting;
 
 /// <summary>
 /// One run's choices: the terminal, the store, the key file, the account and the settings file (each from its option,
-/// else its environment variable, else the default), with the library host created on first use.
+/// else its environment variable, else the default), with the library host created on first use. Shared with the lookup
+/// executable (regcred-lookup): the full composition (<see cref="Host"/>, <see cref="OpenOrCreateHostAsync"/>) is built here
+/// by regcred (ToolContext.Full.cs) and, in the lookup executable, is regcred itself, which the command is handed to.
 /// </summary>
-internal sealed class ToolContext : IAsyncDisposable
+internal sealed partial class ToolContext : IAsyncDisposable
 {
-    private RegcredHost? _host;
     private RegcredHost? _lookupHost;
 
     public ToolContext(Terminal terminal, string? storeOption, string? keyFileOption, string? accountOption)
@@ -56,43 +57,25 @@ internal sealed class ToolContext : IAsyncDisposable
 
     /// <summary>
     /// The library over an existing store and key, created on first use. A SQLite store file or a key file that does not
-    /// exist is an error (exit 2) and nothing is created: only <see cref="OpenOrCreateHostAsync"/> creates them.
+    /// exist is an error (exit 2) and nothing is created: only <see cref="OpenOrCreateHostAsync"/> creates them. In the
+    /// lookup executable, the command is handed to regcred instead (the process is replaced; this never returns).
     /// </summary>
     /// <exception cref="RegcredException">The store or the key file does not exist.</exception>
-    public RegcredHost Host => _host ??= Open(create: false);
+    public partial RegcredHost Host { get; }
 
     /// <summary>
     /// The library over the store and key, creating a missing SQLite store and a missing key file and saying so on stderr
     /// (for <c>registry add</c>, <c>import</c> and the helper's <c>store</c>, Docker's login). An existing store whose key
-    /// file is missing is refused: a new key could not read its secrets.
+    /// file is missing is refused: a new key could not read its secrets. In the lookup executable, the command is handed
+    /// to regcred instead.
     /// </summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The host.</returns>
     /// <exception cref="RegcredException">The store exists and its key file does not.</exception>
-    public async Task<RegcredHost> OpenOrCreateHostAsync(CancellationToken cancellationToken)
-    {
-        if (_host is not null)
-        {
-            return _host;
-        }
+    public partial Task<RegcredHost> OpenOrCreateHostAsync(CancellationToken cancellationToken);
 
-        var storeMissing = !Store.IsPostgreSql && !File.Exists(Store.Value);
-        var keyFile = EffectiveKeyFile;
-        var keyMissing = keyFile is not null && !File.Exists(keyFile);
-        var host = Open(create: true);
-        _host = host;
-        if (storeMissing || keyMissing)
-        {
-            await host.InitializeAsync(cancellationToken);
-            Terminal.WriteNotice(
-                storeMissing && keyMissing ? $"created new store {Store.Value} and key {keyFile}"
-                : storeMissing
-                    ? $"created new store {Store.Value} (with the existing key {keyFile ?? "from " + SecretProtectionOptions.DefaultKeyEnvironmentVariable})"
-                : $"created new key {keyFile} for the store");
-        }
-
-        return host;
-    }
+    /// <summary>Whether the full composition is built already (a lookup then uses it directly).</summary>
+    private partial bool HasHost { get; }
 
     /// <summary>
     /// Resolves an image for a lookup (the helper's <c>get</c>, the kubelet plugin) on the lean host first: the store, the
@@ -107,7 +90,7 @@ internal sealed class ToolContext : IAsyncDisposable
     /// <exception cref="RegcredException">The store or the key file does not exist.</exception>
     public async ValueTask<(RegcredHost Host, RegistryResolution Resolution)> LookupAsync(ImageReference image, CancellationToken cancellationToken)
     {
-        if (_host is null)
+        if (!HasHost)
         {
             var lean = _lookupHost ??= Open(create: false, lookupOnly: true);
             var resolution = await lean.Resolver.ResolveAsync(image, null, cancellationToken);
@@ -169,9 +152,8 @@ internal sealed class ToolContext : IAsyncDisposable
             await _lookupHost.DisposeAsync();
         }
 
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
+        await DisposeHostAsync();
     }
+
+    private partial ValueTask DisposeHostAsync();
 }

@@ -8,6 +8,9 @@ internal static class HelperInstaller
 {
     public const string FileName = CredentialHelperProtocol.Name;
 
+    /// <summary>The small executable of the lookups, installed beside a native regcred.</summary>
+    public const string LookupFileName = "regcred-lookup";
+
     /// <summary>Writes the wrapper into <paramref name="directory"/> (created when missing) and returns its path.</summary>
     /// <param name="directory">The folder; should be on PATH.</param>
     /// <param name="globalArguments">
@@ -37,7 +40,11 @@ internal static class HelperInstaller
     public static string Script(IReadOnlyList<string> command, IReadOnlyList<string> globalArguments) =>
         "#!/bin/sh\nexec " + string.Join(' ', command.Concat(globalArguments).Append("helper").Select(Quote)) + " \"$@\"\n";
 
-    /// <summary>How to start this regcred again: the apphost (or dotnet tool shim) itself, or <c>dotnet regcred.dll</c>.</summary>
+    /// <summary>
+    /// How to start this regcred again: the apphost (or dotnet tool shim) itself, or <c>dotnet regcred.dll</c>; and where
+    /// regcred-lookup is installed beside it (<c>./build.sh publish</c>), that: it answers <c>helper get</c> with a fraction of
+    /// regcred's start-up and hands every other action to regcred.
+    /// </summary>
     public static IReadOnlyList<string> CommandPrefix()
     {
         var process = Environment.ProcessPath;
@@ -47,7 +54,8 @@ internal static class HelperInstaller
             return [process ?? "dotnet", assembly];
         }
 
-        return [process];
+        var lookup = Path.Combine(Path.GetDirectoryName(process) ?? ".", LookupFileName);
+        return File.Exists(lookup) ? [lookup] : [process];
     }
 
     /// <summary>POSIX shell single quoting.</summary>

@@ -89,6 +89,21 @@ public sealed class Sandbox : IDisposable
         return run;
     }
 
+    /// <summary>Runs an executable (not regcred.dll) with the sandbox's environment and exact stdin bytes.</summary>
+    public async Task<ToolRun> RunExecutableAsync(
+        string path, string[] arguments, byte[]? stdin = null, IReadOnlyDictionary<string, string?>? extraEnvironment = null)
+    {
+        var environment = new Dictionary<string, string?>(Environment, StringComparer.Ordinal);
+        foreach (var (name, value) in extraEnvironment ?? new Dictionary<string, string?>())
+        {
+            environment[name] = value;
+        }
+
+        var run = await ProcessRunner.RunAsync(path, arguments, environment, stdin, Root);
+        _runs.Enqueue(run);
+        return run;
+    }
+
     /// <summary>Runs with <c>REGCRED_REGISTRY_PASSWORD</c> set.</summary>
     public Task<ToolRun> RunWithPasswordAsync(string password, params string[] arguments) =>
         RunAsync(arguments, null, new Dictionary<string, string?> { ["REGCRED_REGISTRY_PASSWORD"] = password });
