@@ -66,15 +66,46 @@ pack() {
 }
 
 # Native AOT needs a C toolchain (clang or gcc, and the linker) for the target; linux-x64 builds with Debian's clang.
+# linux-arm64 on an x64 machine is a cross build: clang with --target=aarch64-linux-gnu, Debian's aarch64 binutils (the
+# bfd linker), libc and libgcc for arm64 (installed here if missing, as the test prerequisites are).
+cross_packages=(clang binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
+
+aot_options() {
+  local rid="$1"
+  local host_arch
+  host_arch=$(uname -m)
+  if [ "$rid" = "linux-arm64" ] && [ "$host_arch" != "aarch64" ]; then
+    local missing=()
+    for package in "${cross_packages[@]}"; do
+      dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    if [ "${#missing[@]}" -gt 0 ]; then
+      echo "Installing the arm64 cross toolchain: ${missing[*]}" >&2
+      local sudo=""
+      [ "$(id -u)" -eq 0 ] || sudo="sudo"
+      $sudo apt-get update -q >&2
+      DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+    fi
+    # The ILCompiler runs "clang" when it finds one, else gcc (which has no --target); Debian names it clang-<version>.
+    local clang
+    clang=$(command -v clang || ls /usr/bin/clang-[0-9]* 2>/dev/null | sort -V | tail -n 1)
+    echo "-p:CppCompilerAndLinker=$clang"
+  fi
+}
+
 publish() {
   local rids="${RIDS:-linux-x64}"
   for rid in $rids; do
     local output="artifacts/regcred/$rid"
+    local options
+    options=$(aot_options "$rid")
     rm -rf "$output"
-    dotnet publish src/RegistryCredentials.Cli -c "$configuration" -r "$rid" -p:PublishAot=true -o "$output"
+    # shellcheck disable=SC2086 # options is empty or one word
+    dotnet publish src/RegistryCredentials.Cli -c "$configuration" -r "$rid" -p:PublishAot=true $options -o "$output"
     # regcred-lookup, the small executable of the per-pull lookups, beside regcred (it hands every other command to it),
     # and docker-credential-regcred, the name Docker, Podman and skopeo run, as a symlink to it.
-    dotnet publish src/RegistryCredentials.Cli.Lookup -c "$configuration" -r "$rid" -p:PublishAot=true -o "$output"
+    # shellcheck disable=SC2086
+    dotnet publish src/RegistryCredentials.Cli.Lookup -c "$configuration" -r "$rid" -p:PublishAot=true $options -o "$output"
     ln -sfn regcred-lookup "$output/docker-credential-regcred"
     # Debug symbols stay beside the binary only when asked for (REGCRED_KEEP_SYMBOLS=1).
     [ "${REGCRED_KEEP_SYMBOLS:-0}" = "1" ] || rm -f "$output"/*.dbg
