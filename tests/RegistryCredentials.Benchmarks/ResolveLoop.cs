@@ -34,7 +34,8 @@ internal static class ResolveLoop
         }
 
         Console.WriteLine(string.Create(
-            CultureInfo.InvariantCulture, $"{resolves:N0} resolves in {clock.Elapsed.TotalSeconds:F1} s: {clock.Elapsed.TotalNanoseconds / resolves:F1} ns each"));
+            CultureInfo.InvariantCulture,
+            $"{resolves:N0} resolves in {clock.Elapsed.TotalSeconds:F1} s: {clock.Elapsed.TotalNanoseconds / resolves:F1} ns each"));
         return 0;
     }
 }
