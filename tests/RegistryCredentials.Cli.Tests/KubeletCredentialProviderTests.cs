@@ -72,6 +72,27 @@ public sealed class KubeletCredentialProviderTests
     }
 
     [Test]
+    public async Task Path_scoped_glob_entries_ask_for_an_image_cache_key_and_another_ports_entries_do_not()
+    {
+        // The plugin reads the registry's candidates through the store's host query (the registry's own entries and every
+        // glob host): a path-scoped glob on the registry counts, a path-scoped entry of the same host on another port does not.
+        await AddAsync("*.example.com/team/*", "glob", "glob-secret");
+        await AddAsync("plain.test:5000/team/*", "port", "port-secret");
+        await AddAsync("plain.test", "plain", "plain-secret");
+
+        var glob = Json.Parse((await RequestAsync(Request("credentialprovider.kubelet.k8s.io/v1", "x.example.com/other/app:1"))).Stdout);
+        var plain = Json.Parse((await RequestAsync(Request("credentialprovider.kubelet.k8s.io/v1", "plain.test/team/app:1"))).Stdout);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(glob.Text("cacheKeyType"), Is.EqualTo("Image"), "a registry-wide cache would hand 'anonymous' to team images");
+            Assert.That(glob.GetProperty("auth").EnumerateObject(), Is.Empty);
+            Assert.That(plain.Text("cacheKeyType"), Is.EqualTo("Registry"));
+            Assert.That(plain.GetProperty("auth").GetProperty("plain.test").Text("username"), Is.EqualTo("plain"));
+        });
+    }
+
+    [Test]
     public async Task Docker_Hub_images_are_keyed_index_docker_io_and_path_scoped_entries_ask_for_an_image_cache_key()
     {
         await AddAsync("docker.io", "hub", "hub-secret");

@@ -5,7 +5,7 @@ namespace RegistryCredentials.Tests;
 public class RegistryCredentialResolverTests
 {
     /// <summary>Every scope in the precedence table; the user name of each entry is its scope, so a test sees which one won.</summary>
-    private static readonly string[] Scopes =
+    internal static readonly string[] Scopes =
     [
         "docker.io",
         "docker.io/acme/*",

@@ -26,14 +26,20 @@ internal sealed partial class RegcredHost : IAsyncDisposable
     public TimeProvider Time => _services.GetRequiredService<TimeProvider>();
 
     /// <summary>
-    /// The entries of the run's account, read from the store (what <see cref="IRegistryManager.ListAsync"/> returns, without
-    /// building the manager and its validator: the lookups only read).
+    /// The entries of the run's account that can match a pull from <paramref name="registry"/>: that registry's and every glob
+    /// host's, in one indexed read when the store has the host query (<see cref="IRegistryHostQuery"/>), else every entry of
+    /// the account (the caller matches them). Read from the store without building the manager and its validator.
     /// </summary>
+    /// <param name="registry">The registry, <c>host[:port]</c>.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The entries.</returns>
-    public async Task<IReadOnlyList<RegistryEntry>> ListEntriesAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RegistryEntry>> ListEntriesForRegistryAsync(string registry, CancellationToken cancellationToken)
     {
-        var records = await _services.GetRequiredService<IRegistryStore>().ListAsync(RegistryAccounts.Normalize(Options.Account), cancellationToken);
+        var store = _services.GetRequiredService<IRegistryStore>();
+        var account = RegistryAccounts.Normalize(Options.Account);
+        var records = store is IRegistryHostQuery query
+            ? await query.ListForRegistryAsync(account, registry, cancellationToken)
+            : await store.ListAsync(account, cancellationToken);
         return [.. records.Select(r => r.Entry)];
     }
 
@@ -48,7 +54,9 @@ internal sealed partial class RegcredHost : IAsyncDisposable
     /// <param name="createKeyFile">Whether a missing key file is created (only the commands that may create a store).</param>
     /// <param name="lookupOnly">
     /// The lean composition of a lookup (<see cref="ToolContext.LookupAsync"/>): the core's <c>docker_v2</c> provider only
-    /// (the cloud providers and their options validation are not built) and no SQLite integrity check on open.
+    /// (the cloud providers and their options validation are not built), no SQLite integrity check on open, and the
+    /// resolver's index loaded on demand (<see cref="RegistryCredentialsOptions.LoadIndexOnDemand"/>): one indexed read of
+    /// the registry asked instead of every entry.
     /// </param>
     public static RegcredHost Create(StoreLocation store, string? keyFile, string? account, bool createKeyFile, bool lookupOnly = false)
     {
@@ -59,6 +67,9 @@ internal sealed partial class RegcredHost : IAsyncDisposable
             {
                 options.Account = account;
             }
+
+            // A lookup resolves one reference and exits: read only the entries that can match its registry.
+            options.LoadIndexOnDemand = lookupOnly;
         });
         store.Apply(builder, lookupOnly);
         builder.UseSecretProtection(o =>

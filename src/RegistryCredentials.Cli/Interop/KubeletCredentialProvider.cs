@@ -59,8 +59,8 @@ internal sealed class KubeletCredentialProvider
             throw new RegcredException(RegistryErrorReason.PullDenied, resolution.Message);
         }
 
-        var entries = await host.ListEntriesAsync(cancellationToken);
         var registry = resolution.Registry!;
+        var entries = await host.ListEntriesForRegistryAsync(registry, cancellationToken);
         var matchedPath = resolution.Entry?.Scope.Path ?? string.Empty;
         var probe = ImageReference.Parse(registry + "/" + CredentialLookup.ProbeRepository);
 

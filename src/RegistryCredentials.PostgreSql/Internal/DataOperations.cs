@@ -40,6 +40,24 @@ internal sealed class DataOperations(NpgsqlDataSource dataSource, StoreSettings 
         return records;
     }
 
+    public async Task<IReadOnlyList<RegistryRecord>> ListForRegistryAsync(string? account, string registry, CancellationToken cancellationToken)
+    {
+        registry = registry.ToLowerInvariant();
+        using var command = account is null ? Command(_statements.ForRegistryAll) : Command(_statements.ForRegistryAccount).WithText(account);
+        command.WithText(registry).WithText(registry + "/").WithText(registry + "0");
+        var records = new List<RegistryRecord>();
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                records.Add(EntryRows.Read(reader, settings.Schema));
+            }
+        }
+
+        return records;
+    }
+
     /// <exception cref="RegistryConflictException">The scope exists in the account.</exception>
     public async Task<(RegistryRecord Result, long? Revision)> AddAsync(RegistryRecord record, CancellationToken cancellationToken)
     {

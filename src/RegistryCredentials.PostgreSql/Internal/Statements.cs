@@ -65,6 +65,15 @@ internal sealed class Statements
         ListAccount = $"SELECT {Columns} FROM {table} WHERE account = $1 ORDER BY scope COLLATE \"C\"";
         Version = $"SELECT version FROM {table} WHERE account = $1 AND scope = $2";
 
+        // The entries that can match a pull from one registry (IRegistryHostQuery): the scope is the registry itself or lies
+        // in the range of its paths ('host[:port]/' up to 'host[:port]0', '0' following '/' in the "C" collation), both on the
+        // (account, scope) key, or its host (before the first '/') holds a '*' label. $n: registry, paths, paths end.
+        static string ForRegistry(int n) =>
+            $"(scope = ${n} OR (scope >= ${n + 1} AND scope < ${n + 2})"
+            + " OR (strpos(scope, '*') > 0 AND (strpos(scope, '/') = 0 OR strpos(scope, '*') < strpos(scope, '/'))))";
+        ForRegistryAll = $"SELECT {Columns} FROM {table} WHERE {ForRegistry(1)} ORDER BY account COLLATE \"C\", scope COLLATE \"C\"";
+        ForRegistryAccount = $"SELECT {Columns} FROM {table} WHERE account = $1 AND {ForRegistry(2)} ORDER BY scope COLLATE \"C\"";
+
         var keys = Identifier.Quote(schema) + ".secret_keys";
         KeyIds = $"SELECT key_id FROM {keys} ORDER BY key_id COLLATE \"C\"";
 
@@ -120,6 +129,12 @@ internal sealed class Statements
     public string ListAll { get; }
 
     public string ListAccount { get; }
+
+    /// <summary>The host query of every account; $1..$3: registry, its paths' start ('host[:port]/') and end ('host[:port]0').</summary>
+    public string ForRegistryAll { get; }
+
+    /// <summary>The host query of one account; $1: account, $2..$4 as <see cref="ForRegistryAll"/>.</summary>
+    public string ForRegistryAccount { get; }
 
     public string Version { get; }
 

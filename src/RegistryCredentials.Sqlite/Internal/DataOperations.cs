@@ -34,6 +34,23 @@ internal static class DataOperations
         return records;
     }
 
+    public static IReadOnlyList<RegistryRecord> ListForRegistry(StoreConnection connection, (string? Account, string Registry) query)
+    {
+        var registry = query.Registry.ToLowerInvariant();
+        var command = query.Account is null
+            ? connection.Command(Statements.ForRegistryAll)
+            : connection.Command(Statements.ForRegistryAccount).With("$account", query.Account);
+        command.With("$registry", registry).With("$paths", registry + "/").With("$pathsEnd", registry + "0");
+        var records = new List<RegistryRecord>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            records.Add(EntryRows.Read(reader, connection.Path));
+        }
+
+        return records;
+    }
+
     /// <exception cref="RegistryConflictException">The scope exists in the account.</exception>
     public static (RegistryRecord Result, long? Revision) Add(StoreConnection writer, RegistryRecord record)
     {

@@ -17,6 +17,18 @@ internal static class Statements
 
     public const string ListAccount = "SELECT " + Columns + " FROM registry_entries WHERE account = $account ORDER BY scope";
 
+    // The entries that can match a pull from one registry (IRegistryHostQuery): the scope is the registry itself or lies in
+    // the range of its paths ($paths = 'host[:port]/', $pathsEnd = 'host[:port]0', '0' following '/'), both found through the
+    // (account, scope) index, or its host (before the first '/') holds a '*' label, tested on the index's scope text.
+    private const string ForRegistryScopes =
+        "(scope = $registry OR (scope >= $paths AND scope < $pathsEnd)"
+        + " OR (instr(scope, '*') > 0 AND (instr(scope, '/') = 0 OR instr(scope, '*') < instr(scope, '/'))))";
+
+    public const string ForRegistryAll = "SELECT " + Columns + " FROM registry_entries WHERE " + ForRegistryScopes + " ORDER BY account, scope";
+
+    public const string ForRegistryAccount =
+        "SELECT " + Columns + " FROM registry_entries WHERE account = $account AND " + ForRegistryScopes + " ORDER BY scope";
+
     public const string Version = "SELECT version FROM registry_entries WHERE account = $account AND scope = $scope";
 
     /// <summary>The revision counter, raised by a trigger for every change of an entry.</summary>

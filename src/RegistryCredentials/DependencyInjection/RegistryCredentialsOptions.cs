@@ -46,4 +46,14 @@ public sealed class RegistryCredentialsOptions
     /// at most one hour, or <see cref="Timeout.InfiniteTimeSpan"/> to never wait.
     /// </summary>
     public TimeSpan IndexStalenessBound { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// For a short-lived process that resolves a few references and exits (a credential helper, a kubelet plugin): when
+    /// true and the store implements <see cref="IRegistryHostQuery"/>, the resolver does not read every entry at start;
+    /// the first resolve of each registry (and account) reads only the entries that can match it (that registry's and the
+    /// glob hosts), and later changes are applied as usual. The answers are the same as with the whole index. A store
+    /// without the query is read whole, as when false. Read once, when the resolver is created. Default false: a
+    /// long-running process reads the store once and answers every registry from memory.
+    /// </summary>
+    public bool LoadIndexOnDemand { get; set; }
 }

@@ -38,7 +38,8 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
         _time = time;
         _logger = logger;
         _settings = ResolverSettings.Create(options.CurrentValue, null);
-        _updater = new ResolverIndexUpdater(store, _settings.SkipInactive, options.CurrentValue.IndexStalenessBound, time, logger);
+        _updater = new ResolverIndexUpdater(
+            store, _settings.SkipInactive, options.CurrentValue.IndexStalenessBound, time, logger, options.CurrentValue.LoadIndexOnDemand);
         _optionsSubscription = options.OnChange(o =>
         {
             _settings = ResolverSettings.Create(o, null);
@@ -91,6 +92,23 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
         return await Resolve(index, image, account, workload, started, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>An index loaded on demand has not read <paramref name="registry"/> yet: read it, then resolve.</summary>
+    private async ValueTask<RegistryResolution> ResolveAfterLoadAsync(
+        ImageReference image, string account, string registry, RegistryWorkloadIdentity? workload, long started, CancellationToken cancellationToken)
+    {
+        ResolverIndex index;
+        try
+        {
+            index = await _updater.LoadRegistryAsync(account, registry, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Failed(e, started))
+        {
+            throw; // not reached: the filter only records
+        }
+
+        return await Resolve(index, image, account, workload, started, cancellationToken).ConfigureAwait(false);
+    }
+
     private ValueTask<RegistryResolution> Resolve(
         ResolverIndex index, ImageReference image, string account, RegistryWorkloadIdentity? workload, long started, CancellationToken cancellationToken)
     {
@@ -115,6 +133,11 @@ internal sealed class RegistryCredentialResolver : IRegistryCredentialResolver, 
         if (!policy.IsAllowed(host, port, repository))
         {
             return new(Denied(image, registry, repository, null, RegistryDenialReason.RegistryNotAllowed, started));
+        }
+
+        if (!index.IsLoaded(account, registry))
+        {
+            return ResolveAfterLoadAsync(image, account, registry, workload, started, cancellationToken);
         }
 
         var hit = index.Find(account, registry, host, port, repository);

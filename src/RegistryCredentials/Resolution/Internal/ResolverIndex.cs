@@ -21,10 +21,67 @@ internal sealed class ResolverIndex
     private volatile AccountIndex? _defaultAccount;
     private int _count;
 
-    private ResolverIndex(bool skipInactive, long? revision)
+    // For an index loaded on demand: the (account, lower-case registry) pairs whose host node and the account's globs were
+    // read from the store; null for an index built from every entry.
+    private readonly ConcurrentDictionary<(string Account, string Registry), bool>? _loaded;
+
+    private ResolverIndex(bool skipInactive, long? revision, bool onDemand = false)
     {
         _skipInactive = skipInactive;
         Revision = revision;
+        _loaded = onDemand ? new() : null;
+    }
+
+    /// <summary>
+    /// An empty index whose registries are loaded on demand (<see cref="IsLoaded"/>, <see cref="Load"/>); changes are applied
+    /// to it as to a full one.
+    /// </summary>
+    public static ResolverIndex CreateOnDemand(bool skipInactive, long? revision) => new(skipInactive, revision, onDemand: true);
+
+    /// <summary>
+    /// True when a lookup of <paramref name="registry"/> in <paramref name="account"/> can be answered: always for an index of
+    /// every entry; for one loaded on demand, once <see cref="Load"/> read that registry.
+    /// </summary>
+    public bool IsLoaded(string account, string registry) =>
+        _loaded is null || _loaded.ContainsKey((account, registry.AsSpan().ContainsAnyInRange('A', 'Z') ? registry.ToLowerInvariant() : registry));
+
+    /// <summary>
+    /// Puts what the store holds for one registry of one account (<see cref="IRegistryHostQuery.ListForRegistryAsync"/>: the
+    /// registry's entries and every glob host) in place of the index's host node and glob node of that account, and marks
+    /// the registry loaded. Under the same single-writer rule as <see cref="Apply"/>.
+    /// </summary>
+    public void Load(string account, string registry, IReadOnlyList<RegistryRecord> records)
+    {
+        registry = registry.ToLowerInvariant();
+        var exact = new List<IndexEntry>();
+        var globs = new List<IndexEntry>();
+        foreach (var record in records)
+        {
+            var entry = record.Entry;
+            if (!string.Equals(entry.Account, account, StringComparison.Ordinal) || (_skipInactive && !entry.IsActive))
+            {
+                continue;
+            }
+
+            if (entry.Scope.IsGlob)
+            {
+                globs.Add(new IndexEntry(record));
+            }
+            else if (string.Equals(entry.Scope.Registry, registry, StringComparison.Ordinal))
+            {
+                exact.Add(new IndexEntry(record));
+            }
+        }
+
+        var index = _accounts.GetOrAdd(account, static _ => new AccountIndex());
+        if (string.Equals(account, RegistryAccounts.Default, StringComparison.Ordinal))
+        {
+            _defaultAccount = index;
+        }
+
+        var delta = index.Load(registry, [.. exact], [.. globs]);
+        Interlocked.Add(ref _count, delta);
+        _loaded?.TryAdd((account, registry), true);
     }
 
     /// <summary>The store revision the index has applied; null for a store without a change feed.</summary>
@@ -173,6 +230,23 @@ internal sealed class ResolverIndex
 
             index._globs = globs.Count == 0 ? null : new GlobNode([.. globs]);
             return index;
+        }
+
+        /// <summary>Replaces the node of <paramref name="registry"/> and the glob node; returns how the number of entries changed.</summary>
+        public int Load(string registry, IndexEntry[] exact, IndexEntry[] globs)
+        {
+            var before = (_exact.TryGetValue(registry, out var node) ? node.Entries.Length : 0) + (_globs?.Entries.Length ?? 0);
+            if (exact.Length == 0)
+            {
+                _exact.TryRemove(registry, out _);
+            }
+            else
+            {
+                _exact[registry] = new HostNode(exact);
+            }
+
+            _globs = globs.Length == 0 ? null : new GlobNode(globs);
+            return exact.Length + globs.Length - before;
         }
 
         public IndexEntry? Find(string registry, string host, int? port, ReadOnlySpan<char> repository)

@@ -24,6 +24,7 @@ internal sealed class ResolverIndexUpdater : IDisposable
     private readonly IRegistryStore _store;
     private readonly IRegistryChangeFeed? _feed;
     private readonly IRegistryPolicyStore? _policies;
+    private readonly IRegistryHostQuery? _hostQuery;
     private readonly bool _policiesInFeed;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -52,9 +53,11 @@ internal sealed class ResolverIndexUpdater : IDisposable
     // Own policy writes made while an update reads the store (under _apply); null when no update reads.
     private List<RegistryPolicy>? _ownPoliciesDuringUpdate;
 
-    public ResolverIndexUpdater(IRegistryStore store, bool skipInactive, TimeSpan stalenessBound, TimeProvider time, ILogger logger)
+    public ResolverIndexUpdater(
+        IRegistryStore store, bool skipInactive, TimeSpan stalenessBound, TimeProvider time, ILogger logger, bool loadOnDemand = false)
     {
         _store = store;
+        _hostQuery = loadOnDemand ? store as IRegistryHostQuery : null;
         _feed = store as IRegistryChangeFeed;
         _policies = store as IRegistryPolicyStore;
         _policiesInFeed = _policies is not null && _feed is { IncludesPolicyChanges: true };
@@ -114,6 +117,53 @@ internal sealed class ResolverIndexUpdater : IDisposable
             await UpdateLockedAsync(reload, cancellationToken).ConfigureAwait(false);
             Settled(covered);
             return _index!;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// For an index loaded on demand: reads what the store holds for <paramref name="registry"/> in <paramref name="account"/>
+    /// (<see cref="IRegistryHostQuery"/>) into the index, unless a concurrent call did. Under the update gate, like an update,
+    /// so that no feed change is applied between the read and the merge (changes committed meanwhile are in the read and in
+    /// the feed after it, applied twice, as with a full reload), and own changes made while reading are applied again after.
+    /// </summary>
+    public async ValueTask<ResolverIndex> LoadRegistryAsync(string account, string registry, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var index = _index!;
+            if (_hostQuery is null || index.IsLoaded(account, registry))
+            {
+                return index;
+            }
+
+            lock (_apply)
+            {
+                _ownDuringUpdate = [];
+            }
+
+            try
+            {
+                var records = await _hostQuery.ListForRegistryAsync(account, registry, cancellationToken).ConfigureAwait(false);
+                lock (_apply)
+                {
+                    index.Load(account, registry, records);
+                    ReapplyOwnChanges(index);
+                }
+            }
+            finally
+            {
+                lock (_apply)
+                {
+                    _ownDuringUpdate = null;
+                }
+            }
+
+            return index;
         }
         finally
         {
@@ -287,8 +337,17 @@ internal sealed class ResolverIndexUpdater : IDisposable
 
         // The revision first: changes committed while listing are in the list and in the feed after it, applied twice.
         long? revision = _feed is null ? null : await _feed.GetRevisionAsync(cancellationToken).ConfigureAwait(false);
-        var records = await _store.ListAsync(null, cancellationToken).ConfigureAwait(false);
-        var index = ResolverIndex.Build(records, _skipInactive, revision);
+        ResolverIndex index;
+        if (_hostQuery is not null)
+        {
+            // Loaded on demand: each registry's entries are read by the first resolve that needs them (LoadRegistryAsync).
+            index = ResolverIndex.CreateOnDemand(_skipInactive, revision);
+        }
+        else
+        {
+            var records = await _store.ListAsync(null, cancellationToken).ConfigureAwait(false);
+            index = ResolverIndex.Build(records, _skipInactive, revision);
+        }
 
         // The policies before the index is published: a first index never answers without the stored allow-list.
         await RefreshPoliciesAsync(cancellationToken).ConfigureAwait(false);
