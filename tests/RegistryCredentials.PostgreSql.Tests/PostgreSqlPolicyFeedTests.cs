@@ -12,33 +12,17 @@ namespace RegistryCredentials.PostgreSql.Tests;
 /// without a full reload.
 /// </summary>
 [TestFixture]
-public sealed class PostgreSqlPolicyFeedTests
+public sealed class PostgreSqlPolicyFeedTests : PostgreSqlNodeTests
 {
     private static readonly string[] Allowed = ["allowed.example.com"];
     private static readonly string[] OldAllowed = ["a.example.com", "*.b.example.com"];
-    private readonly List<ServiceProvider> _nodes = [];
-    private PostgreSqlServer _server = null!;
-
-    [SetUp]
-    public async Task SetUpAsync() => _server = await PostgreSqlServer.GetAsync();
-
-    [TearDown]
-    public async Task TearDownAsync()
-    {
-        foreach (var node in _nodes)
-        {
-            await node.DisposeAsync();
-        }
-
-        _nodes.Clear();
-    }
 
     [Test]
     public async Task A_version_5_schema_keeps_every_entry_and_policy_and_numbers_policy_writes_from_then_on()
     {
         var schema = PostgreSqlServer.NewName("policy_feed_v5_");
         var quoted = Identifier.Quote(schema);
-        await _server.ExecuteAsync(ShippedSchemas.Version5(quoted) + $"""
+        await Server.ExecuteAsync(ShippedSchemas.Version5(quoted) + $"""
 
             INSERT INTO {quoted}.entries VALUES
                 ('default', 'x.example.com', 'x', 'docker_v2', 'u', NULL, true, false, NULL, true, now(), now(), 3, '\x0102'::bytea);
@@ -51,22 +35,22 @@ public sealed class PostgreSqlPolicyFeedTests
                 || ' / ' || (SELECT string_agg(account || '|' || default_registry || '|' || array_to_string(allowed_registries, ',') || '|' || version, ',')
                 FROM {0}.policies)
             """;
-        var before = await _server.ScalarAsync<string>(string.Format(CultureInfo.InvariantCulture, Snapshot, quoted));
+        var before = await Server.ScalarAsync<string>(string.Format(CultureInfo.InvariantCulture, Snapshot, quoted));
 
         await using var store = new PostgreSqlRegistryStore(
-            new PostgreSqlRegistryStoreOptions { ConnectionString = _server.ConnectionString(), Schema = schema });
+            new PostgreSqlRegistryStoreOptions { ConnectionString = Server.ConnectionString(), Schema = schema });
         var stored = await store.GetPolicyAsync(RegistryAccounts.Default);
         var entry = (await store.ListAsync(null)).Single();
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(await _server.ScalarAsync<int>($"SELECT max(version) FROM {quoted}.schema_version"), Is.EqualTo(6));
+            Assert.That(await Server.ScalarAsync<int>($"SELECT max(version) FROM {quoted}.schema_version"), Is.EqualTo(6));
             Assert.That(Schema.LatestVersion, Is.EqualTo(6));
             Assert.That(
-                await _server.ScalarAsync<string>($"SELECT description FROM {quoted}.schema_version WHERE version = 6"),
+                await Server.ScalarAsync<string>($"SELECT description FROM {quoted}.schema_version WHERE version = 6"),
                 Is.EqualTo(PolicyFeedSchema.Description));
             Assert.That(
-                await _server.ScalarAsync<string>(string.Format(CultureInfo.InvariantCulture, Snapshot, quoted)),
+                await Server.ScalarAsync<string>(string.Format(CultureInfo.InvariantCulture, Snapshot, quoted)),
                 Is.EqualTo(before),
                 "no entry or policy changed");
             Assert.That((stored!.Version, stored.DefaultRegistry), Is.EqualTo((2L, "old.example.com")));
@@ -94,7 +78,7 @@ public sealed class PostgreSqlPolicyFeedTests
         Assert.That(set.PolicyChanges.Single().Policy!.AllowedRegistries, Is.EqualTo(Allowed));
         Assert.That(set.Changes.Select(c => (c.Revision, c.Scope.Value, c.Record!.Entry.Username)).Single(), Is.EqualTo((4L, "x.example.com", "v")));
         var logged = $"SELECT string_agg(revision || ':' || kind || ':' || account || ':' || scope, ' ' ORDER BY revision) FROM {quoted}.changes";
-        Assert.That(await _server.ScalarAsync<string>(logged), Is.EqualTo("3:1:default: 4:0:default:x.example.com"));
+        Assert.That(await Server.ScalarAsync<string>(logged), Is.EqualTo("3:1:default: 4:0:default:x.example.com"));
     }
 
     [Test]
@@ -134,7 +118,7 @@ public sealed class PostgreSqlPolicyFeedTests
     {
         var services = new ServiceCollection();
         services.AddRegistryCredentials(o => o.DefaultRegistry = "configured.example.com")
-            .UsePostgreSqlStore(_server.ConnectionString(), o => o.Schema = schema)
+            .UsePostgreSqlStore(Server.ConnectionString(), o => o.Schema = schema)
             .UseSecretProtection(o =>
             {
                 o.Key = key;
@@ -142,7 +126,7 @@ public sealed class PostgreSqlPolicyFeedTests
                 o.CreateKeyFile = false;
             });
         var provider = services.BuildServiceProvider();
-        _nodes.Add(provider);
+        Nodes.Add(provider);
         return provider;
     }
 }

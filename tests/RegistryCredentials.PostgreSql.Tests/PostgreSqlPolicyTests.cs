@@ -11,31 +11,15 @@ namespace RegistryCredentials.PostgreSql.Tests;
 /// is in force on the other as fast as an entry. The time is measured and written to the test output, never asserted.
 /// </summary>
 [TestFixture]
-public sealed class PostgreSqlPolicyTests
+public sealed class PostgreSqlPolicyTests : PostgreSqlNodeTests
 {
     private static readonly string[] Allowed = ["allowed.example.com"];
-    private readonly List<ServiceProvider> _nodes = [];
-    private PostgreSqlServer _server = null!;
-
-    [SetUp]
-    public async Task SetUpAsync() => _server = await PostgreSqlServer.GetAsync();
-
-    [TearDown]
-    public async Task TearDownAsync()
-    {
-        foreach (var node in _nodes)
-        {
-            await node.DisposeAsync();
-        }
-
-        _nodes.Clear();
-    }
 
     private ServiceProvider Node(string schema, string key)
     {
         var services = new ServiceCollection();
         services.AddRegistryCredentials(o => o.DefaultRegistry = "configured.example.com")
-            .UsePostgreSqlStore(_server.ConnectionString(), o => o.Schema = schema)
+            .UsePostgreSqlStore(Server.ConnectionString(), o => o.Schema = schema)
             .UseSecretProtection(o =>
             {
                 o.Key = key;
@@ -43,7 +27,7 @@ public sealed class PostgreSqlPolicyTests
                 o.CreateKeyFile = false;
             });
         var provider = services.BuildServiceProvider();
-        _nodes.Add(provider);
+        Nodes.Add(provider);
         return provider;
     }
 
@@ -54,7 +38,7 @@ public sealed class PostgreSqlPolicyTests
         var quoted = Identifier.Quote(schema);
 
         // The schema as versions 1 and 2 wrote it: their migrations as shipped, recorded in schema_version.
-        await _server.ExecuteAsync($"""
+        await Server.ExecuteAsync($"""
             CREATE SCHEMA {quoted};
             CREATE TABLE {quoted}.schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_on timestamptz NOT NULL DEFAULT now());
             {Schema.Migrations[0].Sql(quoted)}
@@ -64,7 +48,7 @@ public sealed class PostgreSqlPolicyTests
                 ('default', 'x.example.com', 'x', 'docker_v2', 'u', NULL, true, false, NULL, true, now(), now(), 4, '\x0102'::bytea);
             """);
         const string Entries = "SELECT string_agg(account || '|' || scope || '|' || version || '|' || encode(protected_secret, 'hex'), ',') FROM {0}.entries";
-        var before = await _server.ScalarAsync<string>(string.Format(CultureInfo.InvariantCulture, Entries, quoted));
+        var before = await Server.ScalarAsync<string>(string.Format(CultureInfo.InvariantCulture, Entries, quoted));
 
         var policies = Node(schema, AesGcmSecretProtector.GenerateKey()).GetRequiredService<IRegistryPolicyManager>();
         Assert.That((await policies.GetPolicyAsync()).IsStored, Is.False);
@@ -74,13 +58,13 @@ public sealed class PostgreSqlPolicyTests
         {
             Assert.That(written.Version, Is.EqualTo(1));
             Assert.That(written.DefaultRegistry, Is.EqualTo("configured.example.com"), "an omitted field keeps the value in force");
-            Assert.That(await _server.ScalarAsync<int>($"SELECT max(version) FROM {quoted}.schema_version"), Is.EqualTo(Schema.LatestVersion));
+            Assert.That(await Server.ScalarAsync<int>($"SELECT max(version) FROM {quoted}.schema_version"), Is.EqualTo(Schema.LatestVersion));
             Assert.That(
-                await _server.ScalarAsync<string>($"SELECT description FROM {quoted}.schema_version WHERE version = 3"),
+                await Server.ScalarAsync<string>($"SELECT description FROM {quoted}.schema_version WHERE version = 3"),
                 Is.EqualTo(PolicySchema.Description));
-            var after = await _server.ScalarAsync<string>(string.Format(CultureInfo.InvariantCulture, Entries, quoted));
+            var after = await Server.ScalarAsync<string>(string.Format(CultureInfo.InvariantCulture, Entries, quoted));
             Assert.That(after, Is.EqualTo(before), "no entry changed");
-            Assert.That(await _server.ScalarAsync<string>($"SELECT array_to_string(allowed_registries, ',') FROM {quoted}.policies WHERE account = 'default'"),
+            Assert.That(await Server.ScalarAsync<string>($"SELECT array_to_string(allowed_registries, ',') FROM {quoted}.policies WHERE account = 'default'"),
                 Is.EqualTo("allowed.example.com"));
         });
     }

@@ -10,42 +10,19 @@ namespace RegistryCredentials.Sqlite.Tests;
 /// recorded) is migrated and then holds to the key its secrets are under; a file written with key A refuses key B.
 /// </summary>
 [TestFixture]
-public sealed class SqliteKeyIdTests
+public sealed class SqliteKeyIdTests : SqliteNodeTests
 {
-
-    private const string EntriesSnapshot = "SELECT group_concat(account || '|' || scope || '|' || version "
-        + "|| '|' || hex(protected_secret), char(10)) FROM registry_entries";
-
-    private TempDatabase _db = null!;
-    private readonly List<ServiceProvider> _nodes = [];
-
-    [SetUp]
-    public void CreateFolder() => _db = new TempDatabase();
-
-    [TearDown]
-    public async Task DeleteFolder()
-    {
-        foreach (var node in _nodes)
-        {
-            await node.DisposeAsync();
-        }
-
-        _nodes.Clear();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _db.Dispose();
-    }
-
     private ServiceProvider Node(string key)
     {
         var services = new ServiceCollection();
-        services.AddRegistryCredentials().UseSqliteStore(_db.Path).UseSecretProtection(o =>
+        services.AddRegistryCredentials().UseSqliteStore(Db.Path).UseSecretProtection(o =>
         {
             o.Key = key;
             o.KeyEnvironmentVariable = null;
             o.CreateKeyFile = false;
         });
         var provider = services.BuildServiceProvider();
-        _nodes.Add(provider);
+        Nodes.Add(provider);
         return provider;
     }
 
@@ -55,14 +32,14 @@ public sealed class SqliteKeyIdTests
     /// <summary>A database as schema version 1 wrote it: entries whose secrets are under <paramref name="key"/>, no key ids.</summary>
     private async Task<Dictionary<string, string>> CreateVersion1DatabaseAsync(string key)
     {
-        _db.RawExecute(ShippedSchemas.Version1);
+        Db.RawExecute(ShippedSchemas.Version1);
         var protector = Protector(key);
         var passwords = new Dictionary<string, string>();
         foreach (var scope in new[] { "x.example.com", "y.example.com" })
         {
             passwords[scope] = "pw-" + Guid.NewGuid().ToString("N");
             var bytes = await protector.ProtectAsync(passwords[scope], RegistryAccounts.Default, RegistryScope.Parse(scope));
-            _db.RawExecute(
+            Db.RawExecute(
                 "INSERT INTO registry_entries (account, scope, name, type, username, email, verify_tls, "
                 + "insecure_http, ca_certificates, is_active, created_on, updated_on, version, protected_secret) " +
                 $"VALUES ('default', '{scope}', '{scope}', 'docker_v2', 'u', NULL, 1, 0, NULL, 1, "
@@ -78,7 +55,7 @@ public sealed class SqliteKeyIdTests
         var keyA = AesGcmSecretProtector.GenerateKey();
         var keyB = AesGcmSecretProtector.GenerateKey();
         var passwords = await CreateVersion1DatabaseAsync(keyA);
-        var entriesBefore = _db.RawScalar(EntriesSnapshot);
+        var entriesBefore = Db.RawScalar(EntriesSnapshot);
         var idA = Protector(keyA).CurrentKeyId;
         var idB = Protector(keyB).CurrentKeyId;
 
@@ -97,11 +74,11 @@ public sealed class SqliteKeyIdTests
             Assert.That(add!.StoreKeyIds, Is.EqualTo(new[] { idA }));
             Assert.That(read!.KeyId, Is.EqualTo(idA));
             Assert.That(
-                _db.RawScalar("SELECT max(version) FROM registry_schema"),
+                Db.RawScalar("SELECT max(version) FROM registry_schema"),
                 Is.EqualTo(Schema.LatestVersion.ToString(CultureInfo.InvariantCulture)),
                 "migrated to the latest schema version");
-            Assert.That(_db.RawScalar(EntriesSnapshot), Is.EqualTo(entriesBefore), "no entry changed");
-            Assert.That(_db.RawScalar("SELECT group_concat(key_id) FROM registry_secret_keys"), Is.EqualTo(idA), "the key its secrets name, learnt from them");
+            Assert.That(Db.RawScalar(EntriesSnapshot), Is.EqualTo(entriesBefore), "no entry changed");
+            Assert.That(Db.RawScalar("SELECT group_concat(key_id) FROM registry_secret_keys"), Is.EqualTo(idA), "the key its secrets name, learnt from them");
         });
 
         // The store's own key writes and reads as before.
@@ -120,14 +97,14 @@ public sealed class SqliteKeyIdTests
     [Test]
     public async Task AnEmptyVersion1DatabaseTakesTheKeyOfItsFirstWrite()
     {
-        _db.RawExecute(ShippedSchemas.Version1);
+        Db.RawExecute(ShippedSchemas.Version1);
         var key = AesGcmSecretProtector.GenerateKey();
         await Node(key).GetRequiredService<IRegistryManager>().AddAsync(
             new RegistryAddRequest { Scope = "x.example.com", Username = "u", Password = "pw-" + Guid.NewGuid().ToString("N"), Validate = false });
 
-        Assert.That(_db.RawScalar("SELECT group_concat(key_id) FROM registry_secret_keys"), Is.EqualTo(Protector(key).CurrentKeyId));
+        Assert.That(Db.RawScalar("SELECT group_concat(key_id) FROM registry_secret_keys"), Is.EqualTo(Protector(key).CurrentKeyId));
         Assert.That(
-            _db.RawScalar("SELECT group_concat(version) FROM registry_schema"), Is.EqualTo(string.Join(',', Enumerable.Range(1, Schema.LatestVersion))));
+            Db.RawScalar("SELECT group_concat(version) FROM registry_schema"), Is.EqualTo(string.Join(',', Enumerable.Range(1, Schema.LatestVersion))));
     }
 
     [Test]
@@ -138,26 +115,26 @@ public sealed class SqliteKeyIdTests
         await first.GetRequiredService<IRegistryManager>().AddAsync(
             new RegistryAddRequest { Scope = "x.example.com", Username = "u", Password = "pw-" + Guid.NewGuid().ToString("N"), Validate = false });
         await first.DisposeAsync();
-        _nodes.Remove(first);
+        Nodes.Remove(first);
 
         var error = Assert.ThrowsAsync<RegistrySecretKeyException>(() =>
             Node(AesGcmSecretProtector.GenerateKey()).GetRequiredService<IRegistryManager>().AddAsync(
             new RegistryAddRequest { Scope = "y.example.com", Username = "u", Password = "pw-" + Guid.NewGuid().ToString("N"), Validate = false }));
         Assert.That(error!.StoreKeyIds, Is.EqualTo(new[] { Protector(keyA).CurrentKeyId }));
-        Assert.That(_db.RawScalar("SELECT count(*) FROM registry_entries"), Is.EqualTo("1"));
+        Assert.That(Db.RawScalar("SELECT count(*) FROM registry_entries"), Is.EqualTo("1"));
     }
 
     [Test]
     public async Task AVersion2DatabaseWithoutItsKeyTableIsRefusedAsDamaged()
     {
-        await using (var store = _db.Open())
+        await using (var store = Db.Open())
         {
             await store.InitializeAsync();
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _db.RawExecute("DROP TABLE registry_secret_keys");
-        await using var reopened = _db.Open();
+        Db.RawExecute("DROP TABLE registry_secret_keys");
+        await using var reopened = Db.Open();
         var error = Assert.ThrowsAsync<SqliteStoreException>(async () => await reopened.InitializeAsync());
         Assert.That(error!.Kind, Is.EqualTo(SqliteStoreErrorKind.Corrupt));
         Assert.That(error.Message, Does.Contain("registry_secret_keys"));

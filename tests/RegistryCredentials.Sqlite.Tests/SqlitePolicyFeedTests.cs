@@ -11,7 +11,7 @@ namespace RegistryCredentials.Sqlite.Tests;
 /// change from the feed without reading the store again.
 /// </summary>
 [TestFixture]
-public sealed class SqlitePolicyFeedTests
+public sealed class SqlitePolicyFeedTests : SqliteNodeTests
 {
     /// <summary>Schema version 5 as it shipped, with an entry (revision 1, logged) and a policy (revision 2, not logged).</summary>
     private const string SchemaVersion5 = ShippedSchemas.Version5 + """
@@ -23,55 +23,33 @@ public sealed class SqlitePolicyFeedTests
         VALUES ('default', 'old.example.com', 'a.example.com' || char(10) || '*.b.example.com', '2026-01-01T00:00:00.0000000+00:00', 2);
         """;
 
-    private const string EntriesSnapshot =
-        "SELECT group_concat(account || '|' || scope || '|' || version || '|' || hex(protected_secret), char(10)) FROM registry_entries";
-
     private const string PoliciesSnapshot =
         "SELECT group_concat(account || '|' || default_registry || '|' || allowed_registries || '|' || version, char(10)) FROM registry_policies";
 
     private static readonly string[] Allowed = ["allowed.example.com"];
     private static readonly string[] OldAllowed = ["a.example.com", "*.b.example.com"];
 
-    private TempDatabase _db = null!;
-    private readonly List<ServiceProvider> _nodes = [];
-
-    [SetUp]
-    public void CreateFolder() => _db = new TempDatabase();
-
-    [TearDown]
-    public async Task DeleteFolder()
-    {
-        foreach (var node in _nodes)
-        {
-            await node.DisposeAsync();
-        }
-
-        _nodes.Clear();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _db.Dispose();
-    }
-
     [Test]
     public async Task AVersion5DatabaseKeepsEveryEntryAndPolicyAndNumbersPolicyWritesInTheFeedFromThenOn()
     {
-        _db.RawExecute(SchemaVersion5);
-        var entries = _db.RawScalar(EntriesSnapshot);
-        var policies = _db.RawScalar(PoliciesSnapshot);
-        Assert.That(_db.RawScalar("SELECT revision FROM registry_revision"), Is.EqualTo("2"));
+        Db.RawExecute(SchemaVersion5);
+        var entries = Db.RawScalar(EntriesSnapshot);
+        var policies = Db.RawScalar(PoliciesSnapshot);
+        Assert.That(Db.RawScalar("SELECT revision FROM registry_revision"), Is.EqualTo("2"));
 
-        using var store = _db.Open();
+        using var store = Db.Open();
         var stored = await store.GetPolicyAsync(RegistryAccounts.Default);
         var list = await store.ListAsync(null);
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(
-                _db.RawScalar("SELECT group_concat(version) FROM registry_schema"),
+                Db.RawScalar("SELECT group_concat(version) FROM registry_schema"),
                 Is.EqualTo(string.Join(',', Enumerable.Range(1, Schema.LatestVersion))));
             Assert.That(Schema.LatestVersion, Is.EqualTo(6));
-            Assert.That(_db.RawScalar("SELECT description FROM registry_schema WHERE version = 6"), Is.EqualTo("policy writes in the change feed"));
-            Assert.That(_db.RawScalar(EntriesSnapshot), Is.EqualTo(entries), "no entry changed");
-            Assert.That(_db.RawScalar(PoliciesSnapshot), Is.EqualTo(policies), "no policy changed");
+            Assert.That(Db.RawScalar("SELECT description FROM registry_schema WHERE version = 6"), Is.EqualTo("policy writes in the change feed"));
+            Assert.That(Db.RawScalar(EntriesSnapshot), Is.EqualTo(entries), "no entry changed");
+            Assert.That(Db.RawScalar(PoliciesSnapshot), Is.EqualTo(policies), "no policy changed");
             Assert.That((stored!.Version, stored.DefaultRegistry), Is.EqualTo((2L, "old.example.com")));
             Assert.That(stored.AllowedRegistries, Is.EqualTo(OldAllowed));
             Assert.That(list.Single().Entry.Version, Is.EqualTo(3));
@@ -97,7 +75,7 @@ public sealed class SqlitePolicyFeedTests
             Is.EqualTo((3L, RegistryAccounts.Default, 3L, "new.example.com")));
         Assert.That(set.PolicyChanges.Single().Policy!.AllowedRegistries, Is.EqualTo(Allowed));
         Assert.That(set.Changes.Select(c => (c.Revision, c.Scope.Value, c.Record!.Entry.Username)).Single(), Is.EqualTo((4L, "x.example.com", "v")));
-        Assert.That(_db.RawScalar("SELECT group_concat(revision || ':' || kind || ':' || account || ':' || scope, ' ') FROM registry_changes"),
+        Assert.That(Db.RawScalar("SELECT group_concat(revision || ':' || kind || ':' || account || ':' || scope, ' ') FROM registry_changes"),
             Is.EqualTo("3:1:default: 4:0:default:x.example.com"));
     }
 
@@ -134,7 +112,7 @@ public sealed class SqlitePolicyFeedTests
         await policies.UpdatePolicyAsync(new RegistryPolicyUpdate { DefaultRegistry = "mine.example.com" });
 
         Assert.That((await resolver.ResolveAsync("ubuntu")).Registry, Is.EqualTo("mine.example.com"));
-        Assert.That(int.Parse(_db.RawScalar("SELECT COUNT(*) FROM registry_changes WHERE kind = 1"), CultureInfo.InvariantCulture), Is.EqualTo(1));
+        Assert.That(int.Parse(Db.RawScalar("SELECT COUNT(*) FROM registry_changes WHERE kind = 1"), CultureInfo.InvariantCulture), Is.EqualTo(1));
     }
 
     /// <summary>Waits until the condition holds, at most 10 s (a bound on waiting, not a timed assertion).</summary>
@@ -151,7 +129,7 @@ public sealed class SqlitePolicyFeedTests
     {
         var services = new ServiceCollection();
         services.AddRegistryCredentials(o => o.DefaultRegistry = "configured.example.com")
-            .UseSqliteStore(_db.Path, o => o.ChangePollInterval = TimeSpan.FromMilliseconds(100))
+            .UseSqliteStore(Db.Path, o => o.ChangePollInterval = TimeSpan.FromMilliseconds(100))
             .UseSecretProtection(o =>
             {
                 o.Key = AesGcmSecretProtector.GenerateKey();
@@ -159,7 +137,7 @@ public sealed class SqlitePolicyFeedTests
                 o.CreateKeyFile = false;
             });
         var provider = services.BuildServiceProvider();
-        _nodes.Add(provider);
+        Nodes.Add(provider);
         return provider;
     }
 }

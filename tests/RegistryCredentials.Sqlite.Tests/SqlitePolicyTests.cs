@@ -9,7 +9,7 @@ namespace RegistryCredentials.Sqlite.Tests;
 /// its own numbered step and keeps every entry; a policy written by one process is in force in another's resolver.
 /// </summary>
 [TestFixture]
-public sealed class SqlitePolicyTests
+public sealed class SqlitePolicyTests : SqliteNodeTests
 {
     /// <summary>Schema version 2 as it shipped, with one entry.</summary>
     private const string SchemaVersion2 = ShippedSchemas.Version2 + """
@@ -19,35 +19,13 @@ public sealed class SqlitePolicyTests
             '2026-01-01T00:00:00.0000000+00:00', '2026-01-01T00:00:00.0000000+00:00', 3, X'0102030405');
         """;
 
-    private const string EntriesSnapshot =
-        "SELECT group_concat(account || '|' || scope || '|' || version || '|' || hex(protected_secret), char(10)) FROM registry_entries";
-
     private static readonly string[] Allowed = ["allowed.example.com"];
-
-    private TempDatabase _db = null!;
-    private readonly List<ServiceProvider> _nodes = [];
-
-    [SetUp]
-    public void CreateFolder() => _db = new TempDatabase();
-
-    [TearDown]
-    public async Task DeleteFolder()
-    {
-        foreach (var node in _nodes)
-        {
-            await node.DisposeAsync();
-        }
-
-        _nodes.Clear();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _db.Dispose();
-    }
 
     private ServiceProvider Node()
     {
         var services = new ServiceCollection();
         services.AddRegistryCredentials(o => o.DefaultRegistry = "configured.example.com")
-            .UseSqliteStore(_db.Path, o => o.ChangePollInterval = TimeSpan.FromMilliseconds(100))
+            .UseSqliteStore(Db.Path, o => o.ChangePollInterval = TimeSpan.FromMilliseconds(100))
             .UseSecretProtection(o =>
             {
                 o.Key = AesGcmSecretProtector.GenerateKey();
@@ -55,15 +33,15 @@ public sealed class SqlitePolicyTests
                 o.CreateKeyFile = false;
             });
         var provider = services.BuildServiceProvider();
-        _nodes.Add(provider);
+        Nodes.Add(provider);
         return provider;
     }
 
     [Test]
     public async Task AVersion2DatabaseGetsThePolicyTableAndKeepsEveryEntry()
     {
-        _db.RawExecute(SchemaVersion2);
-        var entries = _db.RawScalar(EntriesSnapshot);
+        Db.RawExecute(SchemaVersion2);
+        var entries = Db.RawScalar(EntriesSnapshot);
         var policies = Node().GetRequiredService<IRegistryPolicyManager>();
 
         var before = await policies.GetPolicyAsync();
@@ -77,14 +55,14 @@ public sealed class SqlitePolicyTests
             Assert.That(written.Version, Is.EqualTo(1));
             Assert.That(written.DefaultRegistry, Is.EqualTo("configured.example.com"), "an omitted field keeps the value in force");
             Assert.That(
-                _db.RawScalar("SELECT group_concat(version) FROM registry_schema"),
+                Db.RawScalar("SELECT group_concat(version) FROM registry_schema"),
                 Is.EqualTo(string.Join(',', Enumerable.Range(1, Schema.LatestVersion))));
-            Assert.That(_db.RawScalar("SELECT description FROM registry_schema WHERE version = 3"), Is.EqualTo("registry policies"));
-            Assert.That(_db.RawScalar(EntriesSnapshot), Is.EqualTo(entries), "no entry changed");
-            Assert.That(_db.RawScalar("SELECT account || '|' || default_registry || '|' || allowed_registries FROM registry_policies"),
+            Assert.That(Db.RawScalar("SELECT description FROM registry_schema WHERE version = 3"), Is.EqualTo("registry policies"));
+            Assert.That(Db.RawScalar(EntriesSnapshot), Is.EqualTo(entries), "no entry changed");
+            Assert.That(Db.RawScalar("SELECT account || '|' || default_registry || '|' || allowed_registries FROM registry_policies"),
                 Is.EqualTo("default|configured.example.com|allowed.example.com"));
             Assert.That(
-                int.Parse(_db.RawScalar("SELECT revision FROM registry_revision"), CultureInfo.InvariantCulture),
+                int.Parse(Db.RawScalar("SELECT revision FROM registry_revision"), CultureInfo.InvariantCulture),
                 Is.GreaterThan(0),
                 "a policy change raises the revision other processes watch");
         });

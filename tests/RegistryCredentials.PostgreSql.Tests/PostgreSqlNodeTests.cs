@@ -1,0 +1,34 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace RegistryCredentials.PostgreSql.Tests;
+
+/// <summary>
+/// Base of the tests that open service providers ("nodes", as separate processes would) on the shared PostgreSQL server:
+/// the server started (once per run) before each test, every node disposed after it.
+/// </summary>
+public abstract class PostgreSqlNodeTests
+{
+    /// <summary>The shared server.</summary>
+    protected PostgreSqlServer Server { get; private set; } = null!;
+
+    /// <summary>The nodes the test opened; disposed after it.</summary>
+    protected List<ServiceProvider> Nodes { get; } = [];
+
+    /// <summary>Starts (or finds) the server.</summary>
+    /// <returns>A task.</returns>
+    [SetUp]
+    public async Task SetUpAsync() => Server = await PostgreSqlServer.GetAsync();
+
+    /// <summary>Disposes the nodes.</summary>
+    /// <returns>A task.</returns>
+    [TearDown]
+    public async Task TearDownAsync()
+    {
+        foreach (var node in Nodes)
+        {
+            await node.DisposeAsync();
+        }
+
+        Nodes.Clear();
+    }
+}
