@@ -43,7 +43,7 @@ internal sealed class ResolverIndex
     /// every entry; for one loaded on demand, once <see cref="Load"/> read that registry.
     /// </summary>
     public bool IsLoaded(string account, string registry) =>
-        _loaded is null || _loaded.ContainsKey((account, registry.AsSpan().ContainsAnyInRange('A', 'Z') ? registry.ToLowerInvariant() : registry));
+        _loaded is null || _loaded.ContainsKey((account, LowerCase(registry)));
 
     /// <summary>
     /// Puts what the store holds for one registry of one account (<see cref="IRegistryHostQuery.ListForRegistryAsync"/>: the
@@ -52,7 +52,7 @@ internal sealed class ResolverIndex
     /// </summary>
     public void Load(string account, string registry, IReadOnlyList<RegistryRecord> records)
     {
-        registry = registry.ToLowerInvariant();
+        registry = LowerCase(registry);
         var exact = new List<IndexEntry>();
         var globs = new List<IndexEntry>();
         foreach (var record in records)
@@ -73,12 +73,7 @@ internal sealed class ResolverIndex
             }
         }
 
-        var index = _accounts.GetOrAdd(account, static _ => new AccountIndex());
-        if (string.Equals(account, RegistryAccounts.Default, StringComparison.Ordinal))
-        {
-            _defaultAccount = index;
-        }
-
+        var index = GetOrAddAccount(account);
         var delta = index.Load(registry, [.. exact], [.. globs]);
         Interlocked.Add(ref _count, delta);
         _loaded?.TryAdd((account, registry), true);
@@ -140,7 +135,7 @@ internal sealed class ResolverIndex
         // lower-casing would make it a Docker Hub path); that rare case is lower-cased here, as ignoring case did.
         if (registry.AsSpan().ContainsAnyInRange('A', 'Z'))
         {
-            registry = registry.ToLowerInvariant();
+            registry = registry.ToLowerInvariant(); // the host is part of the registry: one scan tells for both
             host = host.ToLowerInvariant();
         }
 
@@ -168,11 +163,7 @@ internal sealed class ResolverIndex
                 return;
             }
 
-            index = _accounts.GetOrAdd(account, static _ => new AccountIndex());
-            if (string.Equals(account, RegistryAccounts.Default, StringComparison.Ordinal))
-            {
-                _defaultAccount = index;
-            }
+            index = GetOrAddAccount(account);
         }
 
         var delta = index.Apply(scope, record);
@@ -180,6 +171,20 @@ internal sealed class ResolverIndex
         {
             Interlocked.Add(ref _count, delta);
         }
+    }
+
+    /// <summary>The string itself when it has no capital ASCII letter (every parsed host but a rare one), else its lower case.</summary>
+    private static string LowerCase(string value) => value.AsSpan().ContainsAnyInRange('A', 'Z') ? value.ToLowerInvariant() : value;
+
+    private AccountIndex GetOrAddAccount(string account)
+    {
+        var index = _accounts.GetOrAdd(account, static _ => new AccountIndex());
+        if (string.Equals(account, RegistryAccounts.Default, StringComparison.Ordinal))
+        {
+            _defaultAccount = index;
+        }
+
+        return index;
     }
 
     private void SetAccount(string account, AccountIndex index)
