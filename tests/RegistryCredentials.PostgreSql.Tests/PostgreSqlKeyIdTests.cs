@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using RegistryCredentials.PostgreSql.Internal;
 
 namespace RegistryCredentials.PostgreSql.Tests;
@@ -10,44 +9,24 @@ namespace RegistryCredentials.PostgreSql.Tests;
 /// schema end with one key.
 /// </summary>
 [TestFixture]
-public sealed class PostgreSqlKeyIdTests
+public sealed class PostgreSqlKeyIdTests : PostgreSqlNodeTests
 {
-    private readonly List<ServiceProvider> _nodes = [];
-    private PostgreSqlServer _server = null!;
-
-    [SetUp]
-    public async Task SetUpAsync() => _server = await PostgreSqlServer.GetAsync();
-
-    [TearDown]
-    public async Task TearDownAsync()
-    {
-        foreach (var node in _nodes)
-        {
-            await node.DisposeAsync();
-        }
-
-        _nodes.Clear();
-    }
-
-    private static AesGcmSecretProtector Protector(string key) =>
-        new(Options.Create(new SecretProtectionOptions { Key = key, KeyEnvironmentVariable = null, CreateKeyFile = false }));
-
     private ServiceProvider Node(string schema, string key)
     {
         var services = new ServiceCollection();
-        services.AddRegistryCredentials().UsePostgreSqlStore(_server.ConnectionString(), o => o.Schema = schema).UseSecretProtection(o =>
+        services.AddRegistryCredentials().UsePostgreSqlStore(Server.ConnectionString(), o => o.Schema = schema).UseSecretProtection(o =>
         {
             o.Key = key;
             o.KeyEnvironmentVariable = null;
             o.CreateKeyFile = false;
         });
         var provider = services.BuildServiceProvider();
-        _nodes.Add(provider);
+        Nodes.Add(provider);
         return provider;
     }
 
     private Task<string> EntriesAsync(string schema) =>
-        _server.ScalarAsync<string>(
+        Server.ScalarAsync<string>(
             $"SELECT coalesce(string_agg(account || '|' || scope || '|' || version || '|' || "
             + $"encode(protected_secret, 'hex'), E'\\n' ORDER BY account, scope), '') FROM {schema}.entries");
 
@@ -57,13 +36,13 @@ public sealed class PostgreSqlKeyIdTests
         var schema = PostgreSqlServer.NewName("keys_v1_");
         var keyA = AesGcmSecretProtector.GenerateKey();
         var keyB = AesGcmSecretProtector.GenerateKey();
-        await _server.ExecuteAsync(ShippedSchemas.Version1(schema));
+        await Server.ExecuteAsync(ShippedSchemas.Version1(schema));
         var passwords = new Dictionary<string, string>();
         foreach (var scope in new[] { "x.example.com", "y.example.com" })
         {
             passwords[scope] = "pw-" + Guid.NewGuid().ToString("N");
             var bytes = await Protector(keyA).ProtectAsync(passwords[scope], RegistryAccounts.Default, RegistryScope.Parse(scope));
-            await _server.ExecuteAsync(
+            await Server.ExecuteAsync(
                 $"INSERT INTO {schema}.entries VALUES ('default', '{scope}', '{scope}', 'docker_v2', 'u', "
                 + $"NULL, true, false, NULL, true, now(), now(), 1, decode('{Convert.ToHexString(bytes)}', 'hex'))");
         }
@@ -82,9 +61,9 @@ public sealed class PostgreSqlKeyIdTests
         Assert.That(update!.Message, Does.Contain(idA).And.Contain(idB));
         Assert.That(update.StoreKeyIds, Is.EqualTo(new[] { idA }));
         Assert.That(read!.KeyId, Is.EqualTo(idA));
-        Assert.That(await _server.ScalarAsync<int>($"SELECT max(version) FROM {schema}.schema_version"), Is.EqualTo(Schema.LatestVersion));
+        Assert.That(await Server.ScalarAsync<int>($"SELECT max(version) FROM {schema}.schema_version"), Is.EqualTo(Schema.LatestVersion));
         Assert.That(await EntriesAsync(schema), Is.EqualTo(before), "no entry changed");
-        Assert.That(await _server.ScalarAsync<string>($"SELECT string_agg(key_id, ',') FROM {schema}.secret_keys"), Is.EqualTo(idA));
+        Assert.That(await Server.ScalarAsync<string>($"SELECT string_agg(key_id, ',') FROM {schema}.secret_keys"), Is.EqualTo(idA));
 
         var a = Node(schema, keyA);
         await a.GetRequiredService<IRegistryManager>().UpdateAsync(new RegistryUpdateRequest
@@ -109,10 +88,10 @@ public sealed class PostgreSqlKeyIdTests
         await node.GetRequiredService<IRegistryStore>().ListAsync(null);
 
         Assert.That(
-            await _server.ScalarAsync<string>($"SELECT obj_description('{schema}.entries'::regclass, 'pg_class')"),
+            await Server.ScalarAsync<string>($"SELECT obj_description('{schema}.entries'::regclass, 'pg_class')"),
             Is.EqualTo("RegistryCredentials registry entries; protected_secret is ciphertext from ISecretProtector, never a secret in clear."));
         Assert.That(
-            await _server.ScalarAsync<string>($"SELECT obj_description('{schema}.secret_keys'::regclass, 'pg_class')"),
+            await Server.ScalarAsync<string>($"SELECT obj_description('{schema}.secret_keys'::regclass, 'pg_class')"),
             Is.EqualTo(
                 "RegistryCredentials: ids (fingerprints, never the keys) of the secret keys the entries are protected with; "
                 + "writes under another key are refused."));
@@ -151,8 +130,8 @@ public sealed class PostgreSqlKeyIdTests
 
         Assert.That(winners, Has.Count.EqualTo(1), "the first key recorded wins; every other key is refused");
         Assert.That(
-            await _server.ScalarAsync<string>($"SELECT string_agg(key_id, ',') FROM {schema}.secret_keys"),
+            await Server.ScalarAsync<string>($"SELECT string_agg(key_id, ',') FROM {schema}.secret_keys"),
             Is.EqualTo(Protector(keys[winners[0]]).CurrentKeyId));
-        Assert.That(await _server.ScalarAsync<long>($"SELECT count(*) FROM {schema}.entries"), Is.EqualTo(1));
+        Assert.That(await Server.ScalarAsync<long>($"SELECT count(*) FROM {schema}.entries"), Is.EqualTo(1));
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace RegistryCredentials.PostgreSql.Tests;
 
@@ -31,4 +32,10 @@ public abstract class PostgreSqlNodeTests
 
         Nodes.Clear();
     }
+
+    /// <summary>A protector with the given key and nothing else (no environment variable, no key file).</summary>
+    /// <param name="key">The key (base64).</param>
+    /// <returns>The protector.</returns>
+    private protected static AesGcmSecretProtector Protector(string key) =>
+        new(Options.Create(new SecretProtectionOptions { Key = key, KeyEnvironmentVariable = null, CreateKeyFile = false }));
 }

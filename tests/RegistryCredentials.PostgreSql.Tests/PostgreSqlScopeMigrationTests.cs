@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using RegistryCredentials.PostgreSql.Internal;
 
 namespace RegistryCredentials.PostgreSql.Tests;
@@ -10,7 +9,7 @@ namespace RegistryCredentials.PostgreSql.Tests;
 /// matches it after with the same credential, and nothing new matches.
 /// </summary>
 [TestFixture]
-public sealed class PostgreSqlScopeMigrationTests
+public sealed class PostgreSqlScopeMigrationTests : PostgreSqlNodeTests
 {
     /// <summary>The scopes as version 2 wrote them (no '/*' then).</summary>
     private static readonly string[] OldScopes =
@@ -34,39 +33,19 @@ public sealed class PostgreSqlScopeMigrationTests
         ("myreg.azurecr.io/teams/app", null),
     ];
 
-    private readonly List<ServiceProvider> _nodes = [];
-    private PostgreSqlServer _server = null!;
-
-    [SetUp]
-    public async Task SetUpAsync() => _server = await PostgreSqlServer.GetAsync();
-
-    [TearDown]
-    public async Task TearDownAsync()
-    {
-        foreach (var node in _nodes)
-        {
-            await node.DisposeAsync();
-        }
-
-        _nodes.Clear();
-    }
-
-    private static AesGcmSecretProtector Protector(string key) =>
-        new(Options.Create(new SecretProtectionOptions { Key = key, KeyEnvironmentVariable = null, CreateKeyFile = false }));
-
     private static string User(string scope) => "user-" + Array.IndexOf(OldScopes, scope);
 
     private ServiceProvider Node(string schema, string key)
     {
         var services = new ServiceCollection();
-        services.AddRegistryCredentials().UsePostgreSqlStore(_server.ConnectionString(), o => o.Schema = schema).UseSecretProtection(o =>
+        services.AddRegistryCredentials().UsePostgreSqlStore(Server.ConnectionString(), o => o.Schema = schema).UseSecretProtection(o =>
         {
             o.Key = key;
             o.KeyEnvironmentVariable = null;
             o.CreateKeyFile = false;
         });
         var provider = services.BuildServiceProvider();
-        _nodes.Add(provider);
+        Nodes.Add(provider);
         return provider;
     }
 
@@ -76,16 +55,16 @@ public sealed class PostgreSqlScopeMigrationTests
     /// </summary>
     private async Task<Dictionary<string, string>> CreateVersion2SchemaAsync(string schema, string key)
     {
-        await _server.ExecuteAsync(ShippedSchemas.Version2(schema));
+        await Server.ExecuteAsync(ShippedSchemas.Version2(schema));
         var protector = Protector(key);
-        await _server.ExecuteAsync($"INSERT INTO {schema}.secret_keys (key_id) VALUES ('{protector.CurrentKeyId}')");
+        await Server.ExecuteAsync($"INSERT INTO {schema}.secret_keys (key_id) VALUES ('{protector.CurrentKeyId}')");
         var passwords = new Dictionary<string, string>();
         foreach (var scope in OldScopes)
         {
             passwords[scope] = "pw-" + Guid.NewGuid().ToString("N");
             var binding = RegistryScope.Parse(scope.Contains('/', StringComparison.Ordinal) ? scope + "/*" : scope);
             var bytes = await protector.ProtectAsync(RegistrySecret.FromString(passwords[scope]), RegistryAccounts.Default, binding);
-            await _server.ExecuteAsync(
+            await Server.ExecuteAsync(
                 $"INSERT INTO {schema}.entries VALUES ('default', '{scope}', 'name of {scope}', 'docker_v2', '{User(scope)}', NULL, true, false, NULL, true, " +
                 $"'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 2, decode('{Convert.ToHexString(bytes)}', 'hex'))");
         }
@@ -115,7 +94,7 @@ public sealed class PostgreSqlScopeMigrationTests
                 "localhost:5000/app", "localhost:5000/app/*",
                 "*.azurecr.io/team", "*.azurecr.io/team/*",
             }));
-            Assert.That(await _server.ScalarAsync<int>($"SELECT max(version) FROM {schema}.schema_version"), Is.EqualTo(Schema.LatestVersion));
+            Assert.That(await Server.ScalarAsync<int>($"SELECT max(version) FROM {schema}.schema_version"), Is.EqualTo(Schema.LatestVersion));
             foreach (var (image, oldScope) in Pulls)
             {
                 var resolution = await resolver.ResolveAsync(image);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using RegistryCredentials.Sqlite.Internal;
 
 namespace RegistryCredentials.Sqlite.Tests;
@@ -25,9 +24,6 @@ public sealed class SqliteKeyIdTests : SqliteNodeTests
         Nodes.Add(provider);
         return provider;
     }
-
-    private static AesGcmSecretProtector Protector(string key) =>
-        new(Options.Create(new SecretProtectionOptions { Key = key, KeyEnvironmentVariable = null, CreateKeyFile = false }));
 
     /// <summary>A database as schema version 1 wrote it: entries whose secrets are under <paramref name="key"/>, no key ids.</summary>
     private async Task<Dictionary<string, string>> CreateVersion1DatabaseAsync(string key)

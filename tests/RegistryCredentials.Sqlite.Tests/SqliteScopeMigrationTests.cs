@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using RegistryCredentials.Sqlite.Internal;
 
 namespace RegistryCredentials.Sqlite.Tests;
@@ -10,7 +9,7 @@ namespace RegistryCredentials.Sqlite.Tests;
 /// so that every image that matched an entry before matches it after, with the same credential, and nothing new matches.
 /// </summary>
 [TestFixture]
-public sealed class SqliteScopeMigrationTests
+public sealed class SqliteScopeMigrationTests : SqliteNodeTests
 {
 
     /// <summary>The scopes as version 2 wrote them (canonical then: no '/*'), with their accounts.</summary>
@@ -50,44 +49,22 @@ public sealed class SqliteScopeMigrationTests
         ("team", "myreg.azurecr.io/teams/app", null),
     ];
 
-    private TempDatabase _db = null!;
-    private readonly List<ServiceProvider> _nodes = [];
-
-    [SetUp]
-    public void CreateFolder() => _db = new TempDatabase();
-
-    [TearDown]
-    public async Task DeleteFolder()
-    {
-        foreach (var node in _nodes)
-        {
-            await node.DisposeAsync();
-        }
-
-        _nodes.Clear();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _db.Dispose();
-    }
-
     private ServiceProvider Node(string key, string account = RegistryAccounts.Default)
     {
         var services = new ServiceCollection();
-        services.AddRegistryCredentials(o => o.Account = account).UseSqliteStore(_db.Path).UseSecretProtection(o =>
+        services.AddRegistryCredentials(o => o.Account = account).UseSqliteStore(Db.Path).UseSecretProtection(o =>
         {
             o.Key = key;
             o.KeyEnvironmentVariable = null;
             o.CreateKeyFile = false;
         });
         var provider = services.BuildServiceProvider();
-        _nodes.Add(provider);
+        Nodes.Add(provider);
         return provider;
     }
 
     /// <summary>The user name of an old scope's entry, which says which entry a resolution came from.</summary>
     private static string User(string scope) => "user-" + Array.FindIndex(OldScopes, s => s.Scope == scope);
-
-    private static AesGcmSecretProtector Protector(string key) =>
-        new(Options.Create(new SecretProtectionOptions { Key = key, KeyEnvironmentVariable = null, CreateKeyFile = false }));
 
     /// <summary>
     /// Writes a version 2 database. Version 2 bound each secret to <c>account\nscope</c> with the scope as it wrote it; the
@@ -96,9 +73,9 @@ public sealed class SqliteScopeMigrationTests
     /// </summary>
     private async Task<Dictionary<string, string>> CreateVersion2DatabaseAsync(string key)
     {
-        _db.RawExecute(ShippedSchemas.Version2);
+        Db.RawExecute(ShippedSchemas.Version2);
         var protector = Protector(key);
-        _db.RawExecute($"INSERT INTO registry_secret_keys (key_id, added_on) VALUES ('{protector.CurrentKeyId}', '2026-01-01T00:00:00.0000000+00:00')");
+        Db.RawExecute($"INSERT INTO registry_secret_keys (key_id, added_on) VALUES ('{protector.CurrentKeyId}', '2026-01-01T00:00:00.0000000+00:00')");
         var passwords = new Dictionary<string, string>();
         foreach (var (account, scope) in OldScopes)
         {
@@ -106,7 +83,7 @@ public sealed class SqliteScopeMigrationTests
             passwords[account + "|" + scope] = password;
             var binding = RegistryScope.Parse(scope.Contains('/', StringComparison.Ordinal) ? scope + "/*" : scope);
             var bytes = await protector.ProtectAsync(RegistrySecret.FromString(password), account, binding);
-            _db.RawExecute(
+            Db.RawExecute(
                 "INSERT INTO registry_entries (account, scope, name, type, username, email, verify_tls, insecure_http, ca_certificates, " +
                 "is_active, created_on, updated_on, version, protected_secret) " +
                 $"VALUES ('{account}', '{scope}', 'name of {scope}', 'docker_v2', '{User(scope)}', NULL, 1, 0, NULL, 1, " +
@@ -146,7 +123,7 @@ public sealed class SqliteScopeMigrationTests
     {
         var key = AesGcmSecretProtector.GenerateKey();
         await CreateVersion2DatabaseAsync(key);
-        var revisionBefore = long.Parse(_db.RawScalar("SELECT revision FROM registry_revision"), System.Globalization.CultureInfo.InvariantCulture);
+        var revisionBefore = long.Parse(Db.RawScalar("SELECT revision FROM registry_revision"), System.Globalization.CultureInfo.InvariantCulture);
 
         var manager = Node(key).GetRequiredService<IRegistryManager>();
         var entries = await manager.ListAsync();
@@ -175,10 +152,10 @@ public sealed class SqliteScopeMigrationTests
             Assert.That(subtree.Version, Is.EqualTo(3));
 
             Assert.That(
-                _db.RawScalar("SELECT group_concat(version) FROM registry_schema"),
+                Db.RawScalar("SELECT group_concat(version) FROM registry_schema"),
                 Is.EqualTo(string.Join(",", Enumerable.Range(1, Schema.LatestVersion))));
             Assert.That(
-                long.Parse(_db.RawScalar("SELECT revision FROM registry_revision"), System.Globalization.CultureInfo.InvariantCulture),
+                long.Parse(Db.RawScalar("SELECT revision FROM registry_revision"), System.Globalization.CultureInfo.InvariantCulture),
                 Is.GreaterThan(revisionBefore),
                 "the rewrite is a change other processes see");
         }
@@ -216,6 +193,6 @@ public sealed class SqliteScopeMigrationTests
 
         Assert.That(error!.KeyId, Is.EqualTo(Protector(key).CurrentKeyId));
         Assert.That(add, Is.Not.Null);
-        Assert.That(_db.RawScalar("SELECT count(*) FROM registry_entries WHERE scope LIKE 'quay.io/other%'"), Is.EqualTo("0"));
+        Assert.That(Db.RawScalar("SELECT count(*) FROM registry_entries WHERE scope LIKE 'quay.io/other%'"), Is.EqualTo("0"));
     }
 }
