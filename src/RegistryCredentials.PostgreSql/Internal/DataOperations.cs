@@ -27,17 +27,7 @@ internal sealed class DataOperations(NpgsqlDataSource dataSource, StoreSettings 
     public async Task<IReadOnlyList<RegistryRecord>> ListAsync(string? account, CancellationToken cancellationToken)
     {
         using var command = account is null ? Command(_statements.ListAll) : Command(_statements.ListAccount).WithText(account);
-        var records = new List<RegistryRecord>();
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                records.Add(EntryRows.Read(reader, settings.Schema));
-            }
-        }
-
-        return records;
+        return await ReadRecordsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<RegistryRecord>> ListForRegistryAsync(string? account, string registry, CancellationToken cancellationToken)
@@ -45,6 +35,12 @@ internal sealed class DataOperations(NpgsqlDataSource dataSource, StoreSettings 
         registry = registry.ToLowerInvariant();
         using var command = account is null ? Command(_statements.ForRegistryAll) : Command(_statements.ForRegistryAccount).WithText(account);
         command.WithText(registry).WithText(registry + "/").WithText(registry + "0");
+        return await ReadRecordsAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a query of entry rows and reads every row it returns.</summary>
+    private async Task<IReadOnlyList<RegistryRecord>> ReadRecordsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         var records = new List<RegistryRecord>();
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Data.Sqlite;
 
 namespace RegistryCredentials.Sqlite.Internal;
 
@@ -24,14 +25,7 @@ internal static class DataOperations
         var command = account is null
             ? connection.Command(Statements.ListAll)
             : connection.Command(Statements.ListAccount).With("$account", account);
-        var records = new List<RegistryRecord>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            records.Add(EntryRows.Read(reader, connection.Path));
-        }
-
-        return records;
+        return ReadRecords(connection, command);
     }
 
     public static IReadOnlyList<RegistryRecord> ListForRegistry(StoreConnection connection, (string? Account, string Registry) query)
@@ -41,6 +35,12 @@ internal static class DataOperations
             ? connection.Command(Statements.ForRegistryAll)
             : connection.Command(Statements.ForRegistryAccount).With("$account", query.Account);
         command.With("$registry", registry).With("$paths", registry + "/").With("$pathsEnd", registry + "0");
+        return ReadRecords(connection, command);
+    }
+
+    /// <summary>Runs a query of entry rows and reads every row it returns.</summary>
+    private static List<RegistryRecord> ReadRecords(StoreConnection connection, SqliteCommand command)
+    {
         var records = new List<RegistryRecord>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
