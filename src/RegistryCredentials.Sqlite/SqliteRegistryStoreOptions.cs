@@ -44,4 +44,14 @@ public sealed class SqliteRegistryStoreOptions
     /// refused before it is used. Costs about a full read of the file once per store. Default true.
     /// </summary>
     public bool CheckIntegrityOnOpen { get; set; } = true;
+
+    /// <summary>
+    /// Whether the store only reads. It then opens one read-only connection (SQLite's <c>SQLITE_OPEN_READONLY</c>) and
+    /// nothing else: no file is created, no schema is migrated, the journal mode is left as it is, and no byte of the file
+    /// can be changed through it. For a process that answers one lookup and exits (a credential helper): opening costs one
+    /// connection instead of three. Every change (add, update, delete, a key id or a policy change) fails with a
+    /// <see cref="SqliteStoreException"/> of kind <see cref="SqliteStoreErrorKind.ReadOnly"/>, as does opening a file that
+    /// is missing, empty or of an older schema (a store without this setting creates or migrates it). Default false.
+    /// </summary>
+    public bool ReadOnly { get; set; }
 }

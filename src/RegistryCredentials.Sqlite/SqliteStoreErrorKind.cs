@@ -20,4 +20,10 @@ public enum SqliteStoreErrorKind
 
     /// <summary>The file stayed locked by another connection or process for longer than the configured timeout and retries.</summary>
     Locked,
+
+    /// <summary>
+    /// The store is read-only (<see cref="SqliteRegistryStoreOptions.ReadOnly"/>) and the operation would write: a change,
+    /// or opening a file that must first be created or migrated to this version's schema. Nothing was written.
+    /// </summary>
+    ReadOnly,
 }

@@ -54,7 +54,8 @@ internal sealed partial class RegcredHost : IAsyncDisposable
     /// <param name="createKeyFile">Whether a missing key file is created (only the commands that may create a store).</param>
     /// <param name="lookupOnly">
     /// The lean composition of a lookup (<see cref="ToolContext.LookupAsync"/>): the core's <c>docker_v2</c> provider only
-    /// (the cloud providers and their options validation are not built), no SQLite integrity check on open, and the
+    /// (the cloud providers and their options validation are not built), the SQLite file opened read-only with no integrity
+    /// check (<see cref="SqliteRegistryStoreOptions.ReadOnly"/>: one connection, nothing written), and the
     /// resolver's index loaded on demand (<see cref="RegistryCredentialsOptions.LoadIndexOnDemand"/>): one indexed read of
     /// the registry asked instead of every entry.
     /// </param>

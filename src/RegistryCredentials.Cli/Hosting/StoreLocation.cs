@@ -60,10 +60,12 @@ internal sealed partial class StoreLocation
             }
         }
 
-        // A lookup reads once and exits: no integrity check on open, no change poller (nor its connection).
+        // A lookup reads once and exits: one read-only connection (no writer, no migration), no integrity check on open,
+        // no change poller (nor its connection). A file that needs creating or migrating is the full host's to open.
         return lookupOnly
             ? builder.UseSqliteStore(Value, o =>
             {
+                o.ReadOnly = true;
                 o.CheckIntegrityOnOpen = false;
                 o.WatchOtherProcesses = false;
             })

@@ -1,4 +1,5 @@
 using RegistryCredentials.Cli.Cli;
+using RegistryCredentials.Sqlite;
 
 namespace RegistryCredentials.Cli.Hosting;
 
@@ -93,10 +94,18 @@ internal sealed partial class ToolContext : IAsyncDisposable
         if (!HasHost)
         {
             var lean = _lookupHost ??= Open(create: false, lookupOnly: true);
-            var resolution = await lean.Resolver.ResolveAsync(image, null, cancellationToken);
-            if (resolution is not { IsDenied: true, DenialReason: RegistryDenialReason.NoProvider })
+            try
             {
-                return (lean, resolution);
+                var resolution = await lean.Resolver.ResolveAsync(image, null, cancellationToken);
+                if (resolution is not { IsDenied: true, DenialReason: RegistryDenialReason.NoProvider })
+                {
+                    return (lean, resolution);
+                }
+            }
+            catch (SqliteStoreException e) when (e.Kind == SqliteStoreErrorKind.ReadOnly)
+            {
+                // The lean host reads the file read-only; one of an older schema is migrated by the full host, which opens
+                // it for writing, and answers the lookup.
             }
         }
 

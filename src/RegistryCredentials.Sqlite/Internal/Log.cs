@@ -31,4 +31,10 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Error, "Registry database {Path} refused: {Reason}")]
     public static partial void Refused(ILogger logger, string path, string reason);
+
+    [LoggerMessage(9, LogLevel.Debug, "Registry database {Path} opened read-only (schema version {Version})")]
+    public static partial void OpenedReadOnly(ILogger logger, string path, int version);
+
+    [LoggerMessage(10, LogLevel.Information, "Registry database {Path} not opened: {Reason}")]
+    public static partial void NotOpenedReadOnly(ILogger logger, string path, string reason);
 }

@@ -39,6 +39,80 @@ internal static class SqliteDatabaseOpener
         }
     }
 
+    /// <summary>
+    /// Opens the database read-only (<see cref="SqliteRegistryStoreOptions.ReadOnly"/>): one read-only connection, the file
+    /// classified and (when asked) checked on it, nothing created, migrated or switched to WAL.
+    /// </summary>
+    /// <param name="settings">The store's settings, with the full path of the file.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="revision">The database revision when opened.</param>
+    /// <returns>The read-only connection, the store's first reader.</returns>
+    /// <exception cref="SqliteStoreException">
+    /// The file is not a registry database this version can use, or it would have to be created or migrated first
+    /// (<see cref="SqliteStoreErrorKind.ReadOnly"/>).
+    /// </exception>
+    /// <exception cref="SqliteException">A lock could not be had (busy); the caller retries.</exception>
+    public static StoreConnection OpenReadOnly(StoreSettings settings, ILogger logger, out long revision)
+    {
+        var path = settings.Path;
+        try
+        {
+            if (SqliteFileProbe.Inspect(path) != SqliteFileState.Database)
+            {
+                throw new SqliteStoreException(
+                    path,
+                    SqliteStoreErrorKind.ReadOnly,
+                    $"The registry database '{path}' does not exist or is empty, and a read-only store does not create it. "
+                    + "Open it once with a store that is not read-only, or point this one at an existing registry database.");
+            }
+
+            var reader = StoreConnection.Open(path, SqliteOpenMode.ReadOnly, settings.BusyTimeout);
+            try
+            {
+                var version = SchemaMigrator.Classify(reader, path);
+                if (version != Schema.LatestVersion)
+                {
+                    throw new SqliteStoreException(
+                        path,
+                        SqliteStoreErrorKind.ReadOnly,
+                        $"The registry database '{path}' has schema version {version}; this version uses {Schema.LatestVersion}, and a "
+                        + "read-only store does not migrate it. Open it once with a store that is not read-only: that migrates it.");
+                }
+
+                if (settings.CheckIntegrityOnOpen)
+                {
+                    CheckIntegrity(reader, path);
+                }
+
+                revision = Convert.ToInt64(reader.Scalar(Statements.Revision), CultureInfo.InvariantCulture);
+                Log.OpenedReadOnly(logger, path, version);
+                return reader;
+            }
+            catch
+            {
+                reader.Dispose();
+                throw;
+            }
+        }
+        catch (SqliteStoreException e) when (e.Kind == SqliteStoreErrorKind.ReadOnly)
+        {
+            // Not a fault of the file: a store that may write opens it.
+            Log.NotOpenedReadOnly(logger, path, e.Message);
+            throw;
+        }
+        catch (SqliteStoreException e)
+        {
+            Log.Refused(logger, path, e.Message);
+            throw;
+        }
+        catch (SqliteException e) when (!SqliteErrors.IsBusy(e))
+        {
+            var error = SqliteErrors.Translate(e, path, 0);
+            Log.Refused(logger, path, error.Message);
+            throw error;
+        }
+    }
+
     private static StoreConnection OpenCore(string path, StoreSettings settings, TimeProvider time, ILogger logger, out long revision)
     {
         var state = SqliteFileProbe.Inspect(path);

@@ -44,6 +44,8 @@ internal sealed class StoreLifecycle : IDisposable, IAsyncDisposable
 
     private bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
+    private SqliteOpenMode ReaderMode => _settings.ReadOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite;
+
     /// <summary>Opens the database now, retrying while it is locked.</summary>
     public ValueTask InitializeAsync(CancellationToken cancellationToken) =>
         new(RunAsync<int, bool>("SqliteRegistryStore.Initialize", 0, read: null, write: null, cancellationToken).AsTask());
@@ -121,6 +123,14 @@ internal sealed class StoreLifecycle : IDisposable, IAsyncDisposable
         CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, typeof(SqliteRegistryStore));
+        if (write is not null && _settings.ReadOnly)
+        {
+            throw new SqliteStoreException(
+                _settings.Path,
+                SqliteStoreErrorKind.ReadOnly,
+                $"{operation} refused: the store on '{_settings.Path}' is read-only (SqliteRegistryStoreOptions.ReadOnly); nothing was written.");
+        }
+
         using var activity = Telemetry.StartOperation(operation);
         for (var attempt = 0; ; attempt++)
         {
@@ -200,7 +210,7 @@ internal sealed class StoreLifecycle : IDisposable, IAsyncDisposable
 
     private TResult Read<TState, TResult>(TState state, Func<StoreConnection, TState, TResult> read)
     {
-        var reader = _readers.TryTake(out var pooled) ? pooled : StoreConnection.Open(_settings.Path, SqliteOpenMode.ReadWrite, _settings.BusyTimeout);
+        var reader = _readers.TryTake(out var pooled) ? pooled : StoreConnection.Open(_settings.Path, ReaderMode, _settings.BusyTimeout);
         var healthy = false;
         try
         {
@@ -267,7 +277,17 @@ internal sealed class StoreLifecycle : IDisposable, IAsyncDisposable
         }
 
         ObjectDisposedException.ThrowIf(IsDisposed, typeof(SqliteRegistryStore));
-        _writer = SqliteDatabaseOpener.Open(_settings, _time, _logger, out var revision);
+        long revision;
+        if (_settings.ReadOnly)
+        {
+            // One read-only connection, which becomes the first pooled reader: no writer is ever opened.
+            _readers.Add(SqliteDatabaseOpener.OpenReadOnly(_settings, _logger, out revision));
+        }
+        else
+        {
+            _writer = SqliteDatabaseOpener.Open(_settings, _time, _logger, out revision);
+        }
+
         _signal.SetBaseline(revision);
         _opened = true;
         if (_fireOnOpen)

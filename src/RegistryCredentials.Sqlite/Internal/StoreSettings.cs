@@ -7,8 +7,15 @@ namespace RegistryCredentials.Sqlite.Internal;
 /// <param name="MaxRetries">How many times an operation is retried while the file stays locked.</param>
 /// <param name="CheckIntegrityOnOpen">Whether opening runs SQLite's quick integrity check.</param>
 /// <param name="WatchOtherProcesses">Whether the change source polls for other processes' changes.</param>
+/// <param name="ReadOnly">Whether the store only reads, through read-only connections.</param>
 internal sealed record StoreSettings(
-    string Path, TimeSpan BusyTimeout, TimeSpan ChangePollInterval, int MaxRetries, bool CheckIntegrityOnOpen, bool WatchOtherProcesses = true)
+    string Path,
+    TimeSpan BusyTimeout,
+    TimeSpan ChangePollInterval,
+    int MaxRetries,
+    bool CheckIntegrityOnOpen,
+    bool WatchOtherProcesses = true,
+    bool ReadOnly = false)
 {
     /// <summary>Checks the options and copies them, with the path made full.</summary>
     /// <param name="options">The options.</param>
@@ -23,7 +30,8 @@ internal sealed record StoreSettings(
             options.ChangePollInterval,
             options.MaxRetries,
             options.CheckIntegrityOnOpen,
-            options.WatchOtherProcesses);
+            options.WatchOtherProcesses,
+            options.ReadOnly);
     }
 
     /// <summary>Checks the options; <c>UseSqliteStore</c> calls it at registration, before any store is created.</summary>
