@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
 using RegistryCredentials.Cli.Cli;
 using RegistryCredentials.Cli.Hosting;
 using RegistryCredentials.Cli.Interop;
@@ -17,10 +19,10 @@ internal static class LookupApp
     public static async Task<int> RunAsync(string[] args, string? invocationName, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
+        NativeLibrary.SetDllImportResolver(typeof(SQLitePCL.SQLite3Provider_e_sqlite3).Assembly, LoadSqliteFromAppFolder);
         var input = new RecordedInput(Console.OpenStandardInput());
         FullCommand.Input = input;
-        var terminal = Terminal.CreateSystem(
-            input, new SynchronousOutput(Console.OpenStandardOutput()), new SynchronousOutput(Console.OpenStandardError()));
+        var terminal = Terminal.CreateSystem(input, SynchronousOutput.OpenStandard(1), SynchronousOutput.OpenStandard(2));
         var isHelper = InvocationName.IsCredentialHelper(invocationName);
         if (isHelper && args is ["get"])
         {
@@ -45,4 +47,12 @@ internal static class LookupApp
 
         return ErrorReporter.Report(terminal, failure);
     }
+
+    /// <summary>
+    /// SQLite's provider imports <c>e_sqlite3</c>, which the runtime would look for in this folder and then in every system
+    /// library folder before it tries <c>libe_sqlite3.so</c> here, where the publish puts it: load that file first. Any
+    /// other name, or a folder without it, gets the runtime's own search (zero).
+    /// </summary>
+    private static nint LoadSqliteFromAppFolder(string name, Assembly assembly, DllImportSearchPath? searchPath) =>
+        name == "e_sqlite3" && NativeLibrary.TryLoad(Path.Combine(AppContext.BaseDirectory, "libe_sqlite3.so"), out var handle) ? handle : 0;
 }
