@@ -40,12 +40,16 @@ public static class RegistryCredentialsServiceCollectionExtensions
         services.TryAdd(RegistryCredentialsBuilder.DefaultSecretProtector);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<RegistryCredentialProvider, DockerV2CredentialProvider>());
         services.TryAddSingleton(sp => new RegistryTokenCache(sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<RegistryTransport>();
-        services.TryAddSingleton<RegistryHttpSender>();
-        services.TryAddSingleton<IRegistryHttpSender>(sp => sp.GetRequiredService<RegistryHttpSender>());
-        services.TryAddSingleton<RegistryTokenClient>();
-        services.TryAddSingleton<RegistryAuthenticator>();
-        services.TryAddSingleton<IRegistryCredentialValidator, RegistryV2Validator>();
+        if (RegistryFeatures.IsRegistryHttpSupported)
+        {
+            services.TryAddSingleton<RegistryTransport>();
+            services.TryAddSingleton<RegistryHttpSender>();
+            services.TryAddSingleton<IRegistryHttpSender>(sp => sp.GetRequiredService<RegistryHttpSender>());
+            services.TryAddSingleton<RegistryTokenClient>();
+            services.TryAddSingleton<RegistryAuthenticator>();
+            services.TryAddSingleton<IRegistryCredentialValidator, RegistryV2Validator>();
+        }
+
         services.TryAddSingleton<IRegistryCredentialResolver>(sp => new RegistryCredentialResolver(
             sp.GetRequiredService<IRegistryStore>(),
             sp.GetRequiredService<ISecretProtector>(),
