@@ -22,7 +22,7 @@ internal static class LookupApp
         NativeLibrary.SetDllImportResolver(typeof(SQLitePCL.SQLite3Provider_e_sqlite3).Assembly, LoadSqliteFromAppFolder);
         var input = new RecordedInput(Console.OpenStandardInput());
         FullCommand.Input = input;
-        var terminal = Terminal.CreateSystem(input, SynchronousOutput.OpenStandard(1), SynchronousOutput.OpenStandard(2));
+        var terminal = Terminal.CreateSystem(input, new SynchronousOutput(1), new SynchronousOutput(2));
         var isHelper = InvocationName.IsCredentialHelper(invocationName);
         if (isHelper && args is ["get"])
         {

@@ -1,39 +1,29 @@
-using Microsoft.Win32.SafeHandles;
+using System.Runtime.InteropServices;
 
 namespace RegistryCredentials.Cli.Lookup;
 
 /// <summary>
-/// Standard output or error written synchronously, also when asked asynchronously (see <see cref="RecordedInput"/>: no
-/// thread-pool work item, so the pool's threads are never started for one answer). Write-only, not seekable.
+/// Standard output or error written synchronously with <c>write(2)</c> on the descriptor, also when asked asynchronously (see
+/// <see cref="RecordedInput"/>: no thread-pool work item, so the pool's threads are never started for one answer).
+/// Write-only, not seekable, unbuffered.
 /// </summary>
+/// <remarks>
+/// Not Console's streams: they start the console's terminal and signal handling (a thread of its own) on their first
+/// write, which one answer does not need. Not a <see cref="FileStream"/> either: on a regular file it writes at a position
+/// of its own (from 0), over what the file held before, where <c>write(2)</c> writes at the descriptor's offset, as a
+/// shell's <c>&gt;</c> and <c>&gt;&gt;</c> expect. As with Console's streams, a reader that has gone (<c>EPIPE</c>) is not
+/// an error: what is left to say has no one to read it.
+/// </remarks>
 internal sealed class SynchronousOutput : Stream
 {
-    /// <summary>The <c>EPIPE</c> error number: the reader of the pipe has gone.</summary>
-    private const int BrokenPipe = 32;
+    private const int Interrupted = 4; // EINTR
+    private const int WouldBlock = 11; // EAGAIN
+    private const int BrokenPipe = 32; // EPIPE
 
-    private readonly Stream _inner;
+    private readonly int _descriptor;
 
-    public SynchronousOutput(Stream inner) => _inner = inner;
-
-    /// <summary>
-    /// Standard output (1) or error (2) as an unbuffered file stream on the descriptor. Console's own streams start the
-    /// console's terminal and signal handling (a thread of its own) on their first write, which one answer does not need.
-    /// As with Console's streams, a reader that has gone (<c>EPIPE</c>) is not an error; when the descriptor is not open,
-    /// Console's stream is used.
-    /// </summary>
-    /// <param name="descriptor">1 or 2.</param>
-    /// <returns>The stream.</returns>
-    public static SynchronousOutput OpenStandard(int descriptor)
-    {
-        try
-        {
-            return new SynchronousOutput(new FileStream(new SafeFileHandle(descriptor, ownsHandle: false), FileAccess.Write, bufferSize: 0));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            return new SynchronousOutput(descriptor == 1 ? Console.OpenStandardOutput() : Console.OpenStandardError());
-        }
-    }
+    /// <param name="descriptor">1 (standard output) or 2 (standard error).</param>
+    public SynchronousOutput(int descriptor) => _descriptor = descriptor;
 
     public override bool CanRead => false;
 
@@ -53,18 +43,35 @@ internal sealed class SynchronousOutput : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        try
+        while (!buffer.IsEmpty)
         {
-            _inner.Write(buffer);
-        }
-        catch (IOException e) when (e.HResult == BrokenPipe)
-        {
-            // The reader closed its end: what is left to say has no one to read it (Console's streams drop it too).
+            var written = LibC.Write(_descriptor, buffer);
+            if (written >= 0)
+            {
+                buffer = buffer[(int)written..];
+                continue;
+            }
+
+            var error = Marshal.GetLastPInvokeError();
+            switch (error)
+            {
+                case Interrupted:
+                    continue;
+                case WouldBlock:
+                    // A non-blocking descriptor whose pipe is full: wait until it can take more.
+                    LibC.WaitWritable(_descriptor);
+                    continue;
+                case BrokenPipe:
+                    return;
+                default:
+                    throw new IOException($"Writing to descriptor {_descriptor} failed: {Marshal.GetPInvokeErrorMessage(error)}.", error);
+            }
         }
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         Write(buffer.AsSpan(offset, count));
         return Task.CompletedTask;
     }
@@ -76,27 +83,15 @@ internal sealed class SynchronousOutput : Stream
         return ValueTask.CompletedTask;
     }
 
-    public override void Flush() => _inner.Flush();
-
-    public override Task FlushAsync(CancellationToken cancellationToken)
+    public override void Flush()
     {
-        _inner.Flush();
-        return Task.CompletedTask;
     }
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
     public override void SetLength(long value) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
 }
