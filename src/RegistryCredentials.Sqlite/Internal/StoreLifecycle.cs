@@ -27,7 +27,7 @@ internal sealed class StoreLifecycle : IDisposable, IAsyncDisposable
     private readonly SemaphoreSlim _openLock = new(1, 1);
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentBag<StoreConnection> _readers = [];
-    private readonly WriterTurnstile _turnstile;
+    private readonly WriterTurnstile? _turnstile;
     private StoreConnection? _writer;
     private volatile bool _opened;
     private bool _fireOnOpen;
@@ -38,7 +38,8 @@ internal sealed class StoreLifecycle : IDisposable, IAsyncDisposable
         _settings = settings;
         _time = time;
         _logger = logger;
-        _turnstile = new WriterTurnstile(settings.Path);
+        // A read-only store never writes: no writers' turnstile (nor the named mutex behind it).
+        _turnstile = settings.ReadOnly ? null : new WriterTurnstile(settings.Path);
         _changes = new ChangeSource(settings, EnsureOpenAsync, _signal, time, logger);
     }
 
@@ -184,7 +185,7 @@ internal sealed class StoreLifecycle : IDisposable, IAsyncDisposable
         var writer = _writer ??= StoreConnection.Open(_settings.Path, SqliteOpenMode.ReadWrite, _settings.BusyTimeout);
 
         // Synchronous from here to the end of the turn: the mutex belongs to this thread.
-        var turn = _turnstile.Enter(_settings.BusyTimeout);
+        var turn = _turnstile?.Enter(_settings.BusyTimeout) ?? false;
         try
         {
             return write(writer, state);
@@ -203,7 +204,7 @@ internal sealed class StoreLifecycle : IDisposable, IAsyncDisposable
         {
             if (turn)
             {
-                _turnstile.Exit();
+                _turnstile!.Exit();
             }
         }
     }
@@ -320,6 +321,6 @@ internal sealed class StoreLifecycle : IDisposable, IAsyncDisposable
         }
 
         _signal.Dispose();
-        _turnstile.Dispose();
+        _turnstile?.Dispose();
     }
 }
