@@ -139,6 +139,11 @@ internal static class Schema
               AND NOT (substr(scope, 1, 10) = 'docker.io/' AND instr(substr(scope, 11, length(scope) - 12), '/') = 0);
             """),
         new(6, PolicyFeedSchema.Description, PolicyFeedSchema.Sql),
+        new(7, "index of the scopes holding a wildcard", """
+            -- The host query (a lookup's one read: Statements.ForRegistryAll/ForRegistryAccount) finds the wildcard entries
+            -- through this index instead of reading every entry of the account. Only the scopes with a '*' are in it.
+            CREATE INDEX registry_entries_wildcards ON registry_entries (account, scope) WHERE instr(scope, '*') > 0;
+            """),
     ];
 
     /// <summary>One forward migration.</summary>

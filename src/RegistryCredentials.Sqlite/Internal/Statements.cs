@@ -17,17 +17,26 @@ internal static class Statements
 
     public const string ListAccount = "SELECT " + Columns + " FROM registry_entries WHERE account = $account ORDER BY scope";
 
-    // The entries that can match a pull from one registry (IRegistryHostQuery): the scope is the registry itself or lies in
-    // the range of its paths ($paths = 'host[:port]/', $pathsEnd = 'host[:port]0', '0' following '/'), both found through the
-    // (account, scope) index, or its host (before the first '/') holds a '*' label, tested on the index's scope text.
-    private const string ForRegistryScopes =
-        "(scope = $registry OR (scope >= $paths AND scope < $pathsEnd)"
-        + " OR (instr(scope, '*') > 0 AND (instr(scope, '/') = 0 OR instr(scope, '*') < instr(scope, '/'))))";
+    // The entries that can match a pull from one registry (IRegistryHostQuery), in two parts that each use an index, so
+    // that the query reads the rows it returns and not every entry: the scope is the registry itself or lies in the range
+    // of its paths ($paths = 'host[:port]/', $pathsEnd = 'host[:port]0', '0' following '/'), through the (account, scope)
+    // index; or its host (before the first '/') holds a '*' label, through the partial index of the scopes holding a '*'
+    // (schema version 7; its WHERE is the first condition of the second part, which is what lets SQLite use it). The
+    // second part leaves out what the first returns, so no row comes twice.
+    private const string ForRegistryScopes = "(scope = $registry OR (scope >= $paths AND scope < $pathsEnd))";
 
-    public const string ForRegistryAll = "SELECT " + Columns + " FROM registry_entries WHERE " + ForRegistryScopes + " ORDER BY account, scope";
+    private const string ForRegistryWildcards =
+        "instr(scope, '*') > 0 AND (instr(scope, '/') = 0 OR instr(scope, '*') < instr(scope, '/')) AND NOT " + ForRegistryScopes;
+
+    public const string ForRegistryAll =
+        "SELECT " + Columns + " FROM registry_entries WHERE " + ForRegistryScopes
+        + " UNION ALL SELECT " + Columns + " FROM registry_entries WHERE " + ForRegistryWildcards
+        + " ORDER BY account, scope";
 
     public const string ForRegistryAccount =
-        "SELECT " + Columns + " FROM registry_entries WHERE account = $account AND " + ForRegistryScopes + " ORDER BY scope";
+        "SELECT " + Columns + " FROM registry_entries WHERE account = $account AND " + ForRegistryScopes
+        + " UNION ALL SELECT " + Columns + " FROM registry_entries WHERE account = $account AND " + ForRegistryWildcards
+        + " ORDER BY scope";
 
     public const string Version = "SELECT version FROM registry_entries WHERE account = $account AND scope = $scope";
 
