@@ -146,7 +146,8 @@ public sealed class ReadOnlyLookupTests
         }
 
         // The file stays a writable store for regcred (the leftover empty log and index are SQLite's own).
-        var add = await _sandbox.RunWithPasswordAsync("pw-" + Guid.NewGuid().ToString("N"), "registry", "add", "quay.io", "--username", "q", "--validate=false");
+        var add = await _sandbox.RunWithPasswordAsync(
+            "pw-" + Guid.NewGuid().ToString("N"), "registry", "add", "quay.io", "--username", "q", "--validate=false");
         Assert.That(add.ExitCode, Is.Zero, add.ToString());
         Assert.That(Scalar("SELECT count(*) FROM registry_entries"), Is.EqualTo("2"));
     }

@@ -317,6 +317,34 @@ public sealed class SqliteReadOnlyStoreTests
     }
 
     [Test]
+    public async Task ALogAKilledWriterLeftIsReadAndNeitherItNorTheFileIsChanged()
+    {
+        // The files as a writer killed mid-life leaves them: its last writes in the log, not yet in the file, no index.
+        using var copy = new TempDatabase();
+        await using (var writable = _db.Open())
+        {
+            await writable.AddAsync(Record("first.example.com"));
+            await writable.AddAsync(Record("logged.example.com", "in-the-log"));
+            File.Copy(_db.Path, copy.Path);
+            File.Copy(_db.Path + "-wal", copy.Path + "-wal");
+        }
+
+        Assert.That(new FileInfo(copy.Path + "-wal").Length, Is.GreaterThan(0), "the test needs writes still in the log");
+        var before = copy.AllBytes();
+        var hash = TempDatabase.Sha256(copy.Path);
+        await using (var store = copy.Open(o => o.ReadOnly = true))
+        {
+            var logged = await store.GetAsync(RegistryAccounts.Default, RegistryScope.Parse("logged.example.com"));
+            Assert.That(logged!.Entry.Username, Is.EqualTo("in-the-log"));
+            Assert.That(await store.ListAsync(null), Has.Count.EqualTo(2));
+            Assert.That(await store.GetRevisionAsync(), Is.EqualTo(2));
+        }
+
+        Assert.That(TempDatabase.Sha256(copy.Path), Is.EqualTo(hash), "not checkpointed into the file");
+        Assert.That(copy.AllBytes(), Is.EqualTo(before), "the file and its log are byte for byte as before");
+    }
+
+    [Test]
     public async Task ARollbackJournalDatabaseIsReadWithoutCreatingAJournalLogOrSharedMemoryFile()
     {
         await CreateStoreAsync();
