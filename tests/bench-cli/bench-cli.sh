@@ -15,7 +15,8 @@
 # configuration (its cache directory is pointed at the temporary folder). That is its cheapest complete answer, so the
 # comparison is favourable to it.
 #
-# Wall time: hyperfine (median, warm-up runs first). Peak memory: GNU time's "Maximum resident set size" of one run.
+# Wall time: hyperfine (median, warm-up runs first), in BENCH_ROUNDS rounds. Peak memory: GNU time's "Maximum resident
+# set size", the highest of 10 runs.
 # Needs: hyperfine, /usr/bin/time (package time), amazon-ecr-credential-helper; ./build.sh bench-cli installs them.
 # Not a test: numbers depend on the machine and its load; record them in docs/performance.md with the date and machine.
 set -euo pipefail
@@ -74,14 +75,22 @@ commands=(
   "regcred AOT kubelet|$aot kubelet-credential-provider < $work/kubelet-request.json"
 )
 
-# hyperfine runs each command through a shell (for the stdin redirect) and subtracts the shell's own start time.
-hyperfine_args=(--warmup 5 --runs "$runs" -i --export-json "$work/hyperfine.json" --style basic)
+# hyperfine runs each command through a shell (for the stdin redirect) and subtracts the shell's own start time. It runs
+# one command's runs after the other's, and a machine's speed can drift within a minute (on the 2-core test VM the two
+# lookups, which do nearly the same work, measured 10.8 and 8.3 ms median in one run, docs/performance.md): so the whole
+# list runs BENCH_ROUNDS times (default 3), each command BENCH_RUNS times per round, and each row is over all its runs.
+rounds="${BENCH_ROUNDS:-3}"
 names=()
 for entry in "${commands[@]}"; do
-  hyperfine_args+=(-n "${entry%%|*}" "${entry#*|}")
   names+=("${entry%%|*}")
 done
-hyperfine "${hyperfine_args[@]}" >/dev/null
+for round in $(seq "$rounds"); do
+  hyperfine_args=(--warmup 5 --runs "$runs" -i --export-json "$work/hyperfine-$round.json" --style basic)
+  for entry in "${commands[@]}"; do
+    hyperfine_args+=(-n "${entry%%|*}" "${entry#*|}")
+  done
+  hyperfine "${hyperfine_args[@]}" >/dev/null
+done
 
 # Peak RSS and CPU time (user + system) from GNU time over 10 runs each: CPU time is what the process itself costs, and
 # unlike wall time it hardly moves when other work shares the machine.
@@ -95,18 +104,25 @@ for entry in "${commands[@]}"; do
   cpu["${entry%%|*}"]=$(grep -E '^[0-9.]+ [0-9.]+ [0-9]+$' "$work/time" | awk '{ c += $1 + $2; n++ } END { printf "%.0f", c / n * 1000 }')
 done
 
-python3 - "$work/hyperfine.json" \
+python3 - "$work" "$rounds" \
   "$(for n in "${names[@]}"; do printf '%s=%s;' "$n" "${rss[$n]}"; done)" \
   "$(for n in "${names[@]}"; do printf '%s=%s;' "$n" "${cpu[$n]}"; done)" <<'PY'
-import json, sys
-results = json.load(open(sys.argv[1]))["results"]
-rss = dict(p.split("=") for p in sys.argv[2].split(";") if p)
-cpu = dict(p.split("=") for p in sys.argv[3].split(";") if p)
-print("| helper | median wall (ms) | mean ± σ (ms) | min wall (ms) | CPU user+sys (ms) | peak RSS (MiB) |")
-print("|---|---:|---:|---:|---:|---:|")
-for r in results:
-    name = r["command"]
+import json, statistics, sys
+work, rounds = sys.argv[1], int(sys.argv[2])
+rss = dict(p.split("=") for p in sys.argv[3].split(";") if p)
+cpu = dict(p.split("=") for p in sys.argv[4].split(";") if p)
+times, medians = {}, {}
+for round in range(1, rounds + 1):
+    for r in json.load(open(f"{work}/hyperfine-{round}.json"))["results"]:
+        times.setdefault(r["command"], []).extend(r["times"])
+        medians.setdefault(r["command"], []).append(r["median"])
+print(f"{rounds} rounds; the median of each round in the last column")
+print("| helper | median wall (ms) | mean ± σ (ms) | min wall (ms) | CPU user+sys (ms) | peak RSS (MiB) | round medians (ms) |")
+print("|---|---:|---:|---:|---:|---:|---|")
+for name, t in times.items():
     peak = f'{int(rss[name]) / 1024:.1f}' if name in rss else "–"
-    print(f'| {name} | {r["median"]*1000:.1f} | {r["mean"]*1000:.1f} ± {r["stddev"]*1000:.1f} | {r["min"]*1000:.1f} '
-          f'| {cpu.get(name, "–")} | {peak} |')
+    sigma = statistics.stdev(t) if len(t) > 1 else 0.0
+    per_round = " / ".join(f"{m * 1000:.1f}" for m in medians[name])
+    print(f'| {name} | {statistics.median(t)*1000:.1f} | {statistics.mean(t)*1000:.1f} ± {sigma*1000:.1f} | {min(t)*1000:.1f} '
+          f'| {cpu.get(name, "–")} | {peak} | {per_round} |')
 PY
