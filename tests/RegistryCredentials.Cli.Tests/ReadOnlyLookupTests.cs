@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using RegistryCredentials.Cli.Tests.Support;
+using RegistryCredentials.Sqlite.Tests;
 
 namespace RegistryCredentials.Cli.Tests;
 
@@ -16,55 +17,6 @@ namespace RegistryCredentials.Cli.Tests;
 [NonParallelizable]
 public sealed class ReadOnlyLookupTests
 {
-    /// <summary>
-    /// Schema version 2 of the SQLite store, copied from tests/RegistryCredentials.Sqlite.Tests/ShippedSchemas.cs
-    /// (<c>ShippedSchemas.Version2</c>: <c>Schema.Migrations</c> 1 and 2 of src/RegistryCredentials.Sqlite/Internal/Schema.cs
-    /// as they shipped, with their version rows). Never edit it: a database made by an earlier version stays what it was.
-    /// </summary>
-    private const string SchemaVersion2 = """
-        PRAGMA application_id = 1382499186;
-        CREATE TABLE registry_schema (
-            version     INTEGER NOT NULL PRIMARY KEY,
-            description TEXT    NOT NULL,
-            applied_on  TEXT    NOT NULL
-        );
-        CREATE TABLE registry_revision (
-            id       INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
-            revision INTEGER NOT NULL
-        );
-        INSERT INTO registry_revision (id, revision) VALUES (1, 0);
-        CREATE TABLE registry_entries (
-            id               INTEGER NOT NULL PRIMARY KEY,
-            account          TEXT    NOT NULL COLLATE BINARY,
-            scope            TEXT    NOT NULL COLLATE BINARY,
-            name             TEXT    NOT NULL,
-            type             TEXT    NOT NULL,
-            username         TEXT    NOT NULL,
-            email            TEXT,
-            verify_tls       INTEGER NOT NULL CHECK (verify_tls IN (0, 1)),
-            insecure_http    INTEGER NOT NULL CHECK (insecure_http IN (0, 1)),
-            ca_certificates  TEXT,
-            is_active        INTEGER NOT NULL CHECK (is_active IN (0, 1)),
-            created_on       TEXT    NOT NULL,
-            updated_on       TEXT    NOT NULL,
-            version          INTEGER NOT NULL CHECK (version >= 1),
-            protected_secret BLOB    NOT NULL,
-            UNIQUE (account, scope)
-        );
-        CREATE TRIGGER registry_entries_inserted AFTER INSERT ON registry_entries
-        BEGIN UPDATE registry_revision SET revision = revision + 1 WHERE id = 1; END;
-        CREATE TRIGGER registry_entries_updated AFTER UPDATE ON registry_entries
-        BEGIN UPDATE registry_revision SET revision = revision + 1 WHERE id = 1; END;
-        CREATE TRIGGER registry_entries_deleted AFTER DELETE ON registry_entries
-        BEGIN UPDATE registry_revision SET revision = revision + 1 WHERE id = 1; END;
-        INSERT INTO registry_schema (version, description, applied_on) VALUES (1, 'registry entries, revision counter', '2026-01-01T00:00:00.0000000+00:00');
-        CREATE TABLE registry_secret_keys (
-            key_id   TEXT NOT NULL PRIMARY KEY COLLATE BINARY,
-            added_on TEXT NOT NULL
-        ) WITHOUT ROWID;
-        INSERT INTO registry_schema (version, description, applied_on) VALUES (2, 'secret key ids', '2026-01-01T00:00:00.0000000+00:00');
-        """;
-
     private const string EntryColumns = "account, scope, name, type, username, email, verify_tls, insecure_http, ca_certificates, is_active, "
         + "created_on, updated_on, version, protected_secret";
 
@@ -213,7 +165,7 @@ public sealed class ReadOnlyLookupTests
 
         using var old = Open(SqliteOpenMode.ReadWriteCreate);
         using var command = old.CreateCommand();
-        command.CommandText = SchemaVersion2 + insertEntry + insertKey;
+        command.CommandText = ShippedSchemas.Version2 + insertEntry + insertKey;
         command.ExecuteNonQuery();
     }
 

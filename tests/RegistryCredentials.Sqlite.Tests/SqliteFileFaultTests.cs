@@ -1,5 +1,6 @@
 using System.Globalization;
 using RegistryCredentials.Sqlite.Internal;
+using static RegistryCredentials.Sqlite.Tests.SqliteTestRecords;
 
 namespace RegistryCredentials.Sqlite.Tests;
 
@@ -283,18 +284,4 @@ public sealed class SqliteFileFaultTests
 
         Assert.That(_db.RawScalar(Row), Is.EqualTo(before), "the row is left as it was");
     }
-
-    private static RegistryRecord Record(string scope, string username = "user") => new(
-        new RegistryEntry
-        {
-            Account = RegistryAccounts.Default,
-            Scope = RegistryScope.Parse(scope),
-            Name = "name of " + scope,
-            Type = RegistryType.DockerV2,
-            Username = username,
-            Email = "ops@example.com",
-            CreatedOn = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
-            UpdatedOn = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
-        },
-        System.Security.Cryptography.RandomNumberGenerator.GetBytes(200));
 }

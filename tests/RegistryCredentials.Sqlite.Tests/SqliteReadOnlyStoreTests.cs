@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using RegistryCredentials.Sqlite.Internal;
+using static RegistryCredentials.Sqlite.Tests.SqliteTestRecords;
 
 namespace RegistryCredentials.Sqlite.Tests;
 
@@ -450,18 +451,4 @@ public sealed class SqliteReadOnlyStoreTests
 
     private static string Describe(IEnumerable<RegistryPolicy> policies) => string.Join(
         '\n', policies.Select(p => $"{p.Account}|{p.DefaultRegistry}|{string.Join(',', p.AllowedRegistries)}|{p.Version}|{p.UpdatedOn:O}"));
-
-    private static RegistryRecord Record(string scope, string username = "user") => new(
-        new RegistryEntry
-        {
-            Account = RegistryAccounts.Default,
-            Scope = RegistryScope.Parse(scope),
-            Name = "name of " + scope,
-            Type = RegistryType.DockerV2,
-            Username = username,
-            Email = "ops@example.com",
-            CreatedOn = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
-            UpdatedOn = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
-        },
-        RandomNumberGenerator.GetBytes(200));
 }
