@@ -21,22 +21,9 @@ internal static class SqliteDatabaseOpener
     /// <exception cref="SqliteException">A lock could not be had (busy); the caller retries.</exception>
     public static StoreConnection Open(StoreSettings settings, TimeProvider time, ILogger logger, out long revision)
     {
-        var path = settings.Path;
-        try
-        {
-            return OpenCore(path, settings, time, logger, out revision);
-        }
-        catch (SqliteStoreException e)
-        {
-            Log.Refused(logger, path, e.Message);
-            throw;
-        }
-        catch (SqliteException e) when (!SqliteErrors.IsBusy(e))
-        {
-            var error = SqliteErrors.Translate(e, path, 0);
-            Log.Refused(logger, path, error.Message);
-            throw error;
-        }
+        var (connection, opened) = Refusing(settings.Path, logger, () => (OpenCore(settings.Path, settings, time, logger, out var r), r));
+        revision = opened;
+        return connection;
     }
 
     /// <summary>
@@ -54,45 +41,62 @@ internal static class SqliteDatabaseOpener
     /// <exception cref="SqliteException">A lock could not be had (busy); the caller retries.</exception>
     public static StoreConnection OpenReadOnly(StoreSettings settings, ILogger logger, out long revision)
     {
+        var (connection, opened) = Refusing(settings.Path, logger, () => (OpenReadOnlyCore(settings, logger, out var r), r));
+        revision = opened;
+        return connection;
+    }
+
+    private static StoreConnection OpenReadOnlyCore(StoreSettings settings, ILogger logger, out long revision)
+    {
         var path = settings.Path;
+        if (SqliteFileProbe.Inspect(path) != SqliteFileState.Database)
+        {
+            throw new SqliteStoreException(
+                path,
+                SqliteStoreErrorKind.ReadOnly,
+                $"The registry database '{path}' does not exist or is empty, and a read-only store does not create it. "
+                + "Open it once with a store that is not read-only, or point this one at an existing registry database.");
+        }
+
+        var reader = StoreConnection.Open(path, SqliteOpenMode.ReadOnly, settings.BusyTimeout);
         try
         {
-            if (SqliteFileProbe.Inspect(path) != SqliteFileState.Database)
+            var version = SchemaMigrator.Classify(reader, path);
+            if (version != Schema.LatestVersion)
             {
                 throw new SqliteStoreException(
                     path,
                     SqliteStoreErrorKind.ReadOnly,
-                    $"The registry database '{path}' does not exist or is empty, and a read-only store does not create it. "
-                    + "Open it once with a store that is not read-only, or point this one at an existing registry database.");
+                    $"The registry database '{path}' has schema version {version}; this version uses {Schema.LatestVersion}, and a "
+                    + "read-only store does not migrate it. Open it once with a store that is not read-only: that migrates it.");
             }
 
-            var reader = StoreConnection.Open(path, SqliteOpenMode.ReadOnly, settings.BusyTimeout);
-            try
+            if (settings.CheckIntegrityOnOpen)
             {
-                var version = SchemaMigrator.Classify(reader, path);
-                if (version != Schema.LatestVersion)
-                {
-                    throw new SqliteStoreException(
-                        path,
-                        SqliteStoreErrorKind.ReadOnly,
-                        $"The registry database '{path}' has schema version {version}; this version uses {Schema.LatestVersion}, and a "
-                        + "read-only store does not migrate it. Open it once with a store that is not read-only: that migrates it.");
-                }
-
-                if (settings.CheckIntegrityOnOpen)
-                {
-                    CheckIntegrity(reader, path);
-                }
-
-                revision = Convert.ToInt64(reader.Scalar(Statements.Revision), CultureInfo.InvariantCulture);
-                Log.OpenedReadOnly(logger, path, version);
-                return reader;
+                CheckIntegrity(reader, path);
             }
-            catch
-            {
-                reader.Dispose();
-                throw;
-            }
+
+            revision = Convert.ToInt64(reader.Scalar(Statements.Revision), CultureInfo.InvariantCulture);
+            Log.OpenedReadOnly(logger, path, version);
+            return reader;
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs an open and turns its refusals into the store's: a <see cref="SqliteStoreException"/> logged (as a refusal, or
+    /// for <see cref="SqliteStoreErrorKind.ReadOnly"/> as a file a writable store must open first), SQLite's own errors
+    /// translated; a busy file is left to the caller's retries.
+    /// </summary>
+    private static T Refusing<T>(string path, ILogger logger, Func<T> open)
+    {
+        try
+        {
+            return open();
         }
         catch (SqliteStoreException e) when (e.Kind == SqliteStoreErrorKind.ReadOnly)
         {
