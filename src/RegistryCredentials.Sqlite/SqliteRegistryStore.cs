@@ -17,7 +17,9 @@ namespace RegistryCredentials.Sqlite;
 /// damaged, truncated, another application's, or of a newer schema) is refused with a <see cref="SqliteStoreException"/>
 /// naming it, without a byte of it being changed. An operation that finds the file locked by another process waits
 /// <see cref="SqliteRegistryStoreOptions.BusyTimeout"/> and retries with growing delays; callers never see SQLite's
-/// own errors. Protected secrets are stored as the bytes they are; this store never sees a secret in clear.
+/// own errors. Protected secrets are stored as the bytes they are; this store never sees a secret in clear. A store with
+/// <see cref="SqliteRegistryStoreOptions.ReadOnly"/> creates and migrates nothing and refuses every write (kind
+/// <see cref="SqliteStoreErrorKind.ReadOnly"/>).
 /// <para>
 /// It has a change feed (<see cref="IRegistryChangeFeed"/>): every change of an entry or a policy is numbered by the
 /// database's revision counter and logged in the same statement; the newest 10,000 changes are kept (a reader further
