@@ -19,37 +19,48 @@ public sealed class AesGcmSecretProtector : ISecretProtector
     private const int HeaderSize = 1 + KeyIdSize + NonceSize + TagSize;
 
     private readonly byte[] _currentKey;
-    private readonly byte[] _currentKeyId;
-    private readonly Dictionary<string, byte[]> _keys = new(StringComparer.Ordinal);
-    private readonly List<string> _keyIds = [];
+
+    // The keys by id, made at the first use rather than here: a key id is a SHA-256, and the first cryptographic call of
+    // a process loads and initialises OpenSSL, which regcred-lookup starts on another thread while its own thread opens
+    // the store (docs/performance.md). The keys themselves are read and checked here, so a missing or malformed key
+    // still fails the constructor.
+    private readonly Lazy<KeyRing> _ring;
 
     /// <summary>Creates the protector, reading (or creating) its key at once.</summary>
     /// <param name="options">Where the key comes from.</param>
     /// <exception cref="RegistrySecretKeyException">No key could be found or made, or a key is not base64 of 32 bytes.</exception>
     public AesGcmSecretProtector(IOptions<SecretProtectionOptions> options)
-        : this(LoadCurrentKey(Settings(options)), Settings(options).RetiredKeys.Select(r => Decode(r, "a retired key")))
+        : this(LoadCurrentKey(Settings(options)), Settings(options).RetiredKeys.Select(r => Decode(r, "a retired key")), deferKeyIds: true)
     {
     }
 
-    /// <summary>Creates the protector on keys in hand (the per-process protector passes a random one).</summary>
+    /// <summary>
+    /// Creates the protector on keys in hand: the per-process protector passes a random one, and zeroes it when it is
+    /// disposed, so the key ids are computed here rather than at the first use.
+    /// </summary>
     /// <param name="currentKey">The 32-byte key new secrets are protected with; owned by the protector from now on.</param>
     /// <param name="retiredKeys">Keys that still decrypt.</param>
     internal AesGcmSecretProtector(byte[] currentKey, IEnumerable<byte[]> retiredKeys)
+        : this(currentKey, retiredKeys, deferKeyIds: false)
+    {
+    }
+
+    private AesGcmSecretProtector(byte[] currentKey, IEnumerable<byte[]> retiredKeys, bool deferKeyIds)
     {
         _currentKey = currentKey;
-        _currentKeyId = KeyId(_currentKey);
-        Remember(_currentKey);
-        foreach (var key in retiredKeys)
+        var retired = retiredKeys.ToArray();
+        _ring = new Lazy<KeyRing>(() => new KeyRing(currentKey, retired));
+        if (!deferKeyIds)
         {
-            Remember(key);
+            _ = _ring.Value;
         }
     }
 
     /// <summary>The id of the key new secrets are protected with (first 8 bytes of its SHA-256, hex).</summary>
-    public string CurrentKeyId => Convert.ToHexStringLower(_currentKeyId);
+    public string CurrentKeyId => Convert.ToHexStringLower(_ring.Value.CurrentKeyId);
 
     /// <summary>The ids of every configured key: <see cref="CurrentKeyId"/> first, then the retired keys in the order given.</summary>
-    public IReadOnlyList<string> KeyIds => _keyIds.AsReadOnly();
+    public IReadOnlyList<string> KeyIds => _ring.Value.Ids.AsReadOnly();
 
     /// <summary>Makes a new random key, base64, for <see cref="SecretProtectionOptions.Key"/> or a key file.</summary>
     /// <returns>Base64 of 32 random bytes.</returns>
@@ -66,7 +77,7 @@ public sealed class AesGcmSecretProtector : ISecretProtector
         {
             var output = new byte[HeaderSize + plain.Length];
             output[0] = FormatVersion;
-            _currentKeyId.CopyTo(output.AsSpan(1));
+            _ring.Value.CurrentKeyId.CopyTo(output.AsSpan(1));
             var nonce = output.AsSpan(1 + KeyIdSize, NonceSize);
             RandomNumberGenerator.Fill(nonce);
             using var aes = new AesGcm(_currentKey, TagSize);
@@ -97,7 +108,7 @@ public sealed class AesGcmSecretProtector : ISecretProtector
         }
 
         var keyId = Convert.ToHexStringLower(data.Slice(1, KeyIdSize));
-        if (!_keys.TryGetValue(keyId, out var key))
+        if (!_ring.Value.Keys.TryGetValue(keyId, out var key))
         {
             throw new RegistrySecretKeyException(
                 $"The secret of {scope} in account '{account}' was protected with key {keyId}, which is not configured here "
@@ -139,7 +150,7 @@ public sealed class AesGcmSecretProtector : ISecretProtector
     public bool IsCurrent(ReadOnlyMemory<byte> protectedSecret)
     {
         var data = protectedSecret.Span;
-        return data.Length >= HeaderSize && data[0] == FormatVersion && data.Slice(1, KeyIdSize).SequenceEqual(_currentKeyId);
+        return data.Length >= HeaderSize && data[0] == FormatVersion && data.Slice(1, KeyIdSize).SequenceEqual(_ring.Value.CurrentKeyId);
     }
 
     /// <summary>The id of the key a protected secret names in its header (whether or not that key is configured here).</summary>
@@ -157,16 +168,7 @@ public sealed class AesGcmSecretProtector : ISecretProtector
         return options.Value;
     }
 
-    private void Remember(byte[] key)
-    {
-        var id = Convert.ToHexStringLower(KeyId(key));
-        if (_keys.TryAdd(id, key))
-        {
-            _keyIds.Add(id);
-        }
-    }
-
-    private string Retired() => _keyIds.Count > 1 ? ", retired " + string.Join(", ", _keyIds.Skip(1)) : string.Empty;
+    private string Retired() => _ring.Value.Ids.Count > 1 ? ", retired " + string.Join(", ", _ring.Value.Ids.Skip(1)) : string.Empty;
 
     private static byte[] LoadCurrentKey(SecretProtectionOptions options)
     {
@@ -265,6 +267,35 @@ public sealed class AesGcmSecretProtector : ISecretProtector
     }
 
     private static byte[] KeyId(byte[] key) => SHA256.HashData(key)[..KeyIdSize];
+
+    /// <summary>The configured keys by id (hex), the current key's id, and the ids in configuration order.</summary>
+    private sealed class KeyRing
+    {
+        public KeyRing(byte[] currentKey, byte[][] retiredKeys)
+        {
+            CurrentKeyId = KeyId(currentKey);
+            Remember(currentKey);
+            foreach (var key in retiredKeys)
+            {
+                Remember(key);
+            }
+        }
+
+        public byte[] CurrentKeyId { get; }
+
+        public Dictionary<string, byte[]> Keys { get; } = new(StringComparer.Ordinal);
+
+        public List<string> Ids { get; } = [];
+
+        private void Remember(byte[] key)
+        {
+            var id = Convert.ToHexStringLower(KeyId(key));
+            if (Keys.TryAdd(id, key))
+            {
+                Ids.Add(id);
+            }
+        }
+    }
 
     private static byte[] AssociatedData(string account, RegistryScope scope) => Encoding.UTF8.GetBytes(account + "\n" + scope.SecretBinding);
 }
