@@ -97,6 +97,50 @@ public sealed class LookupExecutableTests
         Assert.That((await _sandbox.RunOkAsync("registry", "list", "-o", "json")).Stdout, Is.EqualTo(before));
     }
 
+    /// <summary>
+    /// The Native AOT regcred-lookup starts OpenSSL on a second thread as the process starts (Native/openssl_warmup.c;
+    /// run with <c>REGCRED_TEST_INSTALL_DIR</c> on the published folder to test that binary). Turned off, or with the
+    /// runtime's own OpenSSL settings in the environment (a version override that does not exist falls back to
+    /// OpenSSL 3; memory debugging installs allocators before the first allocation), every answer is the same, and a
+    /// lookup that never decrypts (no entry, empty input) exits as promptly.
+    /// </summary>
+    [Test]
+    public async Task The_openssl_warm_up_and_the_runtimes_openssl_settings_change_no_answer()
+    {
+        var secret = "warm-secret-" + Guid.NewGuid().ToString("N");
+        await AddAsync("reg.example.com", "ci", secret);
+        var environments = new[]
+        {
+            new Dictionary<string, string?>(),
+            new Dictionary<string, string?> { ["REGCRED_NO_OPENSSL_WARMUP"] = "1" },
+            new Dictionary<string, string?> { ["CLR_OPENSSL_VERSION_OVERRIDE"] = "0.9.9" },
+            new Dictionary<string, string?> { ["DOTNET_SYSTEM_NET_SECURITY_OPENSSL_MEMORY_DEBUG"] = "1" },
+        };
+
+        foreach (var input in new[] { "reg.example.com\n", "ghcr.io\n", "\n" })
+        {
+            var expected = await _sandbox.RunExecutableAsync(_install.Regcred, ["helper", "--account", "default", "get"], ProcessRunner.Utf8(input));
+            foreach (var environment in environments)
+            {
+                var run = await _sandbox.RunExecutableAsync(_install.Helper, ["get"], ProcessRunner.Utf8(input), environment);
+                var said = input.Trim() + " " + string.Join(",", environment.Keys);
+                Assert.Multiple(() =>
+                {
+                    Assert.That(run.Stdout, Is.EqualTo(expected.Stdout), said);
+                    Assert.That(run.ExitCode, Is.EqualTo(expected.ExitCode), said);
+                });
+            }
+        }
+
+        var kubelet = await _sandbox.RunExecutableAsync(
+            _install.Lookup,
+            ["kubelet-credential-provider"],
+            ProcessRunner.Utf8(KubeletRequest.Replace("{0}", "reg.example.com/app:1", StringComparison.Ordinal)),
+            environments[2]);
+        Assert.That(kubelet.ExitCode, Is.Zero, kubelet.ToString());
+        Assert.That(kubelet.Stdout, Does.Contain(secret));
+    }
+
     [Test]
     public async Task A_store_that_does_not_exist_is_the_same_error_and_nothing_is_created()
     {
