@@ -101,8 +101,8 @@ public sealed class LookupExecutableTests
     /// The Native AOT regcred-lookup starts OpenSSL on a second thread as the process starts (Native/openssl_warmup.c;
     /// run with <c>REGCRED_TEST_INSTALL_DIR</c> on the published folder to test that binary). Turned off, or with the
     /// runtime's own OpenSSL settings in the environment (a version override that does not exist falls back to
-    /// OpenSSL 3; memory debugging installs allocators before the first allocation), every answer is the same, and a
-    /// lookup that never decrypts (no entry, empty input) exits as promptly.
+    /// OpenSSL 3; memory debugging installs allocators before the first allocation), every answer is the same, for a
+    /// lookup that decrypts and for ones that never reach OpenSSL (no entry, empty input).
     /// </summary>
     [Test]
     public async Task The_openssl_warm_up_and_the_runtimes_openssl_settings_change_no_answer()

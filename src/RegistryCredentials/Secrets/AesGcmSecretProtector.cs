@@ -274,10 +274,10 @@ public sealed class AesGcmSecretProtector : ISecretProtector
         public KeyRing(byte[] currentKey, byte[][] retiredKeys)
         {
             CurrentKeyId = KeyId(currentKey);
-            Remember(currentKey);
+            Remember(CurrentKeyId, currentKey);
             foreach (var key in retiredKeys)
             {
-                Remember(key);
+                Remember(KeyId(key), key);
             }
         }
 
@@ -287,9 +287,9 @@ public sealed class AesGcmSecretProtector : ISecretProtector
 
         public List<string> Ids { get; } = [];
 
-        private void Remember(byte[] key)
+        private void Remember(byte[] keyId, byte[] key)
         {
-            var id = Convert.ToHexStringLower(KeyId(key));
+            var id = Convert.ToHexStringLower(keyId);
             if (Keys.TryAdd(id, key))
             {
                 Ids.Add(id);
