@@ -44,8 +44,11 @@ public sealed class PostgreSqlPolicyFeedTests : PostgreSqlNodeTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(await Server.ScalarAsync<int>($"SELECT max(version) FROM {quoted}.schema_version"), Is.EqualTo(6));
-            Assert.That(Schema.LatestVersion, Is.EqualTo(6));
+            Assert.That(await Server.ScalarAsync<int>($"SELECT max(version) FROM {quoted}.schema_version"), Is.EqualTo(7));
+            Assert.That(Schema.LatestVersion, Is.EqualTo(7));
+            Assert.That(
+                await Server.ScalarAsync<string>($"SELECT description FROM {quoted}.schema_version WHERE version = 7"),
+                Is.EqualTo("wildcard scopes index"));
             Assert.That(
                 await Server.ScalarAsync<string>($"SELECT description FROM {quoted}.schema_version WHERE version = 6"),
                 Is.EqualTo(PolicyFeedSchema.Description));

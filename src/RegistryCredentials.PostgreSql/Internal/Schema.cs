@@ -79,6 +79,13 @@ internal static class Schema
               AND NOT (left(scope, 10) = 'docker.io/' AND strpos(substr(scope, 11, length(scope) - 12), '/') = 0);
             """),
         (PolicyFeedSchema.Description, PolicyFeedSchema.Sql),
+        ("wildcard scopes index", schema => $"""
+            -- The host query (IRegistryHostQuery, a short-lived process's one read per registry) reads the scopes whose
+            -- host holds a '*' label through this index instead of testing every entry of the account. Its WHERE is
+            -- written exactly as the query's second part, which is what lets the planner use it.
+            CREATE INDEX entries_wildcards ON {schema}.entries (account, scope)
+            WHERE strpos(scope, '*') > 0 AND (strpos(scope, '/') = 0 OR strpos(scope, '*') < strpos(scope, '/'));
+            """),
     ];
 
     /// <summary>The schema version this package writes and reads.</summary>

@@ -65,14 +65,19 @@ internal sealed class Statements
         ListAccount = $"SELECT {Columns} FROM {table} WHERE account = $1 ORDER BY scope COLLATE \"C\"";
         Version = $"SELECT version FROM {table} WHERE account = $1 AND scope = $2";
 
-        // The entries that can match a pull from one registry (IRegistryHostQuery): the scope is the registry itself or lies
-        // in the range of its paths ('host[:port]/' up to 'host[:port]0', '0' following '/' in the "C" collation), both on the
-        // (account, scope) key, or its host (before the first '/') holds a '*' label. $n: registry, paths, paths end.
-        static string ForRegistry(int n) =>
-            $"(scope = ${n} OR (scope >= ${n + 1} AND scope < ${n + 2})"
-            + " OR (strpos(scope, '*') > 0 AND (strpos(scope, '/') = 0 OR strpos(scope, '*') < strpos(scope, '/'))))";
-        ForRegistryAll = $"SELECT {Columns} FROM {table} WHERE {ForRegistry(1)} ORDER BY account COLLATE \"C\", scope COLLATE \"C\"";
-        ForRegistryAccount = $"SELECT {Columns} FROM {table} WHERE account = $1 AND {ForRegistry(2)} ORDER BY scope COLLATE \"C\"";
+        // The entries that can match a pull from one registry (IRegistryHostQuery), in two parts that each read through an
+        // index, so that the query reads the rows it returns and not every entry: the scope is the registry itself or lies
+        // in the range of its paths ('host[:port]/' up to 'host[:port]0', '0' following '/' in the "C" collation), on the
+        // (account, scope) key; or its host (before the first '/') holds a '*' label, through the partial index of those
+        // scopes (schema version 7, whose WHERE is written here as there). The second part leaves out what the first
+        // returns, so no row comes twice. $n: registry, paths, paths end. Both columns are "C", and so is the union's order.
+        static string Scopes(int n) => $"(scope = ${n} OR (scope >= ${n + 1} AND scope < ${n + 2}))";
+        static string Wildcards(int n) =>
+            $"strpos(scope, '*') > 0 AND (strpos(scope, '/') = 0 OR strpos(scope, '*') < strpos(scope, '/')) AND NOT {Scopes(n)}";
+        ForRegistryAll = $"SELECT {Columns} FROM {table} WHERE {Scopes(1)} UNION ALL SELECT {Columns} FROM {table} WHERE {Wildcards(1)}"
+            + " ORDER BY account, scope";
+        ForRegistryAccount = $"SELECT {Columns} FROM {table} WHERE account = $1 AND {Scopes(2)}"
+            + $" UNION ALL SELECT {Columns} FROM {table} WHERE account = $1 AND {Wildcards(2)} ORDER BY scope";
 
         var keys = Identifier.Quote(schema) + ".secret_keys";
         KeyIds = $"SELECT key_id FROM {keys} ORDER BY key_id COLLATE \"C\"";
