@@ -89,4 +89,33 @@ public class RealmGuardTests
         Assert.That(entry.Version, Is.EqualTo(1));
         Assert.That(_fake.Tokens.Requests, Has.Count.EqualTo(1));
     }
+
+    [Test]
+    public async Task A_realm_that_redirects_to_a_refused_address_is_refused_at_connect_before_anything_is_sent()
+    {
+        // The rules are applied again to the addresses a realm connection is opened to (RegistryTransport's connect
+        // callback), not only to the realm's name before the first request: that is what stops a realm name whose DNS
+        // answers an allowed address to the check and a refused one to the connection (DNS rebinding). Here the same
+        // check meets a realm (allowed: loopback, like the registry) that redirects to 0.0.0.0, the unspecified address
+        // (which Linux connects to this host): the redirected request is refused before it is sent, instead of reaching
+        // the token service a second time.
+        var port = _fake.Tokens.BaseUri.Port;
+        _fake.TokenAnswer = context =>
+        {
+            context.Response.StatusCode = 307;
+            context.Response.Headers.Location = $"http://0.0.0.0:{port}/token";
+            return Task.CompletedTask;
+        };
+        var before = await _host.SnapshotAsync();
+
+        var error = Assert.ThrowsAsync<RegistryValidationException>(() => _host.Manager.AddAsync(new RegistryAddRequest
+        {
+            Scope = _fake.Registry, Username = _fake.Username, Password = _fake.Password, InsecureHttp = true,
+        }));
+
+        Assert.That(error!.Outcome, Is.EqualTo(RegistryValidationOutcome.ProtocolError), error.Message);
+        Assert.That(error.Message, Does.Contain("was refused").And.Contain("unspecified").And.Contain("0.0.0.0"));
+        Assert.That(_fake.Tokens.Requests, Has.Count.EqualTo(1), "the realm itself, not its redirect");
+        Assert.That(await _host.SnapshotAsync(), Is.EqualTo(before), "nothing stored");
+    }
 }

@@ -10,8 +10,18 @@ namespace RegistryCredentials.Internal;
 /// <c>64:ff9b::/96</c>) are judged by that IPv4 address. A realm given by name is refused when any address it resolves
 /// to is refused.
 /// </summary>
+/// <remarks>
+/// The rules are applied twice: by name before the first request to a realm (<see cref="CheckAsync"/>, so a refusal comes
+/// before anything is sent), and again on the addresses a new connection to a realm is actually opened to
+/// (<see cref="CheckAddressesAsync"/>, from <see cref="RegistryTransport"/>'s connect callback for requests that carry
+/// <see cref="Option"/>). Without the second, a realm name whose DNS answers an allowed address to the check and a refused
+/// one to the connection (DNS rebinding) would receive the credential.
+/// </remarks>
 internal static class RealmGuard
 {
+    /// <summary>Marks a request to a token realm, with the registry it is for.</summary>
+    public static readonly HttpRequestOptionsKey<Rule> Option = new("RegistryCredentials.RealmGuard");
+
     private static readonly IPAddress Ec2MetadataV6 = IPAddress.Parse("fd00:ec2::254");
 
     public static async Task CheckAsync(Uri realm, Uri registry, bool insecureHttp, CancellationToken cancellationToken)
@@ -21,7 +31,13 @@ internal static class RealmGuard
             throw Refused(realm, insecureHttp ? "it must use HTTP or HTTPS" : "it must use HTTPS");
         }
 
-        var realmAddresses = await ResolveAsync(realm, cancellationToken).ConfigureAwait(false);
+        var realmAddresses = await ResolveAsync(realm.IdnHost, cancellationToken).ConfigureAwait(false);
+        await CheckAddressesAsync(realm, realmAddresses, registry, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Applies the address rules to the addresses <paramref name="realm"/> is reached at.</summary>
+    public static async Task CheckAddressesAsync(Uri realm, IPAddress[] realmAddresses, Uri registry, CancellationToken cancellationToken)
+    {
         foreach (var address in realmAddresses)
         {
             if (AlwaysRefused(address) is { } why)
@@ -32,7 +48,7 @@ internal static class RealmGuard
 
         if (realmAddresses.Any(IsLoopbackOrPrivate))
         {
-            var registryAddresses = await ResolveAsync(registry, cancellationToken).ConfigureAwait(false);
+            var registryAddresses = await ResolveAsync(registry.IdnHost, cancellationToken).ConfigureAwait(false);
             if (registryAddresses.Length == 0 || !registryAddresses.All(IsLoopbackOrPrivate))
             {
                 throw Refused(realm, "it is on a loopback or private address but the registry is not");
@@ -40,22 +56,23 @@ internal static class RealmGuard
         }
     }
 
-    private static async Task<IPAddress[]> ResolveAsync(Uri uri, CancellationToken cancellationToken)
+    /// <summary>The addresses of a host: an IP literal (bracketed or not) as it is, a name through DNS.</summary>
+    public static async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
     {
-        if (IPAddress.TryParse(uri.IdnHost.Trim('[', ']'), out var literal))
+        if (IPAddress.TryParse(host.Trim('[', ']'), out var literal))
         {
             return [literal];
         }
 
         try
         {
-            return await Dns.GetHostAddressesAsync(uri.IdnHost, cancellationToken).ConfigureAwait(false);
+            return await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
         }
         catch (SocketException e)
         {
             throw new RegistryAuthenticationException(
                 RegistryValidationOutcome.Unreachable,
-                $"The host {uri.IdnHost} could not be resolved (DNS: {e.SocketErrorCode}).",
+                $"The host {host} could not be resolved (DNS: {e.SocketErrorCode}).",
                 e);
         }
     }
@@ -127,4 +144,7 @@ internal static class RealmGuard
 
     private static RegistryAuthenticationException Refused(Uri realm, string why) =>
         new(RegistryValidationOutcome.ProtocolError, $"The token realm {realm.GetLeftPart(UriPartial.Path)} was refused: {why}.");
+
+    /// <summary>What a realm request's connection is checked against: the registry whose challenge named the realm.</summary>
+    internal sealed record Rule(Uri Registry);
 }

@@ -38,10 +38,15 @@ internal sealed class RegistryHttpSender(RegistryTransport transport) : IRegistr
 
         async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage message, CancellationToken token)
         {
-            var connection = transport.For(message.RequestUri!, entry);
+            var connection = transport.For(message.RequestUri!, entry, message.Options.TryGetValue(RealmGuard.Option, out var realm) ? realm : null);
             try
             {
                 return await connection.Invoker.SendAsync(message, token).ConfigureAwait(false);
+            }
+            catch (HttpRequestException e) when (e.InnerException is RegistryAuthenticationException refused)
+            {
+                // A realm connection refused by RealmGuard at connect (RegistryTransport): the refusal itself.
+                throw refused;
             }
             catch (HttpRequestException e)
             {

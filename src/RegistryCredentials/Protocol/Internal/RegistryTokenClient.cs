@@ -54,6 +54,7 @@ internal sealed class RegistryTokenClient(RegistryHttpSender http, TimeProvider 
         }
 
         await RealmGuard.CheckAsync(realm, registry, entry?.InsecureHttp ?? false, cancellationToken).ConfigureAwait(false);
+        var rule = new RealmGuard.Rule(registry);
         var service = challenge["service"];
         scope ??= challenge["scope"];
         var received = time.GetUtcNow();
@@ -67,6 +68,7 @@ internal sealed class RegistryTokenClient(RegistryHttpSender http, TimeProvider 
                 service,
                 scope,
                 entry,
+                rule,
                 cancellationToken).ConfigureAwait(false);
         }
         else
@@ -87,6 +89,7 @@ internal sealed class RegistryTokenClient(RegistryHttpSender http, TimeProvider 
             builder.Query = string.Join('&', new[] { existing }.Where(q => q.Length > 0).Concat(query));
             using var get = new HttpRequestMessage(HttpMethod.Get, builder.Uri);
             get.Headers.Authorization = RegistryHttpSender.Basic(credential);
+            get.Options.Set(RealmGuard.Option, rule);
             response = await http.SendAsync(get, entry, cancellationToken).ConfigureAwait(false);
             if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed
                 && credential?.Kind == RegistryCredentialKind.UsernamePassword)
@@ -99,6 +102,7 @@ internal sealed class RegistryTokenClient(RegistryHttpSender http, TimeProvider 
                     service,
                     scope,
                     entry,
+                    rule,
                     cancellationToken).ConfigureAwait(false);
             }
         }
@@ -116,6 +120,7 @@ internal sealed class RegistryTokenClient(RegistryHttpSender http, TimeProvider 
         string? service,
         string? scope,
         RegistryEntry? entry,
+        RealmGuard.Rule rule,
         CancellationToken cancellationToken)
     {
         fields.Insert(0, new("grant_type", grantType));
@@ -131,6 +136,7 @@ internal sealed class RegistryTokenClient(RegistryHttpSender http, TimeProvider 
         }
 
         using var post = new HttpRequestMessage(HttpMethod.Post, realm) { Content = new FormUrlEncodedContent(fields) };
+        post.Options.Set(RealmGuard.Option, rule);
         return await http.SendAsync(post, entry, cancellationToken).ConfigureAwait(false);
     }
 
