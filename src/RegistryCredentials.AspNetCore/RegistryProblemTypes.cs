@@ -49,7 +49,7 @@ public static class RegistryProblemTypes
     /// <summary>409: an entry with the scope exists, or the entry changed while the request ran.</summary>
     public const string Conflict = "urn:registry-credentials:problem:conflict";
 
-    /// <summary>412: the entry's version (its <c>ETag</c>) is not the one <c>If-Match</c> named.</summary>
+    /// <summary>412: the entry's or the policy's version (its <c>ETag</c>) is not the one <c>If-Match</c> named.</summary>
     public const string PreconditionFailed = "urn:registry-credentials:problem:precondition-failed";
 
     /// <summary>415: the body is not <c>application/json</c>.</summary>

@@ -104,6 +104,18 @@ public class OpenApiTests
         var delete = paths.GetProperty("/registries/{registry}").GetProperty("delete");
         Assert.That(delete.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()), Does.Contain("If-Match"));
         Assert.That(delete.GetProperty("responses").GetProperty("412").GetProperty("content").TryGetProperty("application/problem+json", out _), Is.True);
+
+        var settings = paths.GetProperty("/registries/_settings");
+        foreach (var verb in new[] { "patch", "put" })
+        {
+            var write = settings.GetProperty(verb);
+            Assert.That(write.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()), Does.Contain("If-Match"), verb);
+            var preconditionFailed = write.GetProperty("responses").GetProperty("412").GetProperty("content");
+            Assert.That(preconditionFailed.TryGetProperty("application/problem+json", out _), Is.True, verb);
+            Assert.That(write.GetProperty("responses").GetProperty("200").GetProperty("headers").TryGetProperty("ETag", out _), Is.True, verb);
+        }
+
+        Assert.That(settings.GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("headers").TryGetProperty("ETag", out _), Is.True);
     }
 
     [Test]

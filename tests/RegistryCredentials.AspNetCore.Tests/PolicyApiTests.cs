@@ -36,6 +36,61 @@ public sealed class PolicyApiTests
         return string.Join('\n', all.Select(p => $"{p.Account}|{p.Version}|{p.DefaultRegistry}|{string.Join(',', p.AllowedRegistries)}"));
     }
 
+    private static async Task<HttpResponseMessage> WriteAsync(HttpClient client, HttpMethod method, string json, string? ifMatch)
+    {
+        using var request = new HttpRequestMessage(method, Settings) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        return await client.SendAsync(request);
+    }
+
+    private static string? ETag(HttpResponseMessage response) => response.Headers.ETag?.Tag;
+
+    [TestCase("PATCH")]
+    [TestCase("PUT")]
+    public async Task If_match_makes_a_write_conditional_on_the_accounts_own_stored_version(string verb)
+    {
+        // The ETag is the version of the account's own stored policy ("0" while a global or configured one is in force);
+        // a write with If-Match applies only at that version: 412 with nothing changed otherwise, as an entry's PUT.
+        await using var host = await ApiHost.StartAsync(o => o.Api = api => api.PolicyAdministration = (_, _) => true);
+        using var alice = host.Client("alice");
+        var method = new HttpMethod(verb);
+        await (await PatchAsync(alice, """{"default_registry": "global.example.com"}""", Settings + "?account=*")).ExpectAsync(200);
+
+        var read = await alice.GetAsync(Settings);
+        await read.ExpectAsync(200);
+        Assert.That(ETag(read), Is.EqualTo("\"0\""), "alice has none of her own; the global one is in force");
+
+        var first = await WriteAsync(alice, method, """{"default_registry": "one.example.com"}""", "\"0\"");
+        await first.ExpectAsync(200);
+        Assert.That(ETag(first), Is.EqualTo("\"1\""));
+
+        var before = await PoliciesAsync(host);
+        foreach (var stale in new[] { "\"0\"", "\"2\"", "W/\"1\"", "\"one\"" })
+        {
+            var refused = await WriteAsync(alice, method, """{"default_registry": "lost.example.com"}""", stale);
+            var problem = await refused.ExpectAsync(412, RegistryProblemTypes.PreconditionFailed);
+            Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("at version 1"), stale);
+        }
+
+        Assert.That(await PoliciesAsync(host), Is.EqualTo(before), "nothing stored changed");
+
+        var second = await WriteAsync(alice, method, """{"allowed_registries": ["a.example.com"]}""", "\"7\", \"1\"");
+        var written = await second.ExpectAsync(200);
+        Assert.That(ETag(second), Is.EqualTo("\"2\""));
+        Assert.That(written.GetProperty("default_registry").GetString(), Is.EqualTo("one.example.com"));
+
+        var any = await WriteAsync(alice, method, """{"default_registry": "any.example.com"}""", "*");
+        await any.ExpectAsync(200);
+        Assert.That(ETag(any), Is.EqualTo("\"3\""), "* names whatever is in force");
+        var unconditional = await WriteAsync(alice, method, """{"default_registry": "free.example.com"}""", null);
+        await unconditional.ExpectAsync(200);
+        Assert.That(ETag(unconditional), Is.EqualTo("\"4\""));
+    }
+
     [Test]
     public async Task A_patch_changes_only_the_members_it_sends()
     {

@@ -12,6 +12,8 @@ namespace RegistryCredentials.AspNetCore.Internal;
 /// same one <c>regcred settings</c> changes. <c>PATCH</c> (JSON merge patch, <c>application/merge-patch+json</c>, or any JSON media type such as
 /// <c>application/json</c>) and <c>PUT</c> both change only the members sent. <c>?account=</c> names another account or
 /// <c>*</c> (the global policy), which the host's <see cref="RegistryCredentialsApiOptions.PolicyAdministration"/> must allow.
+/// The <c>ETag</c> is the version of the account's own stored policy (<c>"0"</c> while it has none and a global or
+/// configured one is in force); a write with <c>If-Match</c> applies only at that version (412 otherwise, nothing changed).
 /// </summary>
 internal static class PolicyEndpoints
 {
@@ -24,18 +26,22 @@ internal static class PolicyEndpoints
             .WithSummary("Change the policy")
             .WithDescription("A JSON merge patch (RFC 7396) of the account's policy: members left out are kept, null removes (Docker Hub; "
                 + "allow-list cleared), [] clears the allow-list. Unknown members are refused with 400 and nothing changes. "
-                + "?account=NAME or ?account=* (global) needs the host's admin policy.")
+                + "?account=NAME or ?account=* (global) needs the host's admin policy. If-Match with the ETag makes the change "
+                + "conditional (412 when the policy changed).")
             .WithMetadata(new RegistryRequestBodyMetadata(typeof(RegistrySettingsDocument)))
             .Produces<RegistrySettingsDocument>(StatusCodes.Status200OK, Json)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         var put = group.MapPut("_settings", new Func<HttpContext, Task<IResult>>(WriteAsync))
             .WithSummary("Change the policy (as PATCH)")
-            .WithDescription("The same as PATCH: only the members sent change; an omitted allowed_registries is kept, never cleared.")
+            .WithDescription("The same as PATCH: only the members sent change; an omitted allowed_registries is kept, never cleared. "
+                + "If-Match with the ETag makes the change conditional (412 when the policy changed).")
             .WithMetadata(new RegistryRequestBodyMetadata(typeof(RegistrySettingsDocument)))
             .Produces<RegistrySettingsDocument>(StatusCodes.Status200OK, Json)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         if (mapped.Options.SettingsPolicy is { } policy)
         {
             patch.RequireAuthorization(policy);
@@ -45,7 +51,8 @@ internal static class PolicyEndpoints
         group.MapGet("_settings", new Func<HttpContext, Task<IResult>>(ReadAsync))
             .WithSummary("Read the policy")
             .WithDescription("The default registry (Rancher's registry.default) and the allow-list (registry.whitelist) in force for the account: "
-                + "its own stored policy, else the global one, else configuration.")
+                + "its own stored policy, else the global one, else configuration. The ETag is the version of the account's own "
+                + "stored policy (\"0\" when it has none), for If-Match.")
             .Produces<RegistrySettingsDocument>(StatusCodes.Status200OK, Json)
             .ProducesProblem(StatusCodes.Status403Forbidden);
     }
@@ -54,13 +61,38 @@ internal static class PolicyEndpoints
     {
         var target = Target(context, write: false);
         var policy = await Policies(context).GetPolicyAsync(target, context.RequestAborted).ConfigureAwait(false);
+        context.Response.Headers.ETag = EntityTags.Format(OwnVersion(policy, target));
         return Results.Json(RegistrySettingsDocument.From(policy), ApiJson.Options, Json);
     }
+
+    /// <summary>The version of the account's own stored policy: 0 when the one in force is the global or configured one.</summary>
+    private static long OwnVersion(RegistryPolicy policy, string account) => policy.Account == account ? policy.Version : 0;
 
     private static async Task<IResult> WriteAsync(HttpContext context)
     {
         var target = Target(context, write: true);
         var update = PolicyPatch.Read(await RequestBody.ReadJsonAsync<JsonNode>(context, MaxBodyBytes).ConfigureAwait(false));
+        if (EntityTags.ParseIfMatch(context) is { } versions)
+        {
+            // As for an entry's PUT: the tag must name the version stored now, and the store writes only over that version.
+            var current = OwnVersion(await Policies(context).GetPolicyAsync(target, context.RequestAborted).ConfigureAwait(false), target);
+            if (!versions.Contains(current))
+            {
+                throw new RegistryCredentialsException(
+                    RegistryErrorReason.Concurrency,
+                    $"The policy of account '{target}' is at version {current} (ETag \"{current}\"), not the one If-Match named: "
+                    + "somebody else changed it. Nothing was changed; read it again and retry.",
+                    null);
+            }
+
+            update = new RegistryPolicyUpdate
+            {
+                DefaultRegistry = update.DefaultRegistry,
+                AllowedRegistries = update.AllowedRegistries,
+                ExpectedVersion = current,
+            };
+        }
+
         RegistryPolicy policy;
         try
         {
@@ -83,6 +115,7 @@ internal static class PolicyEndpoints
             Log.SettingsChanged(logger, caller, policy.Account, policy.DefaultRegistry, allowedCount);
         }
 
+        context.Response.Headers.ETag = EntityTags.Format(OwnVersion(policy, target));
         return Results.Json(RegistrySettingsDocument.From(policy), ApiJson.Options, Json);
     }
 

@@ -79,6 +79,11 @@ internal static class Problems
                     + $"the one If-Match named: somebody else changed it. Read it again and retry.";
                 extensions.Add(new("registry", e.Scope?.Value));
                 break;
+            case RegistryCredentialsException e when e.Reason == RegistryErrorReason.Concurrency && context.Request.Headers.IfMatch.Count > 0:
+                // A policy (_settings) not at the version If-Match named: the message names both versions.
+                (status, type, title) = (StatusCodes.Status412PreconditionFailed, RegistryProblemTypes.PreconditionFailed, "The policy has changed");
+                detail = e.Message;
+                break;
             case RegistryValidationException e:
                 detail = $"{e.Outcome}: {e.Result?.Message} Nothing was stored. Fix the credential, or skip the check with ?validate=false.";
                 extensions.AddRange([new("registry", e.Scope?.Value), new("outcome", e.Outcome?.ToString()), new("reason", e.Result?.Message)]);

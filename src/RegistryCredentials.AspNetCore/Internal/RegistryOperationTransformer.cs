@@ -84,6 +84,19 @@ internal sealed class RegistryOperationTransformer : IOpenApiOperationTransforme
             Schema = new OpenApiSchema { Type = JsonSchemaType.String },
         });
 
+        var isSettings = path.EndsWith("_settings", StringComparison.Ordinal);
+        if ((HttpMethods.IsPut(method) || HttpMethods.IsPatch(method)) && isSettings)
+        {
+            Parameters(operation).Add(new OpenApiParameter
+            {
+                Name = "If-Match",
+                In = ParameterLocation.Header,
+                Description = "The policy's ETag (the version of the account's own stored policy, \"0\" when it has none): "
+                    + "change it only if it has not changed since; 412 otherwise.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
+        }
+
         if ((HttpMethods.IsPut(method) || HttpMethods.IsDelete(method)) && isEntry)
         {
             Parameters(operation).Add(new OpenApiParameter
@@ -108,6 +121,15 @@ internal sealed class RegistryOperationTransformer : IOpenApiOperationTransforme
                     concrete.Headers["ETag"] = new OpenApiHeader
                     {
                         Description = "The entry's version, for If-Match.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    };
+                }
+                else if (status == "200" && isSettings && response is OpenApiResponse settings)
+                {
+                    settings.Headers ??= new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal);
+                    settings.Headers["ETag"] = new OpenApiHeader
+                    {
+                        Description = "The version of the account's own stored policy (\"0\" when it has none), for If-Match.",
                         Schema = new OpenApiSchema { Type = JsonSchemaType.String },
                     };
                 }

@@ -17,6 +17,14 @@ public sealed class RegistryPolicyUpdate
     /// </summary>
     public IReadOnlyList<string>? AllowedRegistries { get; init; }
 
+    /// <summary>
+    /// When set, the update applies only if the account's own stored policy is at this version (<c>0</c>: it has none
+    /// stored yet, whatever global or configured policy is in force); otherwise it fails with
+    /// <see cref="RegistryErrorReason.Concurrency"/> and nothing changes. The check and the write are one step in the
+    /// store. Null (the default): the update is merged into whatever is stored, retried when another writer wins.
+    /// </summary>
+    public long? ExpectedVersion { get; init; }
+
     /// <summary>The most scopes an allow-list may hold.</summary>
     public const int MaxAllowedRegistries = 1000;
 

@@ -35,6 +35,12 @@ internal sealed class RegistryPolicyManager(
         // Checked before anything is read or written: a refused field stores nothing.
         var defaultRegistry = update.DefaultRegistry is { } text ? PolicyText.DefaultRegistry(text) : null;
         var allowed = update.AllowedRegistries is { } items ? PolicyText.AllowedRegistries(items) : null;
+        if (update.ExpectedVersion is < 0)
+        {
+            throw new RegistryFieldException(
+                nameof(RegistryPolicyUpdate.ExpectedVersion), RegistryFieldProblem.Invalid, "The expected version of a policy is 0 (none stored) or more.");
+        }
+
         if (store is not IRegistryPolicyStore policies)
         {
             throw new RegistryCredentialsException(
@@ -44,9 +50,16 @@ internal sealed class RegistryPolicyManager(
                 null);
         }
 
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        // With an expected version, one attempt: a policy at another version is the caller's conflict, not retried.
+        var attempts = update.ExpectedVersion is null ? MaxAttempts : 1;
+        for (var attempt = 0; attempt < attempts; attempt++)
         {
             var stored = await policies.GetPolicyAsync(name, cancellationToken).ConfigureAwait(false);
+            if (update.ExpectedVersion is { } expected && (stored?.Version ?? 0) != expected)
+            {
+                throw Changed(name, expected, stored?.Version ?? 0);
+            }
+
             var current = stored ?? await InForceAsync(policies, name, cancellationToken).ConfigureAwait(false);
             var merged = new RegistryPolicy
             {
@@ -73,9 +86,23 @@ internal sealed class RegistryPolicyManager(
             }
         }
 
+        if (update.ExpectedVersion is { } lost)
+        {
+            // Another writer changed it between the read and the write: the store refused the stale version.
+            var now = await policies.GetPolicyAsync(name, cancellationToken).ConfigureAwait(false);
+            throw Changed(name, lost, now?.Version ?? 0);
+        }
+
         throw new RegistryCredentialsException(
             RegistryErrorReason.Concurrency, $"The policy of account '{name}' kept changing under this update ({MaxAttempts} attempts); try again.", null);
     }
+
+    private static RegistryCredentialsException Changed(string account, long expected, long actual) =>
+        new(
+            RegistryErrorReason.Concurrency,
+            $"The policy of account '{account}' is at version {actual}, not {expected}: somebody else changed it. Nothing was "
+            + "changed; read it again and retry.",
+            null);
 
     private async Task<RegistryPolicy> InForceAsync(IRegistryPolicyStore policies, string account, CancellationToken cancellationToken)
     {
